@@ -1,0 +1,101 @@
+# wachtd: one Makefile. `make demo` runs the demo, `make check` all tests.
+# Both install missing Debian packages first (scripts/deps.sh).
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/wachtd
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+DESTDIR	?=
+
+CC	?= cc
+PKGS	 = libevent libmosquitto librrd jansson inih libcurl libsystemd openssl
+WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2 -Wpointer-arith -Wcast-qual -Wwrite-strings
+# Warnings are errors in CI (CI=true) or with WERROR=1.
+WERROR	?= $(if $(CI),1,)
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror,) \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS	+= -Wl,--as-needed
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+# make check SANITIZE=address,undefined builds into its own directory.
+ifneq ($(SANITIZE),)
+CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+LDFLAGS	+= -fsanitize=$(SANITIZE)
+O	?= build-sanitize
+else
+O	?= build
+endif
+
+CORE	 = config map payload parse queue ingest log xmalloc util
+EDGE	 = mqtt http api
+WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
+SIM_OBJS = $(O)/probes/sim.o $(O)/probes/sim-main.o
+
+UNITS	 = parse payload config queue ingest map sim
+UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
+# What each unit test links besides its own source.
+test_parse_DEPS	  = parse
+test_payload_DEPS = payload
+test_config_DEPS  = config parse map payload log xmalloc
+test_queue_DEPS	  = queue config parse map payload log xmalloc util
+test_ingest_DEPS  = ingest queue config parse map payload log xmalloc util
+test_map_DEPS	  = map log xmalloc
+CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+all: $(O)/wachtd $(O)/wachtd-sim
+
+$(O)/wachtd: $(WACHTD_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/wachtd-sim: $(SIM_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Imonitor -Iprobes -c -o $@ $<
+
+.SECONDEXPANSION:
+$(O)/tests/test_%: $(O)/tests/unit/test_%.o \
+    $$(addprefix $(O)/monitor/,$$(addsuffix .o,$$(test_%_DEPS)))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
+
+$(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
+
+deps:
+	@scripts/deps.sh
+
+tests: all $(UNIT_BINS)
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@O=$(O) SANITIZE=$(SANITIZE) tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@O=$(O) scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/wachtd $(DESTDIR)$(DATADIR)
+	install -m 755 $(O)/wachtd $(DESTDIR)$(SBINDIR)/wachtd
+	install -m 755 $(O)/wachtd-sim $(DESTDIR)$(BINDIR)/wachtd-sim
+	install -m 644 config/wachtd.conf.example $(DESTDIR)$(DATADIR)/
+	test -e $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf || \
+	    install -m 640 config/wachtd.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/wachtd $(DESTDIR)$(BINDIR)/wachtd-sim
+	rm -rf $(DESTDIR)$(DATADIR)
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/wachtd (your configuration)"
+
+clean:
+	rm -rf build build-sanitize
+
+.PHONY: all deps tests check demo install uninstall clean

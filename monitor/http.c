@@ -1,0 +1,172 @@
+/*
+ * http.c: an evhttp listener with the limits libevent leaves open
+ * (LIBRARIES.md): header and body size, timeouts, allowed methods, UTF-8
+ * content types, and HEAD answered with headers only. Routes are path
+ * prefixes; the handler gets the rest of the path.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "wachtd.h"
+
+#define HEADERS_MAX	8192	/* bytes */
+#define BODY_MAX	65536	/* bytes: ack and silence bodies are small */
+#define TIMEOUT		10	/* s for a client to send its request */
+#define ROUTES_MAX	16
+
+struct route {
+	const char	*prefix;
+	size_t		 len;
+	http_handler	 handler;
+	void		*arg;
+};
+
+struct http {
+	struct evhttp	*evh;
+	struct route	 routes[ROUTES_MAX];
+	int		 nroutes;
+};
+
+/* Sends buf with code; HEAD keeps the length but not the body. */
+static void
+reply(struct evhttp_request *req, int code, struct evbuffer *buf)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	char		  len[32];
+
+	snprintf(len, sizeof(len), "%zu", evbuffer_get_length(buf));
+	evhttp_add_header(h, "Content-Length", len);
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+	evhttp_send_reply(req, code, NULL, buf);
+}
+
+void
+http_reply_json(struct evhttp_request *req, int code, json_t *j)
+{
+	struct evbuffer	*buf = evbuffer_new();
+	char		*s;
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
+		fatalx("json_dumps");
+	json_decref(j);
+	evbuffer_add(buf, s, strlen(s));
+	evbuffer_add(buf, "\n", 1);
+	free(s);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json; charset=utf-8");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	reply(req, code, buf);
+	evbuffer_free(buf);
+}
+
+void
+http_error(struct evhttp_request *req, int code, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_reply_json(req, code, json_pack("{s:s}", "error", msg));
+}
+
+int
+http_want_get(struct evhttp_request *req)
+{
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+
+	if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
+		return 1;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    "GET, HEAD");
+	http_error(req, 405, "method not allowed");
+	return 0;
+}
+
+/* Finds the longest route whose prefix the path starts with. */
+static void
+dispatch(struct evhttp_request *req, void *arg)
+{
+	struct http		*h = arg;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = evhttp_uri_get_path(uri);
+	struct route		*best = NULL;
+	int			 i;
+
+	if (path == NULL || path[0] != '/') {
+		http_error(req, 400, "bad request path");
+		return;
+	}
+	for (i = 0; i < h->nroutes; i++) {
+		struct route *r = &h->routes[i];
+
+		if (strncmp(path, r->prefix, r->len) == 0 &&
+		    (best == NULL || r->len > best->len))
+			best = r;
+	}
+	if (best == NULL) {
+		http_error(req, 404, "no such path: %s", path);
+		return;
+	}
+	best->handler(req, path + best->len, best->arg);
+}
+
+struct http *
+http_new(struct event_base *base, const char *host, int port)
+{
+	struct http	*h = xcalloc(1, sizeof(*h));
+
+	if ((h->evh = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new");
+	evhttp_set_max_headers_size(h->evh, HEADERS_MAX);
+	evhttp_set_max_body_size(h->evh, BODY_MAX);
+	evhttp_set_timeout(h->evh, TIMEOUT);
+	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
+	evhttp_set_default_content_type(h->evh, "text/plain; charset=utf-8");
+	evhttp_set_gencb(h->evh, dispatch, h);
+	if (evhttp_bind_socket(h->evh, host, (ev_uint16_t)port) != 0) {
+		log_warn("http: cannot listen on %s:%d", host, port);
+		evhttp_free(h->evh);
+		free(h);
+		return NULL;
+	}
+	log_info("http: listening on %s:%d", host, port);
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	evhttp_free(h->evh);
+	free(h);
+}
+
+void
+http_route(struct http *h, const char *prefix, http_handler handler,
+    void *arg)
+{
+	struct route	*r;
+
+	if (h->nroutes == ROUTES_MAX)
+		fatalx("http: too many routes");
+	r = &h->routes[h->nroutes++];
+	r->prefix = prefix;
+	r->len = strlen(prefix);
+	r->handler = handler;
+	r->arg = arg;
+}

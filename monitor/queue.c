@@ -1,0 +1,352 @@
+/*
+ * queue.c: the live state of one queue. Gauges as last published, events
+ * counted in time slices of a rolling window (so the service level over the
+ * last 15 minutes costs 64 small counters, not a list of every call), and
+ * for join/leave queues the set of contacts waiting now. A pure function of
+ * its inputs and `now`: no clock, no I/O.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wachtd.h"
+
+#define DEFAULT_WINDOW	(15 * 60.0)
+
+/* Slice width: whole steps, and enough slices to cover the window. */
+static void
+shape(struct queue *q, double step)
+{
+	const struct norm_conf *n;
+
+	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
+	q->window = n != NULL ? n->window : DEFAULT_WINDOW;
+	q->within = n != NULL ? n->answer_within : 0;
+	q->width = step * ceil(q->window / (QUEUE_SLICES - 1) / step);
+}
+
+static void
+clear_slices(struct queue *q)
+{
+	int	 i;
+
+	memset(q->slices, 0, sizeof(q->slices));
+	for (i = 0; i < QUEUE_SLICES; i++)
+		q->slices[i].n = -1;
+}
+
+struct queue *
+queue_new(const struct queue_conf *conf, double step)
+{
+	struct queue	*q = xcalloc(1, sizeof(*q));
+	int		 i;
+
+	q->conf = conf;
+	for (i = 0; i < QUEUE_GAUGES; i++)
+		q->gauge[i] = NAN;
+	q->holdtime = NAN;
+	shape(q, step);
+	clear_slices(q);
+	return q;
+}
+
+void
+queue_free(struct queue *q)
+{
+	if (q == NULL)
+		return;
+	map_free(q->waiters, free);
+	free(q);
+}
+
+void
+queue_reconfigure(struct queue *q, const struct queue_conf *conf,
+    double step)
+{
+	double	 window = q->window, within = q->within, width = q->width;
+
+	q->conf = conf;
+	shape(q, step);
+	/* Counts sliced another way, or judged by another limit, would lie. */
+	if (q->width != width || q->window != window || q->within != within)
+		clear_slices(q);
+	q->dirty = 1;
+}
+
+/* The slice an event at ts belongs to; NULL when it left the ring. */
+static struct slice *
+slice_at(struct queue *q, double ts)
+{
+	int64_t		 n = (int64_t)floor(ts / q->width);
+	struct slice	*s = &q->slices[n % QUEUE_SLICES];
+
+	if (s->n > n)
+		return NULL;
+	if (s->n < n) {
+		memset(s, 0, sizeof(*s));
+		s->n = n;
+	}
+	return s;
+}
+
+/* Counts one answered contact that waited `wait` seconds. */
+static void
+answered(struct queue *q, struct slice *s, double wait)
+{
+	s->answered++;
+	if (q->within > 0 && wait <= q->within)
+		s->answered_within++;
+	/* Asterisk's holdtime: H <- (3H + w) / 4. */
+	q->holdtime = isnan(q->holdtime) ? wait : (3 * q->holdtime + wait) / 4;
+}
+
+static void
+abandoned(struct queue *q, struct slice *s, double wait)
+{
+	const struct norm_conf *n;
+
+	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
+	s->abandoned++;
+	if (n != NULL && wait < n->short_abandon)
+		s->abandoned_short++;
+}
+
+/* join: the contact enters the waiting set. */
+static int
+join(struct queue *q, const struct payload *in, struct slice *s,
+    enum reject *why)
+{
+	double	*since;
+
+	if (q->waiters == NULL)
+		q->waiters = map_new();
+	if (map_get(q->waiters, in->id) != NULL) {
+		*why = REJECT_DUPLICATE_ID;
+		return -1;
+	}
+	if (map_count(q->waiters) >= QUEUE_WAITERS_MAX) {
+		*why = REJECT_TOO_MANY;
+		return -1;
+	}
+	since = xmalloc(sizeof(*since));
+	*since = in->ts;
+	map_put(q->waiters, in->id, since);
+	s->arrived++;
+	return 0;
+}
+
+/* leave: the contact's wait ends, answered, abandoned or passed on. */
+static int
+leave(struct queue *q, const struct payload *in, struct slice *s,
+    enum reject *why)
+{
+	double	*since, wait;
+
+	if (q->waiters == NULL ||
+	    (since = map_del(q->waiters, in->id)) == NULL) {
+		*why = REJECT_UNKNOWN_ID;
+		return -1;
+	}
+	wait = in->ts > *since ? in->ts - *since : 0;
+	free(since);
+	if (in->outcome == OUTCOME_ANSWERED)
+		answered(q, s, wait);
+	else if (in->outcome == OUTCOME_ABANDONED)
+		abandoned(q, s, wait);
+	return 0;
+}
+
+int
+queue_input(struct queue *q, enum metric m, const struct payload *in,
+    double now, enum reject *why)
+{
+	struct slice	*s = NULL;
+
+	if (m < QUEUE_GAUGES) {
+		if (q->waiters != NULL && (m == METRIC_WAITING ||
+		    m == METRIC_LONGEST_WAIT)) {
+			*why = REJECT_LIFECYCLE;
+			return -1;
+		}
+		q->gauge[m] = in->value;
+	} else if ((s = slice_at(q, in->ts)) == NULL) {
+		*why = REJECT_TOO_LATE;
+		return -1;
+	}
+
+	switch (m) {
+	case METRIC_ARRIVED:
+		s->arrived += (uint32_t)in->value;
+		break;
+	case METRIC_ANSWERED:
+		answered(q, s, in->value);
+		break;
+	case METRIC_ABANDONED:
+		abandoned(q, s, in->value);
+		break;
+	case METRIC_HANDLE_TIME:
+		s->handled++;
+		s->handle_sum += in->value;
+		break;
+	case METRIC_RESOLVED:
+		if (in->value != 0)
+			s->direct++;
+		else
+			s->indirect++;
+		break;
+	case METRIC_RATING:
+		s->ratings++;
+		s->rating_sum += in->scale == 10 ? in->value / 10 :
+		    (in->value - 1) / 4;
+		break;
+	case METRIC_JOIN:
+		if (join(q, in, s, why) == -1)
+			return -1;
+		break;
+	case METRIC_LEAVE:
+		if (leave(q, in, s, why) == -1)
+			return -1;
+		break;
+	default:
+		break;		/* gauges, stored above */
+	}
+	q->updated = now;
+	q->dirty = 1;
+	return 0;
+}
+
+void
+queue_tick(struct queue *q, double now)
+{
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+	int		 i;
+
+	if (q->waiters != NULL) {
+		/* A probe that lost a leave must not make the wait grow for
+		 * ever; deleting restarts the scan, as deletion moves slots. */
+		while (map_next(q->waiters, &pos, &id, &val))
+			if (*(double *)val < now - QUEUE_WAITER_TTL) {
+				free(map_del(q->waiters, id));
+				pos = 0;
+			}
+		if (map_count(q->waiters) > 0)
+			q->dirty = 1;	/* longest_wait grows */
+	}
+	/* Counts leaving the window change the service level. */
+	for (i = 0; i < QUEUE_SLICES && !q->dirty; i++)
+		if (q->slices[i].n >= 0 && q->slices[i].n ==
+		    (int64_t)floor((now - q->window) / q->width))
+			q->dirty = 1;
+}
+
+/* Longest current wait of a join/leave queue. */
+static double
+longest(const struct queue *q, double now)
+{
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+	double		 first = now;
+
+	while (map_next(q->waiters, &pos, &id, &val))
+		if (*(double *)val < first)
+			first = *(double *)val;
+	return now - first;
+}
+
+void
+queue_view(const struct queue *q, double now, struct queue_view *v)
+{
+	const struct norm_conf *n;
+	int64_t		 last = (int64_t)floor(now / q->width);
+	int64_t		 first = last - (int64_t)ceil(q->window / q->width) + 1;
+	uint32_t	 abandoned_counted = 0, denominator;
+	int		 i;
+
+	memset(v, 0, sizeof(*v));
+	if (q->waiters != NULL) {
+		v->waiting = (double)map_count(q->waiters);
+		v->longest_wait = longest(q, now);
+	} else {
+		v->waiting = q->gauge[METRIC_WAITING];
+		v->longest_wait = q->gauge[METRIC_LONGEST_WAIT];
+	}
+	v->agents = q->gauge[METRIC_AGENTS];
+	v->backlog = q->gauge[METRIC_BACKLOG];
+	v->oldest_age = q->gauge[METRIC_OLDEST_AGE];
+	v->ewt = q->holdtime;
+	for (i = 0; i < QUEUE_SLICES; i++) {
+		const struct slice *s = &q->slices[i];
+
+		if (s->n < first || s->n > last)
+			continue;
+		v->arrived += s->arrived;
+		v->answered += s->answered;
+		v->answered_within += s->answered_within;
+		v->abandoned += s->abandoned;
+		abandoned_counted += s->abandoned - s->abandoned_short;
+	}
+	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
+	denominator = v->answered;
+	if (n != NULL && n->abandoned == ABANDON_COUNT)
+		denominator += abandoned_counted;
+	v->sl = n != NULL && denominator > 0 ?
+	    100.0 * v->answered_within / denominator : NAN;
+	v->stale = q->updated > 0 && now - q->updated > 3 * q->conf->interval;
+}
+
+/* A number, or null when unknown; tenths are plenty for seconds. */
+static json_t *
+num(double x)
+{
+	if (isnan(x))
+		return json_null();
+	x = round(x * 10) / 10;
+	if (x == floor(x) && fabs(x) < 1e15)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+json_t *
+queue_json(const struct queue *q, double now)
+{
+	const struct norm_conf *n;
+	struct queue_view v;
+	json_t		*o, *sl = json_null();
+	char		 iso[40];
+	const char	*state;
+
+	queue_view(q, now, &v);
+	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
+	if (n != NULL)
+		sl = json_pack("{s:o, s:o, s:o, s:o}", "value", num(v.sl),
+		    "target", num(n->target), "within", num(n->answer_within),
+		    "window", num(n->window));
+	/* Norm evaluation (issue 4) will refine this to ok/warning/... */
+	state = q->updated == 0 ? "unknown" : v.stale ? "stale" : "unknown";
+	o = json_pack("{s:s, s:s%, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o,"
+	    " s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
+	    "id", q->conf->id,
+	    "channel", q->conf->id, (size_t)(q->conf->name - q->conf->id - 1),
+	    "name", q->conf->name,
+	    "label", q->conf->label != NULL ? q->conf->label : q->conf->id,
+	    "open", 1,
+	    "state", state,
+	    "waiting", num(v.waiting),
+	    "longest_wait", num(v.longest_wait),
+	    "agents", num(v.agents),
+	    "ewt", num(v.ewt),
+	    "sl", sl,
+	    "backlog", num(v.backlog),
+	    "oldest_age", num(v.oldest_age),
+	    "arrived", (json_int_t)v.arrived,
+	    "answered", (json_int_t)v.answered,
+	    "abandoned", (json_int_t)v.abandoned,
+	    "window", num(q->window),
+	    "updated", q->updated > 0 ?
+	        json_string(util_iso8601(q->updated, iso, sizeof(iso))) :
+	        json_null());
+	return o;
+}

@@ -1,0 +1,27 @@
+/*
+ * util.c: small formatting helpers shared by the API and the state topics.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "wachtd.h"
+
+char *
+util_iso8601(double t, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 secs = (time_t)floor(t);
+	long		 off;
+	char		 sign;
+
+	localtime_r(&secs, &tm);
+	off = tm.tm_gmtoff / 60;
+	sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, sign, off / 60, off % 60);
+	return buf;
+}

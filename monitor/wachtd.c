@@ -1,0 +1,421 @@
+/*
+ * wachtd.c: the daemon. Reads the configuration, wires the rooms together
+ * with callbacks (mqtt -> ingest -> queue -> state topics; http -> api),
+ * and owns the loop: signals, the step tick and the publish tick all
+ * arrive as libevent callbacks.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <systemd/sd-daemon.h>
+
+#include "wachtd.h"
+
+#define DEFAULT_CONFIG	"/etc/wachtd/wachtd.conf"
+#define PUBLISH_EVERY	1.0	/* s: at most one state per queue per second */
+
+static struct wachtd	 w;
+static const char	*config_path = DEFAULT_CONFIG;
+static struct event	*ev_step, *ev_publish, *ev_watchdog;
+static struct complaint	 reject_complaints[REJECT_COUNT];
+
+static void		 schedule_step(void);
+
+double
+wachtd_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static __dead void
+usage(void)
+{
+	fprintf(stderr, "usage: wachtd [-fnvV] [-c file]\n");
+	exit(2);
+}
+
+/* Publishes q's state retained on P/out/state/CHANNEL/NAME. */
+static void
+publish_state(struct queue *q, double now)
+{
+	json_t	*state;
+	char	*topic, *body;
+
+	q->dirty = 0;
+	q->published = now;
+	if (!mq_connected(w.mq))
+		return;
+	xasprintf(&topic, "%s/out/state/%s", w.conf->mqtt.prefix, q->conf->id);
+	state = queue_json(q, now);
+	if ((body = json_dumps(state, JSON_COMPACT)) == NULL)
+		fatalx("json_dumps");
+	json_decref(state);
+	mq_publish(w.mq, topic, body, strlen(body), 1);
+	free(topic);
+	free(body);
+}
+
+/* Once a second: queues that changed since their last publish. */
+static void
+on_publish(evutil_socket_t fd, short what, void *arg)
+{
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+	double		 now = wachtd_now();
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	while (map_next(w.queues, &pos, &id, &val)) {
+		struct queue *q = val;
+
+		if (q->dirty && now - q->published >= PUBLISH_EVERY - 0.01)
+			publish_state(q, now);
+	}
+}
+
+static void
+on_message(const char *topic, const void *payload, size_t len, void *arg)
+{
+	struct queue	*q;
+	enum reject	 why;
+	double		 now = wachtd_now();
+
+	(void)arg;
+	if ((q = ingest_message(w.ingest, topic, payload, len, now,
+	    &why)) == NULL) {
+		/* The topic, never the payload: that may hold anything. */
+		log_complain(&reject_complaints[why], now, "rejected message "
+		    "on %.120s: %s", topic, reject_name(why));
+		return;
+	}
+	if (now - q->published >= PUBLISH_EVERY)
+		publish_state(q, now);
+}
+
+/* After every (re)connect: all retained states again. */
+static void
+on_connect(void *arg)
+{
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+
+	(void)arg;
+	while (map_next(w.queues, &pos, &id, &val))
+		((struct queue *)val)->dirty = 1;
+}
+
+static void
+on_step(evutil_socket_t fd, short what, void *arg)
+{
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+	double		 now = wachtd_now();
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	while (map_next(w.queues, &pos, &id, &val))
+		queue_tick(val, now);
+	schedule_step();
+}
+
+/* The next tick on a multiple of step, so steps line up with RRD's. */
+static void
+schedule_step(void)
+{
+	double		 now = wachtd_now(), next;
+	struct timeval	 tv;
+
+	next = (floor(now / w.conf->step) + 1) * w.conf->step;
+	tv.tv_sec = (time_t)(next - now);
+	tv.tv_usec = (suseconds_t)((next - now - (double)tv.tv_sec) * 1e6);
+	evtimer_add(ev_step, &tv);
+}
+
+static void
+on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static void
+print_error(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void
+log_error(const char *msg, void *arg)
+{
+	(void)arg;
+	log_warnx("%s", msg);
+}
+
+static void
+libevent_log(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_WARN)
+		log_warnx("libevent: %s", msg);
+	else
+		log_debug("libevent: %s", msg);
+}
+
+static void
+set_timezone(const char *tz)
+{
+	if (setenv("TZ", tz, 1) == -1)
+		fatal("setenv TZ");
+	tzset();
+}
+
+static void
+free_queue(void *q)
+{
+	queue_free(q);
+}
+
+/* Queues of c, reusing (and so keeping the state of) those in old. */
+static struct map *
+build_queues(const struct config *c, struct map *old)
+{
+	struct map	*m = map_new();
+	struct queue	*q;
+	size_t		 i;
+
+	for (i = 0; i < c->nqueues; i++) {
+		const struct queue_conf *qc = &c->queues[i];
+
+		if (old != NULL && (q = map_del(old, qc->id)) != NULL)
+			queue_reconfigure(q, qc, c->step);
+		else
+			q = queue_new(qc, c->step);
+		map_put(m, qc->id, q);
+	}
+	return m;
+}
+
+/* Binds the internal listener of c; NULL when it cannot. */
+static struct http *
+start_http(const struct config *c)
+{
+	struct http	*h;
+
+	if ((h = http_new(w.base, c->listen.host, c->listen.port)) != NULL)
+		api_register(h, &w);
+	return h;
+}
+
+static void
+subscribe(const struct config *c)
+{
+	char	**topics;
+	size_t	  n;
+
+	topics = ingest_topics(c, &n);
+	mq_subscribe(w.mq, topics, n);
+}
+
+/* SIGHUP: a new configuration, or the old one with its errors logged. */
+static void
+reload(void)
+{
+	struct config	*c, *old = w.conf;
+	struct ingest	*in;
+	struct http	*h;
+	struct map	*gone;
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0, removed;
+	struct timespec	 mono;
+	char		 msg[64], *topic;
+
+	log_info("reloading %s", config_path);
+	if ((c = config_load(config_path, log_error, NULL)) == NULL) {
+		log_warnx("reload: %s has errors; still running the previous "
+		    "configuration", config_path);
+		return;
+	}
+	/* Type=notify-reload wants the monotonic time of the reload. */
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)mono.tv_sec * 1000000ULL +
+	    (unsigned long long)mono.tv_nsec / 1000);
+	sd_notify(0, msg);
+	set_timezone(c->timezone);
+
+	gone = w.queues;
+	w.queues = build_queues(c, gone);
+	removed = map_count(gone);
+	while (map_next(gone, &pos, &id, &val)) {
+		/* An empty retained message clears the state topic. */
+		xasprintf(&topic, "%s/out/state/%s", old->mqtt.prefix, id);
+		mq_publish(w.mq, topic, "", 0, 1);
+		free(topic);
+	}
+	map_free(gone, free_queue);
+
+	in = ingest_new(c, w.queues);
+	in->accepted = w.ingest->accepted;
+	memcpy(in->rejected, w.ingest->rejected, sizeof(in->rejected));
+	ingest_free(w.ingest);
+	w.ingest = in;
+
+	if (strcmp(c->listen.host, old->listen.host) != 0 ||
+	    c->listen.port != old->listen.port) {
+		http_free(w.http);	/* frees the port for a rebind */
+		if ((h = start_http(c)) == NULL &&
+		    (h = start_http(old)) == NULL)
+			fatalx("http: cannot listen on the new nor the old "
+			    "address");
+		w.http = h;
+	}
+
+	if (config_mqtt_changed(old, c)) {
+		mq_free(w.mq);
+		w.mq = mq_new(w.base, &c->mqtt, on_message, on_connect, NULL);
+	} else
+		mq_set_conf(w.mq, &c->mqtt);
+	w.conf = c;
+	subscribe(c);
+	config_free(old);
+	evtimer_del(ev_step);
+	schedule_step();
+	on_connect(NULL);	/* republish: labels or norms may differ */
+	log_info("configuration reloaded: %zu queues, %zu removed",
+	    map_count(w.queues), removed);
+	sd_notify(0, "READY=1");
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	switch (sig) {
+	case SIGHUP:
+		reload();
+		break;
+	default:
+		log_info("received %s, shutting down", strsignal(sig));
+		sd_notify(0, "STOPPING=1");
+		event_base_loopexit(w.base, NULL);
+		break;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct event	*sigs[3];
+	const int	 signals[3] = { SIGTERM, SIGINT, SIGHUP };
+	uint64_t	 wd_usec;
+	int		 ch, check = 0, foreground = 0, verbose = 0, i;
+
+	while ((ch = getopt(argc, argv, "c:fnvV")) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("wachtd %s\n", WACHTD_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	/* -n touches nothing: no socket, no file written, no broker. */
+	if ((w.conf = config_load(config_path, print_error, NULL)) == NULL)
+		return 1;
+	if (check) {
+		printf("configuration OK\n");
+		config_free(w.conf);
+		return 0;
+	}
+
+	log_init(foreground, verbose, "wachtd");
+	set_timezone(w.conf->timezone);
+	/* Under systemd (Type=notify) the service is the process itself. */
+	if (!foreground && getenv("NOTIFY_SOCKET") == NULL &&
+	    daemon(0, 0) == -1)
+		fatal("daemon");
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((w.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	event_set_log_callback(libevent_log);
+	w.started = wachtd_now();
+	w.queues = build_queues(w.conf, NULL);
+	w.ingest = ingest_new(w.conf, w.queues);
+	if ((w.http = start_http(w.conf)) == NULL)
+		return 1;
+	w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect, NULL);
+	subscribe(w.conf);
+
+	for (i = 0; i < 3; i++) {
+		sigs[i] = evsignal_new(w.base, signals[i], on_signal, NULL);
+		evsignal_add(sigs[i], NULL);
+	}
+	ev_step = evtimer_new(w.base, on_step, NULL);
+	schedule_step();
+	ev_publish = event_new(w.base, -1, EV_PERSIST, on_publish, NULL);
+	event_add(ev_publish, &(struct timeval){ 1, 0 });
+	ev_watchdog = NULL;
+	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
+		struct timeval tv = { (time_t)(wd_usec / 2000000),
+		    (suseconds_t)(wd_usec / 2 % 1000000) };
+
+		ev_watchdog = event_new(w.base, -1, EV_PERSIST, on_watchdog,
+		    NULL);
+		event_add(ev_watchdog, &tv);
+	}
+	sd_notify(0, "READY=1");
+	log_info("wachtd %s started: %zu queues, step %gs", WACHTD_VERSION,
+	    map_count(w.queues), w.conf->step);
+
+	event_base_dispatch(w.base);
+
+	mq_free(w.mq);
+	http_free(w.http);
+	ingest_free(w.ingest);
+	map_free(w.queues, free_queue);
+	for (i = 0; i < 3; i++)
+		event_free(sigs[i]);
+	event_free(ev_step);
+	event_free(ev_publish);
+	if (ev_watchdog != NULL)
+		event_free(ev_watchdog);
+	event_base_free(w.base);
+	config_free(w.conf);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,405 @@
+/*
+ * wachtd.h: the table of contents of wachtd. Shared types and every
+ * cross-module prototype, grouped by the file that defines them.
+ *
+ * Who knows whom (DESIGN §9): wachtd.c wires the rooms together. The core
+ * (config, ingest, queue, and the pure parse.h/payload.h) knows no
+ * transport and no clock; the transports (mqtt, http) know no core; api.c
+ * is the one adapter that reads core state for HTTP.
+ */
+#ifndef WACHTD_H
+#define WACHTD_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "payload.h"
+
+#define WACHTD_VERSION	"0.1.0"
+
+#ifndef __dead
+#define __dead		__attribute__((__noreturn__))
+#endif
+#define PRINTFLIKE(f, a) __attribute__((__format__(printf, f, a)))
+
+struct event_base;
+struct evhttp_request;
+
+/* ------------------------------------------------------------------ */
+/* config.c: wachtd.conf, parsed and checked in two passes */
+
+#define HOURS_RANGES_MAX 8	/* opening ranges per weekday */
+
+/* A named reference from one section to another, checked in pass 2. */
+struct ref {
+	char		*name;
+	int		 line;
+	const void	*to;		/* resolved section, NULL until then */
+};
+
+struct reflist {
+	struct ref	*refs;
+	size_t		 n;
+};
+
+struct date_range {
+	int		 from, to;	/* YYYYMMDD, inclusive */
+};
+
+struct hours_conf {
+	char		*name;
+	int		 line;
+	int		 open[7][HOURS_RANGES_MAX][2]; /* [tm_wday][i]: minutes */
+	int		 nopen[7];
+	unsigned	 holidays;	/* bit (1 << enum holiday) when closed */
+	struct date_range *closed;
+	size_t		 nclosed;
+};
+
+/* Dutch public holidays (LIBRARIES.md), each switchable. */
+enum holiday {
+	HOLIDAY_NIEUWJAARSDAG,
+	HOLIDAY_GOEDE_VRIJDAG,
+	HOLIDAY_EERSTE_PAASDAG,
+	HOLIDAY_TWEEDE_PAASDAG,
+	HOLIDAY_KONINGSDAG,
+	HOLIDAY_BEVRIJDINGSDAG,
+	HOLIDAY_HEMELVAARTSDAG,
+	HOLIDAY_EERSTE_PINKSTERDAG,
+	HOLIDAY_TWEEDE_PINKSTERDAG,
+	HOLIDAY_EERSTE_KERSTDAG,
+	HOLIDAY_TWEEDE_KERSTDAG,
+	HOLIDAY_COUNT
+};
+
+enum norm_kind {
+	NORM_NONE,		/* not yet known while parsing */
+	NORM_ANSWER_WITHIN,	/* target% answered within answer_within */
+	NORM_MAX_WAIT,		/* nobody waits longer than max_wait */
+	NORM_RESPOND_WITHIN	/* oldest item younger than respond_within */
+};
+
+/* How abandoned contacts count in the service level (LIBRARIES.md). */
+enum abandon_rule {
+	ABANDON_IGNORE,		/* answered within T / answered (Asterisk) */
+	ABANDON_COUNT		/* within T / (answered + abandoned past short) */
+};
+
+struct norm_conf {
+	char		*name;
+	int		 line;
+	enum norm_kind	 kind;
+	double		 answer_within;	/* s */
+	double		 target;	/* % */
+	double		 window;	/* s: rolling service-level window */
+	double		 hold;		/* s: "for", before notifying */
+	double		 clear_for;	/* s: before clearing */
+	double		 max_wait;	/* s */
+	double		 respond_within; /* s of working time, or ... */
+	int		 respond_workdays; /* ... whole working days */
+	double		 warn_at;	/* %: "at risk" share of the limit */
+	enum abandon_rule abandoned;
+	double		 short_abandon;	/* s: quicker abandons never count */
+};
+
+struct notify_conf {
+	char		*name;
+	int		 line;
+	char		*webhook;
+	char		*alertmanager;
+	char		*email;		/* space-separated addresses */
+	char		*smtp;
+	char		*from;
+	struct ref	 hours;
+	double		 repeat;
+	double		 escalate_after;
+	struct ref	 escalate_to;
+};
+
+struct queue_conf {
+	char		*id;		/* CHANNEL/NAME */
+	char		*name;		/* points into id after the '/' */
+	int		 line;
+	char		*label;
+	struct ref	 hours;
+	struct reflist	 norms;
+	struct reflist	 notify;
+	int		 public;
+	double		 interval;	/* s between probe publishes */
+	char		*topic[METRIC_COUNT]; /* foreign topic, or NULL */
+	int		 topic_line[METRIC_COUNT];
+};
+
+struct mqtt_conf {
+	char		*host;
+	int		 port;
+	char		*prefix;
+	char		*client_id;
+	char		*username;
+	char		*password_file;
+	char		*tls_ca;
+	char		*tls_cert;
+	char		*tls_key;
+	int		 qos;
+	int		 keepalive;	/* s */
+};
+
+struct listen_conf {
+	char		 host[64];
+	int		 port;		/* 0: not configured */
+};
+
+struct config {
+	char		*path;
+	char		*state_dir;
+	double		 step;		/* s */
+	char		*timezone;
+	char		*rrdcached;
+	char		*language;	/* "nl" or "en" */
+	struct mqtt_conf mqtt;
+	struct listen_conf listen;
+	struct listen_conf public_listen;
+	struct hours_conf *hours;
+	size_t		 nhours;
+	struct norm_conf *norms;
+	size_t		 nnorms;
+	struct notify_conf *notifies;
+	size_t		 nnotifies;
+	struct queue_conf *queues;
+	size_t		 nqueues;
+};
+
+/* Receives each error already formatted as "FILE:LINE: message". */
+typedef void	(*config_error_cb)(const char *msg, void *arg);
+
+/* Parses and checks path; NULL after reporting every error through cb. */
+struct config	*config_load(const char *path, config_error_cb cb, void *arg);
+void		 config_free(struct config *);
+/* The [queue] section for id, or NULL. */
+const struct queue_conf *config_queue(const struct config *, const char *id);
+/* The first norm of a queue of the given kind, or NULL. */
+const struct norm_conf *config_queue_norm(const struct queue_conf *,
+		    enum norm_kind);
+/* Nonzero when reconnecting to the broker is needed for the change. */
+int		 config_mqtt_changed(const struct config *, const struct config *);
+
+/* ------------------------------------------------------------------ */
+/* map.c: string-keyed hash table (linear probing, keys copied) */
+
+struct map;
+struct map	*map_new(void);
+/* Frees the table; calls freeval on each value when not NULL. */
+void		 map_free(struct map *, void (*freeval)(void *));
+void		*map_get(const struct map *, const char *key);
+/* Inserts or replaces; returns the value replaced, or NULL. */
+void		*map_put(struct map *, const char *key, void *val);
+/* Removes key; returns its value, or NULL. */
+void		*map_del(struct map *, const char *key);
+size_t		 map_count(const struct map *);
+/* Iterates: start *pos at 0; returns 0 at the end. */
+int		 map_next(const struct map *, size_t *pos, const char **key,
+		    void **val);
+
+/* ------------------------------------------------------------------ */
+/* queue.c: live state of one queue, a pure function of inputs and now */
+
+#define QUEUE_SLICES	 64	/* resolution of the rolling window */
+#define QUEUE_WAITERS_MAX 10000	/* per lifecycle queue */
+#define QUEUE_WAITER_TTL (12 * 3600.0) /* a join never left is dropped */
+
+/* Counts of one time slice of the rolling window. */
+struct slice {
+	int64_t		 n;		/* slice number, time / width */
+	uint32_t	 arrived;
+	uint32_t	 answered;
+	uint32_t	 answered_within;
+	uint32_t	 abandoned;
+	uint32_t	 abandoned_short;
+	uint32_t	 handled;
+	uint32_t	 direct;
+	uint32_t	 indirect;
+	uint32_t	 ratings;
+	double		 rating_sum;	/* scores normalised to 0..1 */
+	double		 handle_sum;
+};
+
+/* The gauges a probe may publish, in enum metric order. */
+#define QUEUE_GAUGES	(METRIC_OLDEST_AGE + 1)
+
+struct queue {
+	const struct queue_conf *conf;
+	double		 gauge[QUEUE_GAUGES];	/* NAN until published */
+	double		 within;	/* s: answer_within of its norm */
+	double		 window;	/* s */
+	double		 width;		/* s per slice */
+	struct slice	 slices[QUEUE_SLICES];
+	struct map	*waiters;	/* id -> join time; lifecycle only */
+	double		 holdtime;	/* Asterisk's average wait, or NAN */
+	double		 updated;	/* last accepted input, 0 = never */
+	double		 published;	/* last state publish */
+	int		 dirty;		/* changed since published */
+};
+
+/* What a reader sees at `now`; NAN for unknown numbers. */
+struct queue_view {
+	double		 waiting;
+	double		 longest_wait;
+	double		 agents;
+	double		 backlog;
+	double		 oldest_age;
+	double		 ewt;
+	double		 sl;		/* % answered within, NAN if none */
+	uint32_t	 arrived;	/* in the window */
+	uint32_t	 answered;
+	uint32_t	 answered_within;
+	uint32_t	 abandoned;
+	int		 stale;
+};
+
+struct queue	*queue_new(const struct queue_conf *, double step);
+void		 queue_free(struct queue *);
+/* Points q at a changed section; keeps the window if its shape holds. */
+void		 queue_reconfigure(struct queue *, const struct queue_conf *,
+		    double step);
+/* Applies one parsed input; -1 with *why when the queue refuses it. */
+int		 queue_input(struct queue *, enum metric,
+		    const struct payload *, double now, enum reject *why);
+/* Ages the waiting set; marks state that moves with the clock. */
+void		 queue_tick(struct queue *, double now);
+void		 queue_view(const struct queue *, double now,
+		    struct queue_view *);
+/* The QUEUE object of the HTTP and MQTT contract. */
+json_t		*queue_json(const struct queue *, double now);
+
+/* ------------------------------------------------------------------ */
+/* ingest.c: topic to queue and metric, payload to value, counted */
+
+struct ingest {
+	char		*in_prefix;	/* "P/in/" */
+	size_t		 in_len;
+	struct map	*queues;	/* id -> struct queue (not owned) */
+	struct map	*foreign;	/* topic -> struct route (owned) */
+	double		 step;
+	uint64_t	 accepted;
+	uint64_t	 rejected[REJECT_COUNT];
+};
+
+struct ingest	*ingest_new(const struct config *, struct map *queues);
+void		 ingest_free(struct ingest *);
+/*
+ * Routes and applies one message. Returns the queue it changed, or NULL
+ * with *why set (the reject is already counted).
+ */
+struct queue	*ingest_message(struct ingest *, const char *topic,
+		    const void *payload, size_t len, double now,
+		    enum reject *why);
+/* The topics to subscribe for the configured queues (caller frees). */
+char		**ingest_topics(const struct config *, size_t *n);
+
+/* ------------------------------------------------------------------ */
+/* mqtt.c: libmosquitto driven by the libevent loop, no threads */
+
+struct mq;
+typedef void	(*mq_message_cb)(const char *topic, const void *payload,
+		    size_t len, void *arg);
+typedef void	(*mq_connect_cb)(void *arg);
+
+/* Starts connecting; reconnects with backoff for as long as it lives. */
+struct mq	*mq_new(struct event_base *, const struct mqtt_conf *,
+		    mq_message_cb, mq_connect_cb, void *arg);
+/* Publishes "offline", disconnects and frees. */
+void		 mq_free(struct mq *);
+int		 mq_connected(const struct mq *);
+/* The same settings from a reloaded configuration (pointer swap only). */
+void		 mq_set_conf(struct mq *, const struct mqtt_conf *);
+/* Replaces the subscriptions with topics (kept across reconnects). */
+void		 mq_subscribe(struct mq *, char **topics, size_t n);
+int		 mq_publish(struct mq *, const char *topic, const void *buf,
+		    size_t len, int retain);
+
+/* ------------------------------------------------------------------ */
+/* http.c: evhttp listener with limits, routes and JSON replies */
+
+struct http;
+typedef void	(*http_handler)(struct evhttp_request *, const char *rest,
+		    void *arg);
+
+/* Binds host:port; NULL after logging why. */
+struct http	*http_new(struct event_base *, const char *host, int port);
+void		 http_free(struct http *);
+/* Requests under prefix go to handler with the rest of the path. */
+void		 http_route(struct http *, const char *prefix, http_handler,
+		    void *arg);
+/* Sends j (consumed) as UTF-8 JSON; HEAD gets headers only. */
+void		 http_reply_json(struct evhttp_request *, int code, json_t *j);
+void		 http_error(struct evhttp_request *, int code, const char *fmt,
+		    ...) PRINTFLIKE(3, 4);
+/* Nonzero when the request is GET or HEAD, else replies 405. */
+int		 http_want_get(struct evhttp_request *);
+
+/* ------------------------------------------------------------------ */
+/* api.c: the internal HTTP API over the daemon's live state */
+
+struct wachtd;
+void		 api_register(struct http *, struct wachtd *);
+
+/* ------------------------------------------------------------------ */
+/* wachtd.c: the daemon, seen by its adapters */
+
+struct wachtd {
+	struct event_base *base;
+	struct config	*conf;
+	struct map	*queues;	/* id -> struct queue */
+	struct ingest	*ingest;
+	struct mq	*mq;
+	struct http	*http;
+	double		 started;
+};
+
+/* Wall-clock now, in epoch seconds. */
+double		 wachtd_now(void);
+
+/* ------------------------------------------------------------------ */
+/* log.c: one logger; stderr in the foreground, syslog otherwise */
+
+/* Rate limit for a complaint that may repeat (collectd's c_complain). */
+struct complaint {
+	double		 next;		/* when the next may be logged */
+	double		 interval;	/* doubles up to an hour */
+	uint64_t	 suppressed;
+};
+
+void		 log_init(int foreground, int verbose, const char *ident);
+void		 log_warn(const char *, ...) PRINTFLIKE(1, 2);
+void		 log_warnx(const char *, ...) PRINTFLIKE(1, 2);
+void		 log_info(const char *, ...) PRINTFLIKE(1, 2);
+void		 log_debug(const char *, ...) PRINTFLIKE(1, 2);
+__dead void	 fatal(const char *, ...) PRINTFLIKE(1, 2);
+__dead void	 fatalx(const char *, ...) PRINTFLIKE(1, 2);
+/* Logs a warning unless c says it was said recently. */
+void		 log_complain(struct complaint *c, double now, const char *, ...)
+		    PRINTFLIKE(3, 4);
+/* Resets c after the trouble went away, saying so once. */
+void		 log_relief(struct complaint *c, const char *, ...)
+		    PRINTFLIKE(2, 3);
+int		 log_verbose(void);
+
+/* ------------------------------------------------------------------ */
+/* xmalloc.c: allocation that cannot fail (tmux) */
+
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+int		 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
+
+/* ------------------------------------------------------------------ */
+/* util.c: small formatting helpers */
+
+/* "2026-11-29T13:25:00+01:00" in the local (configured) timezone. */
+char		*util_iso8601(double t, char *buf, size_t len);
+
+#endif

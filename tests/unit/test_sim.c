@@ -1,0 +1,541 @@
+/*
+ * test_sim.c: the wachtd-sim model, run without broker or clock. Each case
+ * runs simulated hours or days in milliseconds and checks the messages a
+ * broker would have seen.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim.h"
+
+#ifndef DEMO_CONF
+#define DEMO_CONF	"config/demo-sim.conf"
+#endif
+
+struct message {
+	double	 t;
+	char	 topic[128];
+	char	 payload[96];
+};
+
+struct log {
+	struct message	*msgs;
+	size_t		 n, cap;
+};
+
+struct errors {
+	int	 n;
+	char	 text[8][256];
+};
+
+static const char three_queues[] =
+    "[queue telefoon/algemeen]\n"
+    "mode = lifecycle\n"
+    "arrivals_per_hour = 120\n"
+    "staff = 12\n"
+    "handle_time = 240\n"
+    "patience = 120\n"
+    "hours = 08:30-17:00\n"
+    "\n"
+    "[queue balie/burgerzaken]\n"
+    "mode = gauge\n"
+    "arrivals_per_hour = 30\n"
+    "staff = 3\n"
+    "handle_time = 8m\n"
+    "patience = 900\n"
+    "hours = 09:00-12:30 13:30-16:00\n"
+    "\n"
+    "[queue email/info]\n"
+    "mode = backlog\n"
+    "arrivals_per_hour = 20\n"
+    "staff = 2\n"
+    "handle_time = 600\n"
+    "handle_dist = exponential\n"
+    "hours = 08:30-17:00\n"
+    "interval = 60\n";
+
+static void
+collect(void *arg, double t, const char *topic, const char *payload)
+{
+	struct log	*log = arg;
+	struct message	*m;
+
+	if (log->n == log->cap) {
+		log->cap = log->cap ? log->cap * 2 : 1024;
+		log->msgs = realloc(log->msgs, log->cap * sizeof *log->msgs);
+		assert_non_null(log->msgs);
+	}
+	m = &log->msgs[log->n++];
+	m->t = t;
+	assert_true(strlen(topic) < sizeof m->topic);
+	assert_true(strlen(payload) < sizeof m->payload);
+	strcpy(m->topic, topic);
+	strcpy(m->payload, payload);
+}
+
+static void
+count(void *arg, double t, const char *topic, const char *payload)
+{
+	(void)t;
+	(void)payload;
+	if (strstr(topic, "/arrived") != NULL || strstr(topic, "/join") != NULL)
+		(*(long *)arg)++;
+}
+
+static void
+remember_error(void *arg, const char *message)
+{
+	struct errors *e = arg;
+
+	if (e->n < 8)
+		snprintf(e->text[e->n], sizeof e->text[0], "%s", message);
+	e->n++;
+}
+
+static struct sim_config *
+read_text(const char *text, struct errors *e)
+{
+	struct sim_config	*cfg;
+	FILE			*fp;
+
+	fp = fmemopen((void *)text, strlen(text), "r");
+	assert_non_null(fp);
+	cfg = sim_config_read(fp, "test.conf", remember_error, e);
+	fclose(fp);
+	return cfg;
+}
+
+/* Runs a config for duration simulated seconds into a fresh log. */
+static struct log
+run(const char *text, uint64_t seed, double rate, double start,
+    double duration)
+{
+	struct errors		 e = { 0 };
+	struct sim_options	 opt = { seed, rate, start, "wachtd" };
+	struct sim_config	*cfg = read_text(text, &e);
+	struct sim		*sim;
+	struct log		 log = { NULL, 0, 0 };
+
+	assert_non_null(cfg);
+	sim = sim_new(cfg, &opt, collect, &log);
+	sim_run(sim, duration);
+	sim_free(sim);
+	sim_config_free(cfg);
+	return log;
+}
+
+static int
+metric_is(const struct message *m, const char *metric)
+{
+	const char *slash = strrchr(m->topic, '/');
+
+	return slash != NULL && strcmp(slash + 1, metric) == 0;
+}
+
+static int
+same_logs(const struct log *a, const struct log *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		if (a->msgs[i].t != b->msgs[i].t ||
+		    strcmp(a->msgs[i].topic, b->msgs[i].topic) != 0 ||
+		    strcmp(a->msgs[i].payload, b->msgs[i].payload) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+same_seed_same_messages(void **state)
+{
+	struct log		 a = run(three_queues, 42, 1, 8 * 3600, 10 * 3600);
+	struct log		 b = { NULL, 0, 0 };
+	struct errors		 e = { 0 };
+	struct sim_options	 opt = { 42, 1, 8 * 3600, "wachtd" };
+	struct sim_config	*cfg = read_text(three_queues, &e);
+	struct sim		*sim;
+	double			 t;
+
+	(void)state;
+	assert_true(a.n > 3000);
+	/* in small uneven steps, as the real-time loop runs it */
+	sim = sim_new(cfg, &opt, collect, &b);
+	for (t = 0; t < 10 * 3600; t += 7.3)
+		sim_run(sim, t);
+	sim_run(sim, 10 * 3600);
+	sim_free(sim);
+	sim_config_free(cfg);
+	assert_int_equal(a.n, b.n);
+	assert_true(same_logs(&a, &b));
+	free(a.msgs);
+	free(b.msgs);
+}
+
+/* Without the phone queue: its ids alone would differ by seed. */
+static void
+different_seed_differs(void **state)
+{
+	const char	*no_ids = strstr(three_queues, "[queue balie");
+	struct log	 a = run(no_ids, 1, 1, 8 * 3600, 4 * 3600);
+	struct log	 b = run(no_ids, 2, 1, 8 * 3600, 4 * 3600);
+
+	(void)state;
+	assert_true(a.n > 1000 && b.n > 1000);
+	assert_false(same_logs(&a, &b));
+	free(a.msgs);
+	free(b.msgs);
+}
+
+static void
+no_arrivals_outside_hours(void **state)
+{
+	static const char text[] =
+	    "[queue balie/paspoort]\n"
+	    "mode = gauge\n"
+	    "arrivals_per_hour = 60\n"
+	    "staff = 1\n"
+	    "handle_time = 300\n"
+	    "patience = 600\n"
+	    "hours = 10:00-11:00 14:00-15:30\n";
+	struct log	 log = run(text, 7, 5, 8 * 3600, 48 * 3600);
+	double		 tod;
+	long		 morning = 0, afternoon = 0, abandoned = 0;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < log.n; i++) {
+		tod = fmod(8 * 3600 + log.msgs[i].t, 86400);
+		if (metric_is(&log.msgs[i], "abandoned"))
+			abandoned++;
+		if (!metric_is(&log.msgs[i], "arrived"))
+			continue;
+		if (tod >= 10 * 3600 && tod < 11 * 3600)
+			morning++;
+		else if (tod >= 14 * 3600 && tod < 15.5 * 3600)
+			afternoon++;
+		else
+			fail_msg("arrival at %.0f s after midnight", tod);
+	}
+	/* 2 days * 60/h * rate 5: 1.8x in the morning, 1.2x and 0.6x later */
+	assert_in_range(morning, 0.8 * 1080, 1.2 * 1080);
+	assert_in_range(afternoon, 0.8 * 1080, 1.2 * 1080);
+	assert_true(abandoned > 0);	/* one desk cannot keep up */
+	free(log.msgs);
+}
+
+/* Arrivals only, counted, over three days open around the clock. */
+static long
+arrivals_at_rate(double rate)
+{
+	static const char text[] =
+	    "[queue chat/website]\n"
+	    "mode = gauge\n"
+	    "arrivals_per_hour = 100\n"
+	    "staff = 0\n"
+	    "handle_time = 60\n"
+	    "patience = 10\n";
+	struct errors		 e = { 0 };
+	struct sim_options	 opt = { 99, rate, 0, "wachtd" };
+	struct sim_config	*cfg = read_text(text, &e);
+	struct sim		*sim;
+	long			 n = 0;
+
+	assert_non_null(cfg);
+	sim = sim_new(cfg, &opt, count, &n);
+	sim_run(sim, 3 * 86400);
+	sim_free(sim);
+	sim_config_free(cfg);
+	return n;
+}
+
+static void
+rate_multiplies_arrivals(void **state)
+{
+	/* the daily profile averages 22.3 / 24 */
+	double	 expected = 100 * 3 * 22.3;
+	long	 one = arrivals_at_rate(1), ten = arrivals_at_rate(10);
+
+	(void)state;
+	assert_in_range(one, 0.95 * expected, 1.05 * expected);
+	assert_in_range(ten, 0.97 * 10 * expected, 1.03 * 10 * expected);
+	assert_true(fabs((double)ten / one - 10) < 0.6);
+	assert_int_equal(arrivals_at_rate(0), 0);
+}
+
+/* The id in {"id":"T...",...}, copied into buf. */
+static void
+payload_id(const char *payload, char *buf, size_t len)
+{
+	const char	*s = strstr(payload, "\"id\":\"");
+	size_t		 n;
+
+	assert_non_null(s);
+	s += 6;
+	n = strcspn(s, "\"");
+	assert_true(n > 0 && n < len);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+static void
+every_leave_has_a_join(void **state)
+{
+	struct log	 log = run(three_queues, 5, 1.5, 8 * 3600, 10 * 3600);
+	char		(*ids)[32], id[32];
+	int		*left;
+	size_t		 i, j, njoin = 0, answered = 0, abandoned = 0;
+
+	(void)state;
+	ids = calloc(log.n, sizeof *ids);
+	left = calloc(log.n, sizeof *left);
+	assert_non_null(ids);
+	assert_non_null(left);
+	for (i = 0; i < log.n; i++) {
+		if (metric_is(&log.msgs[i], "join")) {
+			payload_id(log.msgs[i].payload, id, sizeof id);
+			for (j = 0; j < njoin; j++)
+				assert_string_not_equal(ids[j], id);
+			strcpy(ids[njoin++], id);
+		} else if (metric_is(&log.msgs[i], "leave")) {
+			payload_id(log.msgs[i].payload, id, sizeof id);
+			for (j = njoin; j > 0; j--)
+				if (strcmp(ids[j - 1], id) == 0)
+					break;
+			if (j == 0)
+				fail_msg("leave of %s without join", id);
+			assert_int_equal(left[j - 1], 0);
+			left[j - 1] = 1;
+			if (strstr(log.msgs[i].payload,
+			    "\"outcome\":\"answered\"") != NULL)
+				answered++;
+			else if (strstr(log.msgs[i].payload,
+			    "\"outcome\":\"abandoned\"") != NULL)
+				abandoned++;
+			else
+				fail_msg("bad leave %s", log.msgs[i].payload);
+		}
+	}
+	assert_true(njoin > 1000);
+	assert_true(answered > 100);
+	assert_true(abandoned > 10);
+	assert_true(answered + abandoned <= njoin);
+	assert_true(njoin - answered - abandoned < 30);	/* still waiting */
+	free(ids);
+	free(left);
+	free(log.msgs);
+}
+
+/* A plain decimal: digits, at most one decimal, no sign, no exponent. */
+static void
+assert_plain_number(const char *s)
+{
+	const char *dot = strchr(s, '.');
+
+	assert_true(strspn(s, "0123456789.") == strlen(s));
+	assert_true(s[0] != '.' && s[0] != '\0');
+	if (dot != NULL)
+		assert_true(strlen(dot) == 2 && dot[1] != '0');
+}
+
+static void
+numbers_plain_and_never_negative(void **state)
+{
+	struct log	 log = run(three_queues, 11, 3, 0, 48 * 3600);
+	size_t		 i, gauges = 0;
+
+	(void)state;
+	for (i = 0; i < log.n; i++) {
+		if (log.msgs[i].payload[0] == '{')
+			continue;
+		assert_plain_number(log.msgs[i].payload);
+		assert_true(strtod(log.msgs[i].payload, NULL) >= 0);
+		if (metric_is(&log.msgs[i], "waiting") ||
+		    metric_is(&log.msgs[i], "backlog") ||
+		    metric_is(&log.msgs[i], "oldest_age"))
+			gauges++;
+	}
+	assert_true(gauges > 3000);
+	free(log.msgs);
+}
+
+/* waiting = arrived - answered - abandoned, read at every tick. */
+static void
+gauges_match_events(void **state)
+{
+	struct log	 log = run(three_queues, 3, 2, 8 * 3600, 12 * 3600);
+	long		 in[2] = { 0, 0 }, out[2] = { 0, 0 }, peak[2] = { 0, 0 };
+	long		 v;
+	size_t		 i;
+	int		 q;
+
+	(void)state;
+	for (i = 0; i < log.n; i++) {
+		q = strstr(log.msgs[i].topic, "/email/") != NULL;
+		if (!q && strstr(log.msgs[i].topic, "/balie/") == NULL)
+			continue;
+		if (metric_is(&log.msgs[i], "arrived"))
+			in[q]++;
+		else if (metric_is(&log.msgs[i], "answered") ||
+		    metric_is(&log.msgs[i], "abandoned"))
+			out[q]++;
+		else if (metric_is(&log.msgs[i], "waiting") ||
+		    metric_is(&log.msgs[i], "backlog")) {
+			v = strtol(log.msgs[i].payload, NULL, 10);
+			assert_int_equal(v, in[q] - out[q]);
+			if (v > peak[q])
+				peak[q] = v;
+		}
+	}
+	assert_true(peak[0] > 3 && peak[1] > 3);
+	free(log.msgs);
+}
+
+static void
+config_errors_have_line_numbers(void **state)
+{
+	static const char text[] =
+	    "[queue telefoon/algemeen]\n"
+	    "mode = lifecycle\n"
+	    "arrivals_per_hour = 120\n"
+	    "staf = 4\n"
+	    "staff = 4\n"
+	    "handle_time = 240\n"
+	    "patience = soon\n"
+	    "\n"
+	    "[balie burgerzaken]\n"
+	    "mode = gauge\n";
+	struct errors e = { 0 };
+
+	(void)state;
+	assert_null(read_text(text, &e));
+	assert_int_equal(e.n, 3);
+	assert_string_equal(e.text[0],
+	    "test.conf:4: unknown key 'staf' in [queue telefoon/algemeen]");
+	assert_true(strncmp(e.text[1], "test.conf:7: bad patience 'soon'",
+	    32) == 0);
+	assert_true(strncmp(e.text[2], "test.conf:9: unknown section", 28) == 0);
+}
+
+static void
+config_syntax_and_meaning(void **state)
+{
+	static const char text[] =
+	    "; the e-mail team\n"
+	    "[queue email/info]\n"
+	    "mode = backlog\n"
+	    "staff 3\n"
+	    "hours = 08:30-25:00\n"
+	    "[queue Email/x]\n"
+	    "[queue email/info]\n"
+	    "arrivals_per_hour = 20\n";
+	struct errors e = { 0 };
+
+	(void)state;
+	assert_null(read_text(text, &e));
+	assert_int_equal(e.n, 7);
+	assert_true(strncmp(e.text[0], "test.conf:4: expected", 21) == 0);
+	assert_true(strncmp(e.text[1], "test.conf:5: bad hours", 22) == 0);
+	assert_true(strncmp(e.text[2], "test.conf:6: bad queue id", 25) == 0);
+	assert_true(strncmp(e.text[3], "test.conf:7: duplicate", 22) == 0);
+	assert_string_equal(e.text[4],
+	    "test.conf:2: [queue email/info] needs 'arrivals_per_hour'");
+	assert_string_equal(e.text[5],
+	    "test.conf:2: [queue email/info] needs 'staff'");
+	assert_string_equal(e.text[6],
+	    "test.conf:2: [queue email/info] needs 'handle_time'");
+}
+
+/* Indented lines are values of their own, not continuations. */
+static void
+config_indented_with_comments(void **state)
+{
+	static const char text[] =
+	    "# a comment\n"
+	    "[queue chat/website]   ; inline\n"
+	    "    mode = gauge\n"
+	    "    arrivals_per_hour = 10 ; per hour\n"
+	    "    staff = 1\n"
+	    "    handle_time = 5m\n"
+	    "\thours = 09:00-12:00, 13:00-17:00\n";
+	struct errors		 e = { 0 };
+	struct sim_config	*cfg = read_text(text, &e);
+
+	(void)state;
+	assert_int_equal(e.n, 0);
+	assert_non_null(cfg);
+	sim_config_free(cfg);
+}
+
+/* The demo starts at 09:00: a queue must form and mail must pile up. */
+static void
+demo_config_shows_waiting(void **state)
+{
+	struct errors		 e = { 0 };
+	struct sim_options	 opt = { 2024, 1, 9 * 3600, "wachtd" };
+	struct sim_config	*cfg;
+	struct sim		*sim;
+	struct log		 log = { NULL, 0, 0 };
+	FILE			*fp;
+	size_t			 i;
+	long			 waiting = 0, most = 0, balie = 0, backlog = 0;
+
+	(void)state;
+	fp = fopen(DEMO_CONF, "r");
+	assert_non_null(fp);
+	cfg = sim_config_read(fp, DEMO_CONF, remember_error, &e);
+	fclose(fp);
+	assert_non_null(cfg);
+	sim = sim_new(cfg, &opt, collect, &log);
+	sim_run(sim, 2 * 3600);
+	for (i = 0; i < log.n; i++) {
+		if (metric_is(&log.msgs[i], "join"))
+			waiting++;
+		else if (strstr(log.msgs[i].payload, "\"outcome\"") != NULL)
+			waiting--;
+		else if (strstr(log.msgs[i].topic, "balie/") != NULL &&
+		    metric_is(&log.msgs[i], "waiting"))
+			balie = fmax(balie, strtol(log.msgs[i].payload, NULL, 10));
+		else if (metric_is(&log.msgs[i], "backlog"))
+			backlog = fmax(backlog, strtol(log.msgs[i].payload, NULL,
+			    10));
+		if (waiting > most)
+			most = waiting;
+	}
+	assert_true(most >= 5);
+	assert_true(balie >= 2);
+	assert_true(backlog >= 5);
+	sim_free(sim);
+	sim_config_free(cfg);
+	free(log.msgs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_seed_same_messages),
+		cmocka_unit_test(different_seed_differs),
+		cmocka_unit_test(no_arrivals_outside_hours),
+		cmocka_unit_test(rate_multiplies_arrivals),
+		cmocka_unit_test(every_leave_has_a_join),
+		cmocka_unit_test(numbers_plain_and_never_negative),
+		cmocka_unit_test(gauges_match_events),
+		cmocka_unit_test(config_errors_have_line_numbers),
+		cmocka_unit_test(config_syntax_and_meaning),
+		cmocka_unit_test(config_indented_with_comments),
+		cmocka_unit_test(demo_config_shows_waiting),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
