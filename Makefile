@@ -74,7 +74,7 @@ tests: all $(UNIT_BINS)
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@O=$(O) SANITIZE=$(SANITIZE) tests/run.sh
+	@O=$(O) VALGRIND=$(VALGRIND) tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

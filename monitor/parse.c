@@ -262,7 +262,9 @@ parse_listen(const char *s, char *host, size_t hostlen, int *port,
 			return -1;
 		}
 	}
-	if (len == 0 || len >= hostlen) {
+	/* "*" is stored as "0.0.0.0", which must fit with its NUL too. */
+	if (len == 0 || len >= hostlen ||
+	    (len == 1 && h[0] == '*' && hostlen <= strlen("0.0.0.0"))) {
 		*why = "missing or overlong address";
 		return -1;
 	}

@@ -1,0 +1,162 @@
+# lib.sh: helpers for integration tests. Each test starts its own
+# mosquitto and wachtd on free loopback ports in a private directory, and
+# everything is stopped when the test exits.
+#   O               build directory with wachtd and wachtd-sim (build)
+#   WACHTD_WRAPPER  command to run wachtd under (valgrind ...)
+
+set -u
+O=${O:-build}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN=$ROOT/$O
+TMP=$(mktemp -d /tmp/wachtd-test.XXXXXX)
+# mosquitto run as root drops to its own user before reading its files.
+chmod 755 "$TMP"
+BROKER_PID= WACHTD_PID= SIM_PID=
+PREFIX=wachtd
+fails=0
+
+cleanup() {
+	for pid in $SIM_PID $WACHTD_PID $BROKER_PID; do
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	if [ "$fails" -ne 0 ]; then
+		echo "# wachtd log:"; sed 's/^/# /' "$TMP/wachtd.log" 2>/dev/null | tail -40
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; fails=$((fails + 1)); }
+
+# check DESCRIPTION COMMAND...: one test line from a command's status.
+check() {
+	local desc=$1
+	shift
+	if "$@" >/dev/null; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: expected '$2', got '$3'"; fi
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+	local p=$((20000 + RANDOM % 30000))
+	while port_busy "$p"; do p=$((p + 1)); done
+	echo "$p"
+}
+
+# wait_until SECONDS COMMAND...: polls until the command succeeds.
+wait_until() {
+	local deadline=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
+	shift
+	until "$@" 2>/dev/null; do
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+start_broker() {
+	BROKER_PORT=${BROKER_PORT:-$(free_port)}
+	cat > "$TMP/mosquitto.conf" <<CONF
+listener $BROKER_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+CONF
+	mosquitto -c "$TMP/mosquitto.conf" >> "$TMP/mosquitto.log" 2>&1 &
+	BROKER_PID=$!
+	wait_until 5 port_busy "$BROKER_PORT" || { echo "# broker did not start"; cat "$TMP/mosquitto.log"; exit 1; }
+}
+
+stop_broker() {
+	kill -9 "$BROKER_PID" 2>/dev/null
+	wait "$BROKER_PID" 2>/dev/null
+	BROKER_PID=
+}
+
+# write_config [EXTRA]: a configuration with three queues on our ports.
+write_config() {
+	HTTP_PORT=${HTTP_PORT:-$(free_port)}
+	cat > "$TMP/wachtd.conf" <<CONF
+[daemon]
+state_dir = $TMP/state
+step = 10s
+timezone = Europe/Amsterdam
+
+[mqtt]
+host = 127.0.0.1
+port = $BROKER_PORT
+prefix = $PREFIX
+client_id = wachtd-test-$$
+
+[http]
+listen = 127.0.0.1:$HTTP_PORT
+
+[hours kcc]
+mon = 08:30-17:00
+
+[norm telefoon]
+answer_within = 30s
+target = 80%
+window = 15m
+
+[norm balie]
+max_wait = 10m
+
+[queue telefoon/algemeen]
+label = Telefoon 14 0548
+hours = kcc
+norm = telefoon
+interval = 10s
+
+[queue balie/burgerzaken]
+label = Balie Burgerzaken
+norm = balie
+topic.waiting = pbx/queue/600/calls
+
+[queue email/info]
+label = E-mail info@
+${1:-}
+CONF
+}
+
+start_wachtd() {
+	${WACHTD_WRAPPER:-} "$BIN/wachtd" -f -c "$TMP/wachtd.conf" "$@" \
+	    >> "$TMP/wachtd.log" 2>&1 &
+	WACHTD_PID=$!
+	wait_until $((WAIT * 4)) api /healthz >/dev/null ||
+	    { echo "# wachtd did not become healthy"; cat "$TMP/wachtd.log"; exit 1; }
+}
+
+# stop_wachtd: SIGTERM; sets WACHTD_STATUS to the exit status.
+stop_wachtd() {
+	kill -TERM "$WACHTD_PID"
+	wait "$WACHTD_PID"
+	WACHTD_STATUS=$?
+	WACHTD_PID=
+}
+
+# Polls are longer under valgrind, which runs the daemon ~20x slower.
+WAIT=${WACHTD_WRAPPER:+30}
+WAIT=${WAIT:-5}
+
+api() { curl -sf --max-time 5 "http://127.0.0.1:$HTTP_PORT$1"; }
+
+# field QUEUE JQ: one field of one queue from the API.
+field() { api "/api/v1/queues/$1" | jq -r "$2"; }
+
+pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$1" -m "$2"; }
+
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$WACHTD_PID/status"; }
+
+field_is() { test "$(field "$1" "$2")" = "$3"; }
+status_is() { test "$(api /api/v1/status | jq -r "$1")" = "$2"; }
+# wait_field QUEUE JQ VALUE: until the API shows VALUE for the queue.
+wait_field() { wait_until "$WAIT" field_is "$@"; }
+# wait_status JQ VALUE: until /api/v1/status shows VALUE.
+wait_status() { wait_until "$WAIT" status_is "$@"; }

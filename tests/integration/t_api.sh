@@ -1,0 +1,93 @@
+#!/bin/bash
+# A probe publishes; a team manager reads the queues back from the API.
+. "$(dirname "$0")/lib.sh"
+
+start_broker
+write_config
+start_wachtd
+
+check "healthz is 200 with the broker connected" api /healthz
+check_eq "three queues listed, sorted by id" \
+    "balie/burgerzaken email/info telefoon/algemeen" \
+    "$(api /api/v1/queues | jq -r '[.queues[].id] | join(" ")')"
+check_eq "a queue without data is unknown" "unknown" \
+    "$(field email/info .state)"
+
+# Gauges, plain and JSON, and a foreign topic mapped to a metric.
+pub $PREFIX/in/email/info/backlog 12
+pub $PREFIX/in/email/info/oldest_age '{"value": 5400}'
+pub pbx/queue/600/calls 4
+wait_field balie/burgerzaken .waiting 4
+check_eq "foreign topic pbx/queue/600/calls sets waiting" 4 \
+    "$(field balie/burgerzaken .waiting)"
+check_eq "backlog from a plain number" 12 "$(field email/info .backlog)"
+check_eq "oldest_age from a JSON object" 5400 "$(field email/info .oldest_age)"
+
+# Service level: 4 answered, 3 within 30 s, one abandoned (ignored).
+for w in 5 12 29 45; do pub $PREFIX/in/telefoon/algemeen/answered $w; done
+pub $PREFIX/in/telefoon/algemeen/abandoned 50
+wait_field telefoon/algemeen .abandoned 1
+check_eq "answered in the window" 4 "$(field telefoon/algemeen .answered)"
+check_eq "service level is 3 of 4 within 30 s" 75 \
+    "$(field telefoon/algemeen .sl.value)"
+check_eq "sl carries its norm" "80 30 900" \
+    "$(field telefoon/algemeen '"\(.sl.target) \(.sl.within) \(.sl.window)"')"
+
+# Lifecycle: the daemon keeps the waiting set itself.
+now=$(date +%s)
+# A join published late, but within one step's grace, keeps its own ts.
+pub $PREFIX/in/telefoon/algemeen/join "{\"id\":\"A1\",\"ts\":$((now - 8))}"
+pub $PREFIX/in/telefoon/algemeen/join '{"id":"A2"}'
+wait_field telefoon/algemeen .waiting 2
+check_eq "two joins make two waiting" 2 "$(field telefoon/algemeen .waiting)"
+lw=$(field telefoon/algemeen .longest_wait)
+check "longest_wait counts from the oldest join ($lw s)" \
+    awk "BEGIN { exit !($lw >= 8 && $lw < 20) }"
+pub $PREFIX/in/telefoon/algemeen/leave '{"id":"A1","outcome":"answered"}'
+wait_field telefoon/algemeen .answered 5
+check_eq "leave answered: one waiting, five answered" "1 5" \
+    "$(field telefoon/algemeen '"\(.waiting) \(.answered)"')"
+check_eq "a wait of 8 s counts as within 30 s" 80 \
+    "$(field telefoon/algemeen .sl.value)"
+
+# Retained state on MQTT, the same object as the API.
+state=$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/state/email/info" -C 1 -W 5)
+check_eq "retained state topic carries the queue" "email/info 12" \
+    "$(printf '%s' "$state" | jq -r '"\(.id) \(.backlog)"')"
+check_eq "status topic is online" online \
+    "$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/status" -C 1 -W 5)"
+
+# The contract fields of QUEUE (DESIGN §6).
+keys=$(field telefoon/algemeen 'keys_unsorted | join(" ")')
+missing=
+for k in id channel label open state waiting longest_wait agents ewt sl \
+    answered abandoned backlog oldest_age updated; do
+	case " $keys " in *" $k "*) ;; *) missing="$missing $k" ;; esac
+done
+check_eq "QUEUE has every contract field" "" "$missing"
+check "updated is ISO 8601 with offset" \
+    grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$' \
+    <<< "$(field telefoon/algemeen .updated)"
+
+# HTTP details: 404 JSON, HEAD, method limits, UTF-8.
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/api/v1/queues/telefoon/nope")
+check_eq "unknown queue is 404" 404 "$code"
+check_eq "404 body is JSON with an error" "no such queue: telefoon/nope" \
+    "$(jq -r .error "$TMP/body")"
+hdr=$(curl -sI "http://127.0.0.1:$HTTP_PORT/api/v1/queues")
+len=$(api /api/v1/queues | wc -c)
+check "HEAD gives the GET length ($len) and no body" \
+    grep -qi "^content-length: $len" <<< "$hdr"
+check "content type is UTF-8 JSON" \
+    grep -qi '^content-type: application/json; charset=utf-8' <<< "$hdr"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP_PORT/api/v1/queues")
+check_eq "POST on the queue list is 405" 405 "$code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' a)" "http://127.0.0.1:$HTTP_PORT/healthz")
+check "headers over 8 KiB are refused ($code)" test "$code" != 200
+check_eq "status counts accepted inputs" 11 "$(api /api/v1/status | jq .accepted)"
+
+stop_wachtd
+check_eq "SIGTERM exits 0" 0 "$WACHTD_STATUS"
+check_eq "status topic says offline after shutdown" offline \
+    "$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/status" -C 1 -W 5)"
+exit 0
