@@ -83,7 +83,7 @@ static const struct keydef mqtt_keys[] = {
 	K(mqtt_conf, host, V_STRING),
 	K(mqtt_conf, port, V_PORT),
 	K(mqtt_conf, prefix, V_PREFIX),
-	K(mqtt_conf, client_id, V_STRING),
+	KR(mqtt_conf, client_id, V_STRING, 1, 64),
 	K(mqtt_conf, username, V_STRING),
 	K(mqtt_conf, password_file, V_PATH),
 	K(mqtt_conf, tls_ca, V_PATH),
@@ -167,6 +167,7 @@ struct parser {
 	void		*obj;		/* the struct the keys go into */
 	uint64_t	 seen;		/* bit per key index: duplicates */
 	uint64_t	 seen_topics;	/* bit per metric: topic.X duplicates */
+	int		 keyline[SEC_HTTP + 1][16]; /* of singleton sections */
 	char		 why[128];	/* room for a formatted reason */
 	config_error_cb	 cb;
 	void		*cbarg;
@@ -309,13 +310,21 @@ begin_section(struct parser *p, char *text)
 			error_at(p, p->line, "section [%s] repeated (first at "
 			    "line %d)", text, *once);
 			p->sec = SEC_NONE;
-		}
-		*once = p->line;
+		} else
+			*once = p->line;
 		return;
 	}
 
 	if ((name = strchr(text, ' ')) == NULL) {
-		error_at(p, p->line, "unknown section [%s]", text);
+		for (sec = SEC_HOURS; sec <= SEC_NOTIFY; sec++)
+			if (strcmp(text, kinds[sec]) == 0)
+				break;
+		if (sec <= SEC_NOTIFY)
+			error_at(p, p->line, "[%s] needs a name, like [%s %s]",
+			    text, text, sec == SEC_QUEUE ? "telefoon/algemeen" :
+			    "kcc");
+		else
+			error_at(p, p->line, "unknown section [%s]", text);
 		return;
 	}
 	*name++ = '\0';
@@ -429,6 +438,8 @@ read_line(char *buf, int size, void *arg)
 			error_at(p, p->line, "malformed section header");
 			p->sec = SEC_NONE;
 			p->obj = NULL;
+			/* Non-empty: its keys are skipped, not "outside". */
+			snprintf(p->secname, sizeof(p->secname), "%s", buf);
 		} else {
 			char	 name[128];
 
@@ -629,8 +640,10 @@ set_value(struct parser *p, const struct keydef *kd, void *obj, char *v,
 		}
 		/* FALLTHROUGH */
 	case V_STRING:
-		if (v[0] == '\0') {
-			*why = "empty value";
+		if (kd->max > 0 && strlen(v) > kd->max) {
+			snprintf(p->why, sizeof(p->why), "longer than %g "
+			    "characters", kd->max);
+			*why = p->why;
 			return -1;
 		}
 		free(*(char **)field);
@@ -845,6 +858,12 @@ handle_key(void *arg, const char *section, const char *name,
 		return 1;
 	}
 	p->seen |= 1ULL << i;
+	if (p->sec <= SEC_HTTP)
+		p->keyline[p->sec][i] = p->line;
+	if (value[0] == '\0') {
+		error_at(p, p->line, "%s has no value", name);
+		return 1;
+	}
 	snprintf(v, sizeof(v), "%s", value);
 	if (set_value(p, kd, p->obj, v, &why) == -1)
 		error_at(p, p->line, "%s = %s: %s", name, value,
@@ -864,6 +883,22 @@ resolve(struct parser *p, struct ref *r, enum section sec, const char *what,
 		    what, r->name, from, what, r->name);
 }
 
+/* The line of a key in [daemon], [mqtt] or [http]; 0 if absent. */
+static int
+key_line(const struct parser *p, enum section sec, const char *name)
+{
+	static const struct keydef *tables[] = {
+		[SEC_DAEMON] = daemon_keys, [SEC_MQTT] = mqtt_keys,
+		[SEC_HTTP] = http_keys
+	};
+	int	 i;
+
+	for (i = 0; tables[sec][i].name != NULL; i++)
+		if (strcmp(tables[sec][i].name, name) == 0)
+			return p->keyline[sec][i];
+	return 0;
+}
+
 /* Pass two: the meaning of what parsed. */
 static void
 check(struct parser *p)
@@ -874,17 +909,18 @@ check(struct parser *p)
 	size_t		 i, j;
 	int		 m;
 
-	if (strlen(c->mqtt.client_id) > 64)
-		error_at(p, 0, "[mqtt] client_id longer than 64 characters");
 	if ((c->mqtt.tls_cert == NULL) != (c->mqtt.tls_key == NULL))
-		error_at(p, 0, "[mqtt] tls_cert and tls_key go together");
+		error_at(p, key_line(p, SEC_MQTT, c->mqtt.tls_cert != NULL ?
+		    "tls_cert" : "tls_key"), "tls_cert and tls_key go "
+		    "together");
 	if (c->mqtt.password_file != NULL && c->mqtt.username == NULL)
-		error_at(p, 0, "[mqtt] password_file needs a username");
+		error_at(p, key_line(p, SEC_MQTT, "password_file"),
+		    "password_file needs a username");
 	if (c->public_listen.port != 0 &&
 	    c->public_listen.port == c->listen.port &&
 	    strcmp(c->public_listen.host, c->listen.host) == 0)
-		error_at(p, 0, "[http] listen and public_listen are the same "
-		    "address");
+		error_at(p, key_line(p, SEC_HTTP, "public_listen"),
+		    "public_listen is the same address as listen");
 
 	for (i = 0; i < c->nnorms; i++) {
 		struct norm_conf *n = &c->norms[i];
@@ -932,8 +968,8 @@ check(struct parser *p)
 		for (e = n->escalate_to.to, hops = 0; e != NULL &&
 		    hops <= c->nnotifies; e = e->escalate_to.to, hops++)
 			if (e == n) {
-				error_at(p, n->escalate_to.line, "[notify %s] "
-				    "escalates back to itself", n->name);
+				error_at(p, n->escalate_to.line, "escalate_to "
+				    "leads back to [notify %s]", n->name);
 				break;
 			}
 	}
@@ -1025,6 +1061,9 @@ config_load(const char *path, config_error_cb cb, void *arg)
 	ini_allow_multiline = 0;
 	ini_max_line = LINE_MAX_LEN;
 	ini_use_stack = 0;
+	/* The heap buffer is this size (not ini_max_line): the line, '\n'
+	 * and NUL. */
+	ini_initial_alloc = LINE_MAX_LEN + 2;
 	rc = ini_parse_stream(read_line, &p, handle_key, &p);
 	if (rc == -2)
 		fatalx("config: out of memory");

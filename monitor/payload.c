@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -58,6 +59,22 @@ is_count(enum metric m)
 	    m == METRIC_ARRIVED;
 }
 
+/* "nan", "inf" or "infinity", signed, any case: a probe's broken sums. */
+static int
+is_nonfinite_word(const char *s, size_t len)
+{
+	static const char *words[] = { "nan", "inf", "infinity" };
+	size_t	 i;
+
+	if (len > 0 && (*s == '-' || *s == '+'))
+		s++, len--;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (len == strlen(words[i]) &&
+		    strncasecmp(s, words[i], len) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * A plain decimal number: optional sign, digits, fraction, exponent, with
  * surrounding white space. strtod alone would also take "0x10", "inf" and
@@ -76,6 +93,11 @@ parse_plain(const char *buf, size_t len, double *v, enum reject *why)
 		i++;
 	if (i == len) {
 		*why = REJECT_EMPTY;
+		return -1;
+	}
+	/* NaN and infinities are not_finite (payload.h), not not_a_number. */
+	if (is_nonfinite_word(buf + i, len - i)) {
+		*why = REJECT_NOT_FINITE;
 		return -1;
 	}
 	if (len - i >= sizeof(tmp)) {

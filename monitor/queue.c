@@ -161,6 +161,9 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
     double now, enum reject *why)
 {
 	struct slice	*s = NULL;
+	/* A fast probe clock (ts up to PAYLOAD_FUTURE ahead) counts now: a
+	 * slot ahead of now would wipe one still inside the window. */
+	double		 ts = fmin(in->ts, now);
 
 	if (m < QUEUE_GAUGES) {
 		if (q->waiters != NULL && (m == METRIC_WAITING ||
@@ -169,7 +172,7 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 			return -1;
 		}
 		q->gauge[m] = in->value;
-	} else if ((s = slice_at(q, in->ts)) == NULL) {
+	} else if ((s = slice_at(q, ts)) == NULL) {
 		*why = REJECT_TOO_LATE;
 		return -1;
 	}

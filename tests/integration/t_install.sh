@@ -1,0 +1,28 @@
+#!/bin/bash
+# make install honours PREFIX and DESTDIR; make uninstall takes it back
+# but keeps the sysadmin's configuration.
+. "$(dirname "$0")/lib.sh"
+
+cd "$ROOT"
+make -s install O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
+check "wachtd in PREFIX/sbin" test -x "$TMP/root/usr/sbin/wachtd"
+check "wachtd-sim in PREFIX/bin" test -x "$TMP/root/usr/bin/wachtd-sim"
+check "PREFIX=/usr puts the configuration in /etc" \
+    test -f "$TMP/root/etc/wachtd/wachtd.conf"
+check "the example is kept in PREFIX/share" \
+    test -f "$TMP/root/usr/share/wachtd/wachtd.conf.example"
+check "the installed configuration is valid" \
+    "$TMP/root/usr/sbin/wachtd" -n -c "$TMP/root/etc/wachtd/wachtd.conf"
+echo "; edited by the sysadmin" >> "$TMP/root/etc/wachtd/wachtd.conf"
+make -s install O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
+check "reinstalling keeps an edited configuration" \
+    grep -q 'edited by the sysadmin' "$TMP/root/etc/wachtd/wachtd.conf"
+make -s install O="$O" PREFIX=/opt/wachtd DESTDIR="$TMP/root" >/dev/null
+check "another PREFIX keeps its own etc" \
+    test -f "$TMP/root/opt/wachtd/etc/wachtd/wachtd.conf"
+make -s uninstall O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
+check "uninstall removes the programs" \
+    test ! -e "$TMP/root/usr/sbin/wachtd" -a ! -e "$TMP/root/usr/bin/wachtd-sim"
+check "uninstall keeps the configuration" \
+    test -f "$TMP/root/etc/wachtd/wachtd.conf"
+exit 0

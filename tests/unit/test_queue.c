@@ -1,0 +1,867 @@
+/*
+ * test_queue.c: the live state of one queue as a supervisor reads it.
+ * Every input carries its own `now`; the clock is the test's, so a
+ * fifteen-minute window passes in microseconds and nothing sleeps.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "wachtd.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define STEP		10.0
+#define BASE		1764412345.0	/* 2025-11-29 10:32:25 UTC */
+
+/* One queue section with at most one norm, built by hand. */
+struct qconf {
+	struct norm_conf norm;
+	struct ref	 ref;
+	struct queue_conf conf;
+	char		 id[64];
+};
+
+static void
+qconf_init(struct qconf *f, enum norm_kind kind, double within,
+    double window)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->id, sizeof(f->id), "telefoon/algemeen");
+	f->conf.id = f->id;
+	f->conf.name = f->id + strlen("telefoon/");
+	f->conf.label = NULL;
+	f->conf.interval = 10;
+	f->conf.line = 1;
+	f->norm.name = NULL;
+	f->norm.kind = kind;
+	f->norm.answer_within = within;
+	f->norm.target = 80;
+	f->norm.window = window;
+	f->norm.max_wait = kind == NORM_MAX_WAIT ? 600 : 0;
+	f->norm.warn_at = 75;
+	f->norm.abandoned = ABANDON_IGNORE;
+	f->ref.to = &f->norm;
+	if (kind != NORM_NONE) {
+		f->conf.norms.refs = &f->ref;
+		f->conf.norms.n = 1;
+	}
+}
+
+/* A time at the start of a slice, so window edges fall on whole seconds. */
+static double
+slice_start(const struct queue *q, double t)
+{
+	return ceil(t / q->width) * q->width;
+}
+
+static int
+put(struct queue *q, enum metric m, double value, double ts, double now,
+    enum reject *why)
+{
+	struct payload	 p;
+
+	memset(&p, 0, sizeof(p));
+	p.value = value;
+	p.ts = ts;
+	p.scale = 5;
+	*why = REJECT_COUNT;
+	return queue_input(q, m, &p, now, why);
+}
+
+/* Applies an input that must be accepted. */
+static void
+ok(struct queue *q, enum metric m, double value, double ts, double now)
+{
+	enum reject	 why;
+
+	if (put(q, m, value, ts, now, &why) != 0)
+		fail_msg("%s %g at %.1f refused: %s", metric_name(m), value,
+		    ts, why < REJECT_COUNT ? reject_name(why) : "(unset)");
+}
+
+static int
+life(struct queue *q, enum metric m, const char *id, enum outcome o,
+    double ts, double now, enum reject *why)
+{
+	struct payload	 p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.id, sizeof(p.id), "%s", id);
+	p.outcome = o;
+	p.ts = ts;
+	p.scale = 5;
+	*why = REJECT_COUNT;
+	return queue_input(q, m, &p, now, why);
+}
+
+static void
+join_ok(struct queue *q, const char *id, double ts)
+{
+	enum reject	 why;
+
+	if (life(q, METRIC_JOIN, id, OUTCOME_NONE, ts, ts, &why) != 0)
+		fail_msg("join %s refused: %s", id, reject_name(why));
+}
+
+static void
+leave_ok(struct queue *q, const char *id, enum outcome o, double ts)
+{
+	enum reject	 why;
+
+	if (life(q, METRIC_LEAVE, id, o, ts, ts, &why) != 0)
+		fail_msg("leave %s refused: %s", id, reject_name(why));
+}
+
+/* ------------------------------------------------------------------ */
+/* Service level over the rolling window. */
+
+static void
+service_level_is_share_answered_within(void **state)
+{
+	static const double waits[] = { 2, 5, 10, 15, 20, 25, 29, 30, 31, 120 };
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t;
+	size_t		 i;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	for (i = 0; i < NELEM(waits); i++)
+		ok(q, METRIC_ANSWERED, waits[i], t + i, t + i);
+	queue_view(q, t + 60, &v);
+	assert_int_equal(v.answered, 10);
+	assert_int_equal(v.answered_within, 8);	/* 30 s itself is in time */
+	assert_true(v.sl == 80);
+	assert_int_equal(v.abandoned, 0);
+	queue_free(q);
+}
+
+static void
+service_level_is_unknown_without_answers_or_norm(void **state)
+{
+	struct qconf	 f, g;
+	struct queue	*q, *r;
+	struct queue_view v;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	ok(q, METRIC_ARRIVED, 3, BASE, BASE);
+	ok(q, METRIC_ABANDONED, 40, BASE, BASE);
+	queue_view(q, BASE, &v);
+	assert_true(isnan(v.sl));
+	assert_int_equal(v.arrived, 3);
+
+	/* max_wait judges waits, not a share: no service level at all. */
+	qconf_init(&g, NORM_MAX_WAIT, 0, 900);
+	r = queue_new(&g.conf, STEP);
+	ok(r, METRIC_ANSWERED, 5, BASE, BASE);
+	queue_view(r, BASE, &v);
+	assert_int_equal(v.answered, 1);
+	assert_true(isnan(v.sl));
+	queue_free(q);
+	queue_free(r);
+}
+
+static void
+events_leave_the_window_as_now_advances(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t0;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t0 = slice_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 10, t0, t0);		/* within */
+	ok(q, METRIC_ANSWERED, 90, t0 + 300, t0 + 300);	/* late */
+	ok(q, METRIC_ARRIVED, 1, t0 + 300, t0 + 300);
+
+	queue_view(q, t0 + 899, &v);
+	assert_int_equal(v.answered, 2);
+	assert_true(v.sl == 50);
+	queue_view(q, t0 + 900, &v);			/* t0 has left */
+	assert_int_equal(v.answered, 1);
+	assert_int_equal(v.arrived, 1);
+	assert_true(v.sl == 0);
+	queue_view(q, t0 + 1199, &v);
+	assert_int_equal(v.answered, 1);
+	queue_view(q, t0 + 1200, &v);			/* all gone */
+	assert_int_equal(v.answered, 0);
+	assert_int_equal(v.arrived, 0);
+	assert_true(isnan(v.sl));
+
+	/* A new event reuses the ring without resurrecting old counts. */
+	ok(q, METRIC_ANSWERED, 10, t0 + 64 * q->width, t0 + 64 * q->width);
+	queue_view(q, t0 + 64 * q->width, &v);
+	assert_int_equal(v.answered, 1);
+	assert_true(v.sl == 100);
+	queue_free(q);
+}
+
+/* How abandoned contacts weigh, per norm setting. */
+static void
+abandoned_contacts_count_by_the_norm(void **state)
+{
+	static const struct {
+		enum abandon_rule rule;
+		double		 short_abandon;
+		double		 sl;		/* 8 within of 10 answered */
+	} rules[] = {
+		{ ABANDON_IGNORE, 0, 80.0 },		/* 8 / 10 */
+		{ ABANDON_IGNORE, 5, 80.0 },
+		{ ABANDON_COUNT, 0, 100.0 * 8 / 15 },	/* all 5 abandons */
+		{ ABANDON_COUNT, 5, 100.0 * 8 / 13 },	/* 3 of 5: 2 short */
+		{ ABANDON_COUNT, 3, 100.0 * 8 / 14 },	/* 3 s itself is not short */
+	};
+	static const double abandons[] = { 1, 3, 60, 90, 200 };
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	size_t		 r, i;
+
+	(void)state;
+	for (r = 0; r < NELEM(rules); r++) {
+		qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+		f.norm.abandoned = rules[r].rule;
+		f.norm.short_abandon = rules[r].short_abandon;
+		q = queue_new(&f.conf, STEP);
+		for (i = 0; i < 10; i++)
+			ok(q, METRIC_ANSWERED, i < 8 ? 10 : 45, BASE, BASE);
+		for (i = 0; i < NELEM(abandons); i++)
+			ok(q, METRIC_ABANDONED, abandons[i], BASE, BASE);
+		queue_view(q, BASE, &v);
+		assert_int_equal(v.abandoned, 5);
+		assert_int_equal(v.answered, 10);
+		if (fabs(v.sl - rules[r].sl) > 1e-9)
+			fail_msg("rule %zu: sl %g, expected %g", r, v.sl,
+			    rules[r].sl);
+		queue_free(q);
+	}
+}
+
+static void
+ewt_follows_asterisk_holdtime(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	queue_view(q, BASE, &v);
+	assert_true(isnan(v.ewt));
+	ok(q, METRIC_ANSWERED, 20, BASE, BASE);
+	queue_view(q, BASE, &v);
+	assert_true(v.ewt == 20);
+	ok(q, METRIC_ANSWERED, 40, BASE, BASE);		/* (3 * 20 + 40) / 4 */
+	queue_view(q, BASE, &v);
+	assert_true(v.ewt == 25);
+	ok(q, METRIC_ABANDONED, 500, BASE, BASE);	/* abandons: no effect */
+	queue_view(q, BASE, &v);
+	assert_true(v.ewt == 25);
+	queue_free(q);
+}
+
+static void
+gauges_are_unknown_until_published(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	q = queue_new(&f.conf, STEP);
+	queue_view(q, BASE, &v);
+	assert_true(isnan(v.waiting) && isnan(v.longest_wait) &&
+	    isnan(v.agents) && isnan(v.backlog) && isnan(v.oldest_age));
+	assert_int_equal(v.stale, 0);
+	assert_true(q->updated == 0);
+	ok(q, METRIC_WAITING, 4, BASE, BASE);
+	ok(q, METRIC_LONGEST_WAIT, 42.5, BASE, BASE);
+	ok(q, METRIC_AGENTS, 3, BASE, BASE);
+	ok(q, METRIC_BACKLOG, 17, BASE, BASE);
+	ok(q, METRIC_OLDEST_AGE, 3600, BASE, BASE);
+	ok(q, METRIC_WAITING, 5, BASE + 1, BASE + 1);	/* last one counts */
+	queue_view(q, BASE + 1, &v);
+	assert_true(v.waiting == 5);
+	assert_true(v.longest_wait == 42.5);
+	assert_true(v.agents == 3);
+	assert_true(v.backlog == 17);
+	assert_true(v.oldest_age == 3600);
+	assert_int_equal(v.arrived + v.answered + v.abandoned, 0);
+	assert_true(q->updated == BASE + 1);
+	queue_free(q);
+}
+
+/* ------------------------------------------------------------------ */
+/* The waiting set of a join/leave queue. */
+
+static void
+join_and_leave_track_who_waits(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	join_ok(q, "A1", t);
+	join_ok(q, "B2", t + 10);
+	queue_view(q, t + 60, &v);
+	assert_true(v.waiting == 2);
+	assert_true(v.longest_wait == 60);
+	assert_int_equal(v.arrived, 2);
+	queue_view(q, t + 120, &v);
+	assert_true(v.longest_wait == 120);	/* grows with now alone */
+
+	leave_ok(q, "A1", OUTCOME_ANSWERED, t + 25);	/* waited 25 s */
+	queue_view(q, t + 125, &v);
+	assert_true(v.waiting == 1);
+	assert_true(v.longest_wait == 115);	/* B2, since t + 10 */
+	assert_int_equal(v.answered, 1);
+	assert_int_equal(v.answered_within, 1);
+	assert_true(v.ewt == 25);
+	assert_true(v.sl == 100);
+
+	leave_ok(q, "B2", OUTCOME_ANSWERED, t + 130);	/* waited 120 s */
+	queue_view(q, t + 130, &v);
+	assert_true(v.waiting == 0);
+	assert_true(v.longest_wait == 0);
+	assert_int_equal(v.answered, 2);
+	assert_int_equal(v.answered_within, 1);
+	assert_true(v.sl == 50);
+	queue_free(q);
+}
+
+static void
+leave_outcomes_count_answered_abandoned_or_neither(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	join_ok(q, "A", BASE);
+	join_ok(q, "B", BASE);
+	join_ok(q, "C", BASE);
+	leave_ok(q, "A", OUTCOME_ABANDONED, BASE + 40);
+	leave_ok(q, "B", OUTCOME_NONE, BASE + 50);	/* passed on */
+	leave_ok(q, "C", OUTCOME_ANSWERED, BASE + 5);
+	queue_view(q, BASE + 60, &v);
+	assert_true(v.waiting == 0);
+	assert_int_equal(v.arrived, 3);
+	assert_int_equal(v.answered, 1);
+	assert_int_equal(v.abandoned, 1);
+	assert_true(v.ewt == 5);
+	queue_free(q);
+}
+
+static void
+leave_before_join_ts_waited_zero(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	join_ok(q, "A", BASE + 10);
+	leave_ok(q, "A", OUTCOME_ANSWERED, BASE + 5);	/* clocks disagree */
+	queue_view(q, BASE + 10, &v);
+	assert_true(v.ewt == 0);
+	assert_int_equal(v.answered_within, 1);
+	queue_free(q);
+}
+
+/* Lifecycle refusals: each with its reason, and nothing changed. */
+static void
+lifecycle_refusals(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	enum reject	 why;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+
+	/* Nobody joined yet: any leave is for an unknown id. */
+	assert_int_equal(life(q, METRIC_LEAVE, "X", OUTCOME_ANSWERED, BASE,
+	    BASE, &why), -1);
+	assert_int_equal(why, REJECT_UNKNOWN_ID);
+	assert_true(q->updated == 0);
+
+	join_ok(q, "A1", BASE);
+	assert_int_equal(life(q, METRIC_JOIN, "A1", OUTCOME_NONE, BASE + 5,
+	    BASE + 5, &why), -1);
+	assert_int_equal(why, REJECT_DUPLICATE_ID);
+	assert_int_equal(life(q, METRIC_LEAVE, "B1", OUTCOME_ANSWERED,
+	    BASE + 6, BASE + 6, &why), -1);
+	assert_int_equal(why, REJECT_UNKNOWN_ID);
+
+	/* The set is the truth: a probe's waiting gauge would contradict. */
+	assert_int_equal(put(q, METRIC_WAITING, 7, BASE + 7, BASE + 7, &why),
+	    -1);
+	assert_int_equal(why, REJECT_LIFECYCLE);
+	assert_int_equal(put(q, METRIC_LONGEST_WAIT, 70, BASE + 7, BASE + 7,
+	    &why), -1);
+	assert_int_equal(why, REJECT_LIFECYCLE);
+	ok(q, METRIC_AGENTS, 2, BASE + 8, BASE + 8);	/* other gauges: fine */
+
+	queue_view(q, BASE + 10, &v);
+	assert_true(v.waiting == 1);
+	assert_true(v.longest_wait == 10);
+	assert_int_equal(v.arrived, 1);
+	assert_int_equal(v.answered, 0);
+	assert_true(v.agents == 2);
+	assert_true(q->updated == BASE + 8);
+
+	/* Once everyone left it is still a join/leave queue. */
+	leave_ok(q, "A1", OUTCOME_ANSWERED, BASE + 11);
+	assert_int_equal(put(q, METRIC_WAITING, 0, BASE + 12, BASE + 12, &why),
+	    -1);
+	assert_int_equal(why, REJECT_LIFECYCLE);
+	queue_free(q);
+}
+
+static void
+waiting_set_is_bounded(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	enum reject	 why;
+	char		 id[32];
+	int		 i;
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	q = queue_new(&f.conf, STEP);
+	for (i = 0; i < QUEUE_WAITERS_MAX; i++) {
+		snprintf(id, sizeof(id), "T%d", i);
+		join_ok(q, id, BASE);
+	}
+	assert_int_equal(life(q, METRIC_JOIN, "one-more", OUTCOME_NONE, BASE,
+	    BASE, &why), -1);
+	assert_int_equal(why, REJECT_TOO_MANY);
+	queue_view(q, BASE, &v);
+	assert_true(v.waiting == QUEUE_WAITERS_MAX);
+	assert_int_equal(v.arrived, QUEUE_WAITERS_MAX);
+
+	leave_ok(q, "T123", OUTCOME_ABANDONED, BASE + 1);
+	join_ok(q, "one-more", BASE + 1);
+	queue_view(q, BASE + 1, &v);
+	assert_true(v.waiting == QUEUE_WAITERS_MAX);
+	queue_free(q);
+}
+
+static void
+joins_never_left_expire_after_ttl(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	enum reject	 why;
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	q = queue_new(&f.conf, STEP);
+	join_ok(q, "lost", BASE);
+	join_ok(q, "recent", BASE + 3600);
+
+	queue_tick(q, BASE + QUEUE_WAITER_TTL);
+	queue_view(q, BASE + QUEUE_WAITER_TTL, &v);
+	assert_true(v.waiting == 2);
+	assert_true(v.longest_wait == QUEUE_WAITER_TTL);
+
+	queue_tick(q, BASE + QUEUE_WAITER_TTL + 1);
+	queue_view(q, BASE + QUEUE_WAITER_TTL + 1, &v);
+	assert_true(v.waiting == 1);
+	assert_true(v.longest_wait == QUEUE_WAITER_TTL + 1 - 3600);
+	assert_int_equal(life(q, METRIC_LEAVE, "lost", OUTCOME_ANSWERED,
+	    BASE + QUEUE_WAITER_TTL + 1, BASE + QUEUE_WAITER_TTL + 1, &why),
+	    -1);
+	assert_int_equal(why, REJECT_UNKNOWN_ID);
+	leave_ok(q, "recent", OUTCOME_NONE, BASE + QUEUE_WAITER_TTL + 2);
+	queue_free(q);
+}
+
+static void
+many_expired_joins_all_go_in_one_tick(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	char		 id[32];
+	int		 i;
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	q = queue_new(&f.conf, STEP);
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "%s%d", i % 2 ? "old" : "new", i);
+		join_ok(q, id, i % 2 ? BASE : BASE + 7200);
+	}
+	queue_tick(q, BASE + QUEUE_WAITER_TTL + 1);
+	queue_view(q, BASE + QUEUE_WAITER_TTL + 1, &v);
+	assert_true(v.waiting == 150);
+	assert_true(v.longest_wait == QUEUE_WAITER_TTL + 1 - 7200);
+	queue_free(q);
+}
+
+/* ------------------------------------------------------------------ */
+/* Staleness, lateness, and what the clock marks for republishing. */
+
+static void
+stale_after_three_intervals_without_input(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	f.conf.interval = 10;
+	q = queue_new(&f.conf, STEP);
+	queue_view(q, BASE + 3600, &v);
+	assert_int_equal(v.stale, 0);		/* never heard of: unknown */
+	ok(q, METRIC_AGENTS, 2, BASE, BASE);
+	queue_view(q, BASE + 30, &v);
+	assert_int_equal(v.stale, 0);
+	queue_view(q, BASE + 30.5, &v);
+	assert_int_equal(v.stale, 1);
+	ok(q, METRIC_AGENTS, 2, BASE + 31, BASE + 31);
+	queue_view(q, BASE + 31, &v);
+	assert_int_equal(v.stale, 0);
+	queue_free(q);
+}
+
+static void
+event_older_than_the_ring_is_too_late(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	enum reject	 why;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	/* The same ring slot, a whole ring earlier. */
+	assert_int_equal(put(q, METRIC_ANSWERED, 10, t - QUEUE_SLICES *
+	    q->width, t, &why), -1);
+	assert_int_equal(why, REJECT_TOO_LATE);
+	assert_int_equal(put(q, METRIC_ARRIVED, 1, t - QUEUE_SLICES * q->width,
+	    t, &why), -1);
+	assert_int_equal(why, REJECT_TOO_LATE);
+	/* Late within the window is fine: it lands in its own slice. */
+	ok(q, METRIC_ANSWERED, 10, t - 300, t);
+	queue_view(q, t, &v);
+	assert_int_equal(v.answered, 2);
+	queue_free(q);
+}
+
+/*
+ * A probe clock a few minutes fast is allowed (PAYLOAD_FUTURE); its events
+ * must not wipe counts still inside the window, even with a window that
+ * fills most of the ring.
+ */
+static void
+event_ahead_of_now_keeps_the_window(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 600);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 10, t - 400, t - 400);
+	ok(q, METRIC_ANSWERED, 10, t - 340, t - 340);
+	ok(q, METRIC_ANSWERED, 10, t - 10, t - 10);
+	ok(q, METRIC_ANSWERED, 90, t + PAYLOAD_FUTURE, t);
+	queue_view(q, t, &v);
+	assert_true(v.answered >= 3);
+	assert_int_equal(v.answered_within, 3);
+	queue_view(q, t + PAYLOAD_FUTURE, &v);
+	assert_int_equal(v.answered, 2);	/* t - 10, and the fast one */
+	assert_int_equal(v.answered_within, 1);
+	queue_free(q);
+}
+
+static void
+tick_marks_what_changes_with_the_clock(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q, *w;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	assert_int_equal(q->dirty, 1);
+	q->dirty = 0;				/* published */
+	queue_tick(q, t + 600);
+	assert_int_equal(q->dirty, 0);		/* nothing moved */
+	queue_tick(q, t + 899);
+	assert_int_equal(q->dirty, 0);
+	queue_tick(q, t + 900);			/* the answer left the window */
+	assert_int_equal(q->dirty, 1);
+
+	/* Somebody waiting: longest_wait grows, so every tick republishes. */
+	w = queue_new(&f.conf, STEP);
+	join_ok(w, "A", t);
+	w->dirty = 0;
+	queue_tick(w, t + 10);
+	assert_int_equal(w->dirty, 1);
+	queue_free(q);
+	queue_free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reloading the configuration. */
+
+static void
+reconfigure_keeps_counts_only_when_the_norm_holds(void **state)
+{
+	struct qconf	 a, same, stricter, longer;
+	struct queue	*q;
+	struct queue_view v;
+
+	(void)state;
+	qconf_init(&a, NORM_ANSWER_WITHIN, 30, 900);
+	qconf_init(&same, NORM_ANSWER_WITHIN, 30, 900);
+	same.norm.target = 90;		/* target alone does not reslice */
+	qconf_init(&stricter, NORM_ANSWER_WITHIN, 20, 900);
+	qconf_init(&longer, NORM_ANSWER_WITHIN, 20, 1800);
+	q = queue_new(&a.conf, STEP);
+	ok(q, METRIC_ANSWERED, 25, BASE, BASE);
+	ok(q, METRIC_ANSWERED, 5, BASE, BASE);
+	join_ok(q, "A1", BASE);
+
+	q->dirty = 0;
+	queue_reconfigure(q, &same.conf, STEP);
+	assert_ptr_equal(q->conf, &same.conf);
+	assert_int_equal(q->dirty, 1);
+	queue_view(q, BASE, &v);
+	assert_int_equal(v.answered, 2);
+	assert_int_equal(v.answered_within, 2);
+	assert_true(v.waiting == 1);
+
+	/* 25 s was in time for 30 s, not for 20 s: start afresh. */
+	queue_reconfigure(q, &stricter.conf, STEP);
+	queue_view(q, BASE, &v);
+	assert_int_equal(v.answered, 0);
+	assert_int_equal(v.arrived, 0);
+	assert_true(v.waiting == 1);		/* who waits, still waits */
+	assert_true(q->within == 20);
+
+	ok(q, METRIC_ANSWERED, 5, BASE, BASE);
+	queue_reconfigure(q, &longer.conf, STEP);
+	queue_view(q, BASE, &v);
+	assert_int_equal(v.answered, 0);
+	assert_true(q->window == 1800);
+
+	/* Another step slices the window differently. */
+	ok(q, METRIC_ANSWERED, 5, BASE, BASE);
+	queue_reconfigure(q, &longer.conf, 60);
+	queue_view(q, BASE, &v);
+	assert_int_equal(v.answered, 0);
+	queue_free(q);
+}
+
+static void
+window_is_covered_by_whole_steps(void **state)
+{
+	static const struct {
+		double	 step, window;
+	} shapes[] = {
+		{ 10, 900 }, { 10, 600 }, { 1, 900 }, { 15, 600 }, { 60, 3600 },
+		{ 10, 10 }, { 7, 1000 }, { 3600, 86400 },
+	};
+	struct qconf	 f;
+	struct queue	*q;
+	size_t		 i;
+	double		 k;
+
+	(void)state;
+	for (i = 0; i < NELEM(shapes); i++) {
+		qconf_init(&f, NORM_ANSWER_WITHIN, 30, shapes[i].window);
+		q = queue_new(&f.conf, shapes[i].step);
+		k = q->width / shapes[i].step;
+		assert_true(k >= 1 && k == floor(k));
+		/* The window and the current slice fit in the ring. */
+		assert_true(ceil(q->window / q->width) + 1 <= QUEUE_SLICES);
+		queue_free(q);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The QUEUE object of the HTTP and MQTT contract (DESIGN §6). */
+
+static void
+json_has_the_contract_fields(void **state)
+{
+	static char	 label[] = "Telefoon 14 0548";
+	static const char *fields[] = {
+		"id", "channel", "label", "open", "state", "waiting",
+		"longest_wait", "agents", "ewt", "sl", "answered", "abandoned",
+		"backlog", "oldest_age", "updated"
+	};
+	struct qconf	 f;
+	struct queue	*q;
+	json_t		*j, *sl;
+	size_t		 i;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	f.conf.label = label;
+	q = queue_new(&f.conf, STEP);
+
+	j = queue_json(q, BASE);
+	for (i = 0; i < NELEM(fields); i++)
+		if (json_object_get(j, fields[i]) == NULL)
+			fail_msg("no \"%s\"", fields[i]);
+	assert_string_equal(json_string_value(json_object_get(j, "state")),
+	    "unknown");
+	assert_true(json_is_null(json_object_get(j, "updated")));
+	assert_true(json_is_null(json_object_get(j, "waiting")));
+	assert_true(json_is_null(json_object_get(j, "ewt")));
+	sl = json_object_get(j, "sl");
+	assert_true(json_is_object(sl));
+	assert_true(json_is_null(json_object_get(sl, "value")));
+	json_decref(j);
+
+	t = slice_start(q, BASE);
+	for (i = 0; i < 10; i++)
+		ok(q, METRIC_ANSWERED, i < 8 ? 20 : 60, t + i, t + i);
+	ok(q, METRIC_ABANDONED, 100, t + 20, t + 20);
+	ok(q, METRIC_WAITING, 4, t + 20, t + 20);
+	ok(q, METRIC_LONGEST_WAIT, 42.54, t + 20, t + 20);
+	ok(q, METRIC_AGENTS, 3, t + 20, t + 20);
+	ok(q, METRIC_OLDEST_AGE, 7, t + 21, t + 21);
+
+	j = queue_json(q, t + 25);
+	assert_string_equal(json_string_value(json_object_get(j, "id")),
+	    "telefoon/algemeen");
+	assert_string_equal(json_string_value(json_object_get(j, "channel")),
+	    "telefoon");
+	assert_string_equal(json_string_value(json_object_get(j, "label")),
+	    "Telefoon 14 0548");
+	assert_true(json_is_true(json_object_get(j, "open")));
+	assert_int_equal(json_integer_value(json_object_get(j, "waiting")), 4);
+	assert_true(json_real_value(json_object_get(j, "longest_wait")) ==
+	    42.5);
+	assert_int_equal(json_integer_value(json_object_get(j, "agents")), 3);
+	assert_true(json_is_null(json_object_get(j, "backlog")));
+	assert_int_equal(json_integer_value(json_object_get(j, "oldest_age")),
+	    7);
+	assert_int_equal(json_integer_value(json_object_get(j, "answered")),
+	    10);
+	assert_int_equal(json_integer_value(json_object_get(j, "abandoned")),
+	    1);
+	assert_true(json_is_number(json_object_get(j, "ewt")));
+	sl = json_object_get(j, "sl");
+	assert_int_equal(json_integer_value(json_object_get(sl, "value")), 80);
+	assert_int_equal(json_integer_value(json_object_get(sl, "target")), 80);
+	assert_int_equal(json_integer_value(json_object_get(sl, "within")), 30);
+	assert_int_equal(json_integer_value(json_object_get(sl, "window")),
+	    900);
+	/* t + 21 is 2025-11-29T10:33:01Z (TZ=UTC in main). */
+	assert_string_equal(json_string_value(json_object_get(j, "updated")),
+	    "2025-11-29T10:33:01+00:00");
+	json_decref(j);
+
+	j = queue_json(q, t + 21 + 31);
+	assert_string_equal(json_string_value(json_object_get(j, "state")),
+	    "stale");
+	json_decref(j);
+	queue_free(q);
+}
+
+static void
+json_sl_is_null_without_a_service_level_norm(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	json_t		*j;
+
+	(void)state;
+	qconf_init(&f, NORM_MAX_WAIT, 0, 900);
+	q = queue_new(&f.conf, STEP);
+	ok(q, METRIC_ANSWERED, 20, BASE, BASE);
+	j = queue_json(q, BASE);
+	assert_true(json_is_null(json_object_get(j, "sl")));
+	/* Without a label the id stands in. */
+	assert_string_equal(json_string_value(json_object_get(j, "label")),
+	    "telefoon/algemeen");
+	assert_int_equal(json_integer_value(json_object_get(j, "answered")),
+	    1);
+	json_decref(j);
+	queue_free(q);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(service_level_is_share_answered_within),
+		cmocka_unit_test(service_level_is_unknown_without_answers_or_norm),
+		cmocka_unit_test(events_leave_the_window_as_now_advances),
+		cmocka_unit_test(abandoned_contacts_count_by_the_norm),
+		cmocka_unit_test(ewt_follows_asterisk_holdtime),
+		cmocka_unit_test(gauges_are_unknown_until_published),
+		cmocka_unit_test(join_and_leave_track_who_waits),
+		cmocka_unit_test(leave_outcomes_count_answered_abandoned_or_neither),
+		cmocka_unit_test(leave_before_join_ts_waited_zero),
+		cmocka_unit_test(lifecycle_refusals),
+		cmocka_unit_test(waiting_set_is_bounded),
+		cmocka_unit_test(joins_never_left_expire_after_ttl),
+		cmocka_unit_test(many_expired_joins_all_go_in_one_tick),
+		cmocka_unit_test(stale_after_three_intervals_without_input),
+		cmocka_unit_test(event_older_than_the_ring_is_too_late),
+		cmocka_unit_test(event_ahead_of_now_keeps_the_window),
+		cmocka_unit_test(tick_marks_what_changes_with_the_clock),
+		cmocka_unit_test(reconfigure_keeps_counts_only_when_the_norm_holds),
+		cmocka_unit_test(window_is_covered_by_whole_steps),
+		cmocka_unit_test(json_has_the_contract_fields),
+		cmocka_unit_test(json_sl_is_null_without_a_service_level_norm),
+	};
+
+	/* ISO 8601 times in the contract are local: make local UTC. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
