@@ -34,7 +34,6 @@ endif
 CORE	 = config map payload parse queue ingest log xmalloc util
 EDGE	 = mqtt http api
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
-SIM_OBJS = $(O)/probes/sim.o $(O)/probes/sim-main.o
 
 UNITS	 = parse payload config queue ingest map sim
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
@@ -52,7 +51,7 @@ all: $(O)/wachtd $(O)/wachtd-sim
 $(O)/wachtd: $(WACHTD_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(O)/wachtd-sim: $(SIM_OBJS)
+$(O)/wachtd-sim: $(O)/probes/sim.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h
@@ -64,7 +63,12 @@ $(O)/tests/test_%: $(O)/tests/unit/test_%.o \
     $$(addprefix $(O)/monitor/,$$(addsuffix .o,$$(test_%_DEPS)))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
-$(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim.o
+# The simulator's core without its main(), for its unit test.
+$(O)/probes/sim-core.o: probes/sim.c probes/sim.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DSIM_NO_MAIN -Iprobes -c -o $@ $<
+
+$(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim-core.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
 deps:

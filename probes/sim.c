@@ -109,12 +109,13 @@ struct agent {
 struct queue {
 	const struct queue_conf	*conf;
 	int			 index;		/* in sim->queues */
-	uint64_t		 arrivals[4];	/* random streams of its own, so */
-	uint64_t		 service[4];	/* staff changes keep arrivals */
+	/* own random streams: changing staff keeps the arrivals */
+	uint64_t		 arrivals[4];
+	uint64_t		 service[4];
 	struct agent		*agents;
 	struct contact		*line;		/* ring, slot = serial % cap */
 	uint64_t		 cap;		/* a power of two */
-	uint64_t		 head, tail;	/* serials in line: [head, tail) */
+	uint64_t		 head, tail;	/* serials in the line */
 	uint64_t		 waiting;	/* of those, not gone */
 };
 
@@ -150,11 +151,9 @@ struct sim {
 static void *
 xreallocarray(void *p, size_t n, size_t size)
 {
-	if (size != 0 && n > SIZE_MAX / size)
-		p = NULL;
-	else if ((p = realloc(p, n * size)) == NULL && n * size == 0)
-		p = malloc(1);
-	if (p == NULL) {
+	if (n == 0 || size == 0)
+		n = size = 1;		/* realloc(p, 0) may free p */
+	if (n > SIZE_MAX / size || (p = realloc(p, n * size)) == NULL) {
 		fprintf(stderr, "wachtd-sim: out of memory\n");
 		exit(1);
 	}
@@ -230,6 +229,8 @@ conf_error(struct conf_parse *p, int line, const char *fmt, ...)
 		n = snprintf(msg, sizeof msg, "%s:%d: ", p->name, line);
 	else
 		n = snprintf(msg, sizeof msg, "%s: ", p->name);
+	if (n < 0 || (size_t)n >= sizeof msg)
+		n = 0;		/* a silly long file name: keep the message */
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof msg - n, fmt, ap);
 	va_end(ap);
@@ -336,7 +337,7 @@ conf_set(struct queue_conf *q, enum key key, const char *v)
 		return NULL;
 	case KEY_HANDLE_TIME:
 		if (parse_number(v, 1, 86400, 1, &q->handle_time) == -1)
-			return "expected a duration from 1s to 24h, like 240 or 4m";
+			return "expected a duration from 1s to 24h, like 4m";
 		return NULL;
 	case KEY_HANDLE_DIST:
 		if (strcmp(v, "lognormal") == 0)
@@ -352,7 +353,7 @@ conf_set(struct queue_conf *q, enum key key, const char *v)
 		return NULL;
 	case KEY_HOURS:
 		if (parse_hours(v, q) == -1)
-			return "expected up to 8 ranges like 08:30-12:30 13:30-17:00";
+			return "expected ranges like 08:30-12:30 13:30-17:00";
 		return NULL;
 	case KEY_INTERVAL:
 		if (parse_number(v, 1, 3600, 1, &q->interval) == -1)
@@ -399,15 +400,15 @@ conf_section(struct conf_parse *p, char *text)
 		*--end = '\0';
 	if (strncmp(text, "queue", 5) != 0 ||
 	    !isspace((unsigned char)text[5])) {
-		conf_error(p, p->line,
-		    "unknown section [%s], expected [queue CHANNEL/NAME]", text);
+		conf_error(p, p->line, "unknown section [%s], expected "
+		    "[queue CHANNEL/NAME]", text);
 		return;
 	}
 	for (id = text + 5; isspace((unsigned char)*id); id++)
 		;
 	if (!valid_queue_id(id)) {
-		conf_error(p, p->line, "bad queue id '%s': expected CHANNEL/NAME "
-		    "in lowercase a-z, 0-9, _ and -", id);
+		conf_error(p, p->line, "bad queue id '%s': expected "
+		    "CHANNEL/NAME in lowercase a-z, 0-9, _ and -", id);
 		return;
 	}
 	for (i = 0; i < cfg->nqueues; i++) {
@@ -430,10 +431,10 @@ conf_section(struct conf_parse *p, char *text)
 }
 
 /*
- * Feeds inih one line at a time. Debian's inih tells its handler no line
- * numbers, skips bad lines and empty sections silently, and takes an
- * indented line for a continuation; so lines are counted, checked and
- * unindented here, and sections are opened here too.
+ * Feeds inih one line at a time. Debian's inih gives its handler no line
+ * number, reports only the first bad line, says nothing of empty sections
+ * and takes an indented line for a continuation; so lines are counted,
+ * checked and unindented here, and sections are opened here too.
  */
 static char *
 conf_reader(char *str, int num, void *stream)
@@ -455,7 +456,8 @@ conf_reader(char *str, int num, void *stream)
 		*--end = '\0';
 	str[0] = '\0';
 	if ((size_t)(end - s) + 3 > (size_t)num) {
-		conf_error(p, p->line, "line longer than %d characters", num - 3);
+		conf_error(p, p->line, "line longer than %d characters",
+		    num - 3);
 		return str;
 	}
 	if (*s == '[') {
@@ -525,7 +527,7 @@ conf_check(struct conf_parse *p)
 	for (i = 0; i < p->cfg->nqueues; i++) {
 		q = &p->cfg->queues[i];
 		for (key = 0; key < NKEYS; key++) {
-			if ((REQUIRED_KEYS & (1u << key)) && !(q->seen & (1u << key)))
+			if ((REQUIRED_KEYS & ~q->seen) & (1u << key))
 				conf_error(p, q->line, "[queue %s] needs '%s'",
 				    q->id, key_names[key]);
 		}
@@ -638,7 +640,8 @@ next_event(struct sim *s)
 
 	s->heap[0] = s->heap[--s->nheap];
 	while ((c = 2 * i + 1) < s->nheap) {
-		if (c + 1 < s->nheap && event_before(&s->heap[c + 1], &s->heap[c]))
+		if (c + 1 < s->nheap &&
+		    event_before(&s->heap[c + 1], &s->heap[c]))
 			c++;
 		if (!event_before(&s->heap[c], &s->heap[i]))
 			break;
@@ -779,7 +782,8 @@ on_arrival(struct sim *s, struct queue *q, double t)
 	int			 a;
 
 	schedule_arrival(s, q, t);
-	if (!is_open(conf, tod) || rng_uniform(q->arrivals) * PEAK >= profile(tod))
+	if (!is_open(conf, tod) ||
+	    rng_uniform(q->arrivals) * PEAK >= profile(tod))
 		return;
 	c.id = ++s->next_id;
 	if (conf->mode == MODE_LIFECYCLE)
@@ -788,9 +792,10 @@ on_arrival(struct sim *s, struct queue *q, double t)
 		publish(s, q, t, "arrived", "1");
 	if (conf->patience > 0 && conf->mode != MODE_BACKLOG)
 		patience = rng_exp(q->service, conf->patience);
+	/* a free agent means nobody waits: it would have taken them */
 	for (a = 0; a < conf->staff; a++) {
 		if (!q->agents[a].busy) {
-			serve(s, q, a, t, &c);	/* nobody waits, or a would be busy */
+			serve(s, q, a, t, &c);
 			return;
 		}
 	}
@@ -992,7 +997,7 @@ struct live {
 	int			 port;
 	double			 start_tod;
 	int			 up;		/* socket connected */
-	double			 backoff;	/* seconds before the next try */
+	double			 backoff;	/* seconds to the next try */
 	double			 retry_at;	/* real seconds since start */
 	unsigned long		 sent, dropped;
 };
@@ -1056,10 +1061,10 @@ usage(int status)
 		    "  --client-id ID        MQTT client id (wachtd-sim)\n"
 		    "  --seed N              random seed (default: the time)\n"
 		    "  --rate X              multiply all arrival rates\n"
-		    "  --speed X             simulated seconds per real second\n"
-		    "  --start HH:MM         simulated clock at the start (now)\n"
-		    "  --duration SECONDS    stop after this much simulated time\n"
-		    "  --dry-run             print SIMTIME TOPIC PAYLOAD, no broker\n"
+		    "  --speed X             simulated seconds per second\n"
+		    "  --start HH:MM         simulated clock at start (now)\n"
+		    "  --duration SECONDS    stop after this simulated time\n"
+		    "  --dry-run             print SIMTIME TOPIC PAYLOAD\n"
 		    "  -v, --verbose         log every message to stderr\n"
 		    "  -q, --quiet           only errors\n");
 	exit(status);
@@ -1135,7 +1140,7 @@ parse_args(int argc, char **argv, struct args *a)
 		case OPT_PREFIX:
 			if (*optarg == '\0' || strpbrk(optarg, "+#") != NULL ||
 			    strlen(optarg) > 100)
-				bad_value("prefix", optarg, "a topic without + or #");
+				bad_value("prefix", optarg, "no + or #");
 			a->prefix = optarg;
 			break;
 		case OPT_CLIENT_ID:
@@ -1154,8 +1159,8 @@ parse_args(int argc, char **argv, struct args *a)
 				bad_value("rate", optarg, "a number from 0");
 			break;
 		case OPT_SPEED:
-			if (parse_number(optarg, 0.001, 1e6, 0, &a->speed) == -1)
-				bad_value("speed", optarg, "a number from 0.001");
+			if (parse_number(optarg, 0.001, 1e6, 0, &a->speed))
+				bad_value("speed", optarg, "0.001 or more");
 			break;
 		case OPT_START:
 			s = optarg;
@@ -1165,8 +1170,8 @@ parse_args(int argc, char **argv, struct args *a)
 			have_start = 1;
 			break;
 		case OPT_DURATION:
-			if (parse_number(optarg, 0.1, 1e9, 1, &a->duration) == -1)
-				bad_value("duration", optarg, "seconds, or like 30m, 8h, 2d");
+			if (parse_number(optarg, 0.1, 1e9, 1, &a->duration))
+				bad_value("duration", optarg, "like 600 or 8h");
 			break;
 		case OPT_DRY_RUN:
 			a->dry_run = 1;
@@ -1236,15 +1241,16 @@ emit_live(void *arg, double t, const char *topic, const char *payload)
 	int		 rc = MOSQ_ERR_NO_CONN;
 
 	if (l->up)
-		rc = mosquitto_publish(l->mosq, NULL, topic, (int)strlen(payload),
-		    payload, 0, false);
+		rc = mosquitto_publish(l->mosq, NULL, topic,
+		    (int)strlen(payload), payload, 0, false);
 	if (rc == MOSQ_ERR_SUCCESS)
 		l->sent++;
 	else
 		l->dropped++;
 	if (verbose)
-		warnmsg("%s %s %s%s", sim_clock(l->start_tod, t, buf, sizeof buf),
-		    topic, payload, rc == MOSQ_ERR_SUCCESS ? "" : " (dropped)");
+		warnmsg("%s %s %s%s", sim_clock(l->start_tod, t, buf,
+		    sizeof buf), topic, payload,
+		    rc == MOSQ_ERR_SUCCESS ? "" : " (dropped)");
 }
 
 static void
@@ -1277,6 +1283,19 @@ live_retry(struct live *l, double now, const char *what, int rc)
 	l->up = 0;
 	l->retry_at = now + l->backoff;
 	l->backoff = fmin(l->backoff * 2, 30);
+}
+
+/* TCP connect; MQTT CONNACK arrives later in on_connect. */
+static void
+live_connect(struct live *l, double now)
+{
+	int rc;
+
+	if ((rc = mosquitto_connect(l->mosq, l->host, l->port, 30)) ==
+	    MOSQ_ERR_SUCCESS)
+		l->up = 1;
+	else
+		live_retry(l, now, "cannot connect to", rc);
 }
 
 static void
@@ -1363,6 +1382,7 @@ run_live(const struct args *a, const struct sim_config *cfg,
 	signal(SIGPIPE, SIG_IGN);
 
 	sim = sim_new(cfg, opt, emit_live, &l);
+	live_connect(&l, 0);	/* before the clock runs: keep t = 0 */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!quit) {
 		real = seconds_since(&t0);
@@ -1372,13 +1392,8 @@ run_live(const struct args *a, const struct sim_config *cfg,
 			break;
 		}
 		sim_run(sim, now);
-		if (!l.up && real >= l.retry_at) {
-			if ((rc = mosquitto_connect(l.mosq, l.host, l.port,
-			    30)) == MOSQ_ERR_SUCCESS)
-				l.up = 1;
-			else
-				live_retry(&l, real, "cannot connect to", rc);
-		}
+		if (!l.up && real >= l.retry_at)
+			live_connect(&l, real);
 		wait = (sim_next_time(sim) - now) / a->speed;
 		if (a->duration > 0)
 			wait = fmin(wait, (a->duration - now) / a->speed);

@@ -21,7 +21,7 @@ typedef void sim_complain_fn(void *arg, const char *message);
 struct sim_options {
 	uint64_t	 seed;
 	double		 rate;		/* multiplies every arrival rate */
-	double		 start_tod;	/* clock at t = 0, seconds after 00:00 */
+	double		 start_tod;	/* seconds after 00:00 at t = 0 */
 	const char	*prefix;	/* topic prefix, kept by pointer */
 };
 
@@ -32,7 +32,8 @@ void			 sim_config_free(struct sim_config *);
 
 /* Starts a run at t = 0; the config must outlive it. */
 struct sim		*sim_new(const struct sim_config *,
-			    const struct sim_options *, sim_emit_fn *, void *arg);
+			    const struct sim_options *, sim_emit_fn *,
+			    void *arg);
 /* Simulated time of the next event (INFINITY when there is none). */
 double			 sim_next_time(const struct sim *);
 /* Handles every event before until, emitting its messages in order. */

@@ -40,11 +40,7 @@ broker=$!
 for _ in $(seq 50); do port_busy "$BROKER_PORT" && break; sleep 0.1; done
 "$O/wachtd" -f -c "$DIR/wachtd.conf" > "$DIR/wachtd.log" 2>&1 &
 wachtd=$!
-# The simulated day starts at 09:00 so the demo is lively at any hour.
-"$O/wachtd-sim" -c config/demo-sim.conf -h 127.0.0.1 -p "$BROKER_PORT" \
-    --start 09:00 --speed 1 --rate "${DEMO_RATE:-3}" -q > "$DIR/sim.log" 2>&1 &
-sim=$!
-pids="$sim $wachtd $broker"
+pids="$wachtd $broker"
 
 for _ in $(seq 100); do
 	curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null && break
@@ -56,9 +52,15 @@ if ! curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null; then
 	exit 1
 fi
 
+# The simulated day starts at 09:00 so the demo is lively at any hour.
+"$O/wachtd-sim" -c config/demo-sim.conf -h 127.0.0.1 -p "$BROKER_PORT" \
+    --start 09:00 --speed 1 --rate "${DEMO_RATE:-1}" -q > "$DIR/sim.log" 2>&1 &
+sim=$!
+pids="$sim $pids"
+
 cat <<TXT
 
-wachtd demo is running (simulated traffic from 09:00, x${DEMO_RATE:-3}).
+wachtd demo is running (simulated traffic from 09:00, x${DEMO_RATE:-1}).
 
   Live queues:    http://127.0.0.1:$HTTP_PORT/api/v1/queues
   One queue:      http://127.0.0.1:$HTTP_PORT/api/v1/queues/telefoon/algemeen
@@ -73,8 +75,9 @@ end=$(( $(date +%s) + ${DEMO_SECONDS:-1000000000} ))
 while [ "$(date +%s)" -lt "$end" ]; do
 	sleep 10
 	kill -0 "$wachtd" 2>/dev/null || { echo "demo: wachtd exited" >&2; cat "$DIR/wachtd.log" >&2; exit 1; }
+	echo "-- $(date +%H:%M:%S)"
 	curl -sf "http://127.0.0.1:$HTTP_PORT/api/v1/queues" | jq -r '
-	    .queues[] | "\(now | strflocaltime("%H:%M:%S"))  \(.id | .+"                  " | .[:20]) " +
+	    .queues[] | "\(.id | .+"                  " | .[:20]) " +
 	    "wachtend \(.waiting // .backlog // "-")  langste \(.longest_wait // .oldest_age // "-") s  " +
 	    "beantwoord \(.answered)  opgehangen \(.abandoned)" +
 	    (if .sl != null and .sl.value != null then "  servicelevel \(.sl.value)%" else "" end)'
