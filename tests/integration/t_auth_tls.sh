@@ -68,8 +68,11 @@ check "connects over TLS" api /healthz
 mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" --cafile "$TMP/ca.crt" -q 1 \
     -t $PREFIX/in/email/info/backlog -m 9
 check "values flow over TLS" wait_field email/info .backlog 9
-cpu=$(awk '{ print $14 + $15 }' "/proc/$WACHTD_PID/stat")
-check "no busy loop on the TLS socket ($cpu ticks of CPU)" test "$cpu" -lt 100
+# An idle TLS connection must cost (next to) nothing: mosquitto #3745.
+cpu() { awk '{ print $14 + $15 }' "/proc/$WACHTD_PID/stat"; }
+c0=$(cpu); sleep 2; c1=$(cpu)
+check "no busy loop on the TLS socket ($((c1 - c0)) ticks in 2 s idle)" \
+    test $((c1 - c0)) -lt 20
 stop_wachtd
 check_eq "exits 0 after TLS" 0 "$WACHTD_STATUS"
 exit 0

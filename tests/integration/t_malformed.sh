@@ -31,7 +31,14 @@ check_eq "accepted count unchanged" 100 "$(jq .accepted <<< "$st")"
 check "wachtd is still running" kill -0 "$WACHTD_PID"
 rss1=$(rss_kb)
 echo "# RSS before ${rss0} kB, after ${rss1} kB"
-check "memory flat (grew $((rss1 - rss0)) kB, allowed 512)" test $((rss1 - rss0)) -lt 512
+# ASan's quarantine and valgrind's own heap grow by design: measure the
+# plain build only.
+if [ -z "${WACHTD_WRAPPER:-}" ] && [ "$O" = build ]; then
+	check "memory flat (grew $((rss1 - rss0)) kB, allowed 512)" \
+	    test $((rss1 - rss0)) -lt 512
+else
+	echo "# memory not measured under a sanitizer or valgrind"
+fi
 check_eq "no queue was created" 3 "$(api /api/v1/status | jq .queues)"
 lines=$(grep -c 'rejected message' "$TMP/wachtd.log")
 check "reject logging is rate-limited ($lines lines for 10,000)" test "$lines" -le 12
