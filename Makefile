@@ -51,7 +51,7 @@ all: $(O)/wachtd $(O)/wachtd-sim
 $(O)/wachtd: $(WACHTD_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(O)/wachtd-sim: $(O)/probes/sim.o
+$(O)/wachtd-sim: $(O)/probes/sim.o $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h
@@ -68,7 +68,8 @@ $(O)/probes/sim-core.o: probes/sim.c probes/sim.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DSIM_NO_MAIN -Iprobes -c -o $@ $<
 
-$(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim-core.o
+$(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim-core.o \
+    $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
 deps:
