@@ -64,9 +64,9 @@ $(O)/tests/test_%: $(O)/tests/unit/test_%.o \
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
 # The simulator's core without its main(), for its unit test.
-$(O)/probes/sim-core.o: probes/sim.c probes/sim.h
+$(O)/probes/sim-core.o: probes/sim.c probes/sim.h monitor/parse.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DSIM_NO_MAIN -Iprobes -c -o $@ $<
+	$(CC) $(CFLAGS) -DSIM_NO_MAIN -Imonitor -Iprobes -c -o $@ $<
 
 $(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim-core.o \
     $(O)/monitor/parse.o

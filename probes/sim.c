@@ -21,10 +21,12 @@
 
 #include <ini.h>
 
+#include "parse.h"
 #include "sim.h"
 
 #define MAX_RANGES	8	/* opening-hour ranges per queue */
-#define MAX_ID		64	/* length of CHANNEL/NAME */
+#define MAX_ID		129	/* CHANNEL/NAME, at most 64 each (parse.h) */
+#define LINE_MAX_LEN	4096	/* longest config line, as in wachtd.conf */
 #define PEAK		1.8	/* the highest factor of the daily profile */
 #define LOGNORMAL_SIGMA	0.6	/* spread of lognormal handle times */
 #ifndef M_PI
@@ -238,9 +240,12 @@ conf_error(struct conf_parse *p, int line, const char *fmt, ...)
 	p->errors++;
 }
 
-/* A decimal number in [min, max] with an optional unit: s, m, h or d. */
+/*
+ * A plain decimal number in [min, max], for rates: parse.h has durations,
+ * percentages and whole numbers, but no fractions without a unit.
+ */
 static int
-parse_number(const char *s, double min, double max, int units, double *out)
+decimal(const char *s, double min, double max, double *out)
 {
 	char	*end;
 	double	 v;
@@ -249,71 +254,69 @@ parse_number(const char *s, double min, double max, int units, double *out)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s)
-		return -1;
-	if (units && *end != '\0' && end[1] == '\0') {
-		if (*end == 'm')
-			v *= 60;
-		else if (*end == 'h')
-			v *= 3600;
-		else if (*end == 'd')
-			v *= 86400;
-		else if (*end != 's')
-			return -1;
-		end++;
-	}
-	if (*end != '\0' || !isfinite(v) || v < min || v > max)
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
+	    v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
 }
 
-/* Reads HH:MM (00:00 to 24:00) at *s into seconds after midnight. */
-static int
-parse_clock(const char **s, int *secs)
+/* A duration with its unit, as in wachtd.conf; range says what fits. */
+static const char *
+conf_duration(const char *v, double min, double max, const char *range,
+    double *out)
 {
-	const char	*p = *s;
-	int		 h, m;
+	const char	*why;
+	double		 d;
 
-	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
-	    p[2] != ':' || !isdigit((unsigned char)p[3]) ||
-	    !isdigit((unsigned char)p[4]))
-		return -1;
-	h = (p[0] - '0') * 10 + (p[1] - '0');
-	m = (p[3] - '0') * 10 + (p[4] - '0');
-	if (m > 59 || h > 24 || (h == 24 && m != 0))
-		return -1;
-	*secs = h * 3600 + m * 60;
-	*s = p + 5;
-	return 0;
+	if (parse_duration(v, &d, &why) == -1)
+		return why;	/* "240": "missing unit (s, m, h, d)" */
+	if (d < min || d > max)
+		return range;
+	*out = d;
+	return NULL;
 }
 
-/* "08:30-12:30 13:30-20:00": ranges separated by spaces or commas. */
-static int
-parse_hours(const char *s, struct queue_conf *q)
+/*
+ * "08:30-12:30 13:30-20:00": ranges apart by blanks or commas, as for a
+ * day of [hours] in wachtd.conf; returns NULL or why not.
+ */
+static const char *
+conf_hours(struct queue_conf *q, const char *v)
 {
-	struct range r;
+	char		 buf[LINE_MAX_LEN + 1], *tok, *save = NULL, *dash;
+	const char	*why;
+	int		 n = 0, from, to;
 
-	q->nhours = 0;
-	for (;;) {
-		while (*s == ' ' || *s == '\t' || *s == ',')
-			s++;
-		if (*s == '\0')
-			break;
-		if (q->nhours == MAX_RANGES || parse_clock(&s, &r.from) == -1 ||
-		    *s++ != '-' || parse_clock(&s, &r.to) == -1 ||
-		    r.from >= r.to || (*s != '\0' && *s != ' ' && *s != ','))
-			return -1;
-		q->hours[q->nhours++] = r;
+	snprintf(buf, sizeof buf, "%s", v);
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		if ((dash = strchr(tok, '-')) == NULL)
+			return "expected ranges like 08:30-12:30 13:30-17:00";
+		*dash = '\0';
+		if (parse_clock(tok, 0, &from, &why) == -1 ||
+		    parse_clock(dash + 1, 1, &to, &why) == -1)
+			return why;
+		if (to <= from)
+			return "a range must end after it starts";
+		if (n == MAX_RANGES)
+			return "at most 8 ranges";
+		q->hours[n].from = from * 60;
+		q->hours[n].to = to * 60;
+		n++;
 	}
-	return q->nhours > 0 ? 0 : -1;
+	if (n == 0)
+		return "expected ranges like 08:30-12:30 13:30-17:00";
+	q->nhours = n;
+	return NULL;
 }
 
-/* Stores one value; returns NULL or what a valid value looks like. */
+/* Stores one value; returns NULL or why it is refused. */
 static const char *
 conf_set(struct queue_conf *q, enum key key, const char *v)
 {
-	double d;
+	const char	*why;
+	long		 n;
 
 	switch (key) {
 	case KEY_MODE:
@@ -327,18 +330,17 @@ conf_set(struct queue_conf *q, enum key key, const char *v)
 			return "expected lifecycle, gauge or backlog";
 		return NULL;
 	case KEY_ARRIVALS:
-		if (parse_number(v, 0, 1e6, 0, &q->arrivals_per_hour) == -1)
+		if (decimal(v, 0, 1e6, &q->arrivals_per_hour) == -1)
 			return "expected a number from 0 to 1000000";
 		return NULL;
 	case KEY_STAFF:
-		if (parse_number(v, 0, 1000, 0, &d) == -1 || d != floor(d))
+		if (parse_int(v, 0, 1000, &n, &why) == -1)
 			return "expected a whole number from 0 to 1000";
-		q->staff = (int)d;
+		q->staff = (int)n;
 		return NULL;
 	case KEY_HANDLE_TIME:
-		if (parse_number(v, 1, 86400, 1, &q->handle_time) == -1)
-			return "expected a duration from 1s to 24h, like 4m";
-		return NULL;
+		return conf_duration(v, 1, 86400, "expected a duration from "
+		    "1s to 24h, like 4m", &q->handle_time);
 	case KEY_HANDLE_DIST:
 		if (strcmp(v, "lognormal") == 0)
 			q->lognormal = 1;
@@ -348,38 +350,17 @@ conf_set(struct queue_conf *q, enum key key, const char *v)
 			return "expected lognormal or exponential";
 		return NULL;
 	case KEY_PATIENCE:
-		if (parse_number(v, 0, 86400, 1, &q->patience) == -1)
-			return "expected a duration up to 24h, 0 for never";
-		return NULL;
+		return conf_duration(v, 0, 86400, "expected a duration up to "
+		    "24h, 0 for never", &q->patience);
 	case KEY_HOURS:
-		if (parse_hours(v, q) == -1)
-			return "expected ranges like 08:30-12:30 13:30-17:00";
-		return NULL;
+		return conf_hours(q, v);
 	case KEY_INTERVAL:
-		if (parse_number(v, 1, 3600, 1, &q->interval) == -1)
-			return "expected a duration from 1s to 1h";
-		return NULL;
+		return conf_duration(v, 1, 3600, "expected a duration from "
+		    "1s to 1h", &q->interval);
 	case NKEYS:
 		break;
 	}
 	return "unknown key";
-}
-
-/* CHANNEL/NAME, lowercase [a-z0-9_-], as the MQTT contract requires. */
-static int
-valid_queue_id(const char *id)
-{
-	const char	*slash = strchr(id, '/'), *s;
-
-	if (slash == NULL || slash == id || slash[1] == '\0' ||
-	    strlen(id) > MAX_ID)
-		return 0;
-	for (s = id; *s != '\0'; s++) {
-		if (s != slash && !islower((unsigned char)*s) &&
-		    !isdigit((unsigned char)*s) && *s != '_' && *s != '-')
-			return 0;
-	}
-	return 1;
 }
 
 /* Opens a section; text is what stands between the brackets. */
@@ -388,6 +369,7 @@ conf_section(struct conf_parse *p, char *text)
 {
 	struct sim_config	*cfg = p->cfg;
 	struct queue_conf	*q;
+	const char		*why;
 	char			*id, *end;
 	int			 i;
 
@@ -406,9 +388,8 @@ conf_section(struct conf_parse *p, char *text)
 	}
 	for (id = text + 5; isspace((unsigned char)*id); id++)
 		;
-	if (!valid_queue_id(id)) {
-		conf_error(p, p->line, "bad queue id '%s': expected "
-		    "CHANNEL/NAME in lowercase a-z, 0-9, _ and -", id);
+	if (parse_queue_id(id, &why) == -1) {
+		conf_error(p, p->line, "bad name in [queue %s]: %s", id, why);
 		return;
 	}
 	for (i = 0; i < cfg->nqueues; i++) {
@@ -455,9 +436,9 @@ conf_reader(char *str, int num, void *stream)
 	while (end > s && isspace((unsigned char)end[-1]))
 		*--end = '\0';
 	str[0] = '\0';
-	if ((size_t)(end - s) + 3 > (size_t)num) {
+	if ((size_t)(end - s) >= (size_t)num) {
 		conf_error(p, p->line, "line longer than %d characters",
-		    num - 3);
+		    num - 1);
 		return str;
 	}
 	if (*s == '[') {
@@ -507,11 +488,13 @@ conf_handler(void *user, const char *section, const char *name,
 	else if (q->seen & (1u << key))
 		conf_error(p, p->line, "duplicate key '%s' in [queue %s]", name,
 		    q->id);
-	else if ((why = conf_set(q, key, value)) != NULL)
-		conf_error(p, p->line, "bad %s '%s' in [queue %s]: %s", name,
-		    value, q->id, why);
-	else
+	else {
+		/* given, if badly: conf_check need not say it is missing */
 		q->seen |= 1u << key;
+		if ((why = conf_set(q, key, value)) != NULL)
+			conf_error(p, p->line, "bad %s '%s' in [queue %s]: %s",
+			    name, value, q->id, why);
+	}
 	return 1;	/* errors are counted here, not by inih */
 }
 
@@ -551,6 +534,14 @@ sim_config_read(FILE *fp, const char *name, sim_complain_fn *complain,
 	p.arg = arg;
 	p.cfg = xreallocarray(NULL, 1, sizeof *p.cfg);
 	memset(p.cfg, 0, sizeof *p.cfg);
+	/*
+	 * Debian's inih hands conf_reader a heap buffer of ini_initial_alloc
+	 * bytes (200 unless told), whatever ini_max_line says. conf_reader
+	 * strips the newline, so the line and its NUL must fit.
+	 */
+	ini_max_line = LINE_MAX_LEN;
+	ini_use_stack = 0;
+	ini_initial_alloc = LINE_MAX_LEN + 1;
 	if (ini_parse_stream(conf_reader, &p, conf_handler, &p) < 0)
 		conf_error(&p, 0, "cannot read: out of memory");
 	else if (ferror(fp))
@@ -1105,10 +1096,10 @@ parse_args(int argc, char **argv, struct args *a)
 	};
 	struct timespec	 ts;
 	struct tm	 tm;
-	const char	*s;
+	const char	*why;
 	char		*end;
-	double		 d;
-	int		 ch, have_seed = 0, have_start = 0, secs;
+	long		 n;
+	int		 ch, have_seed = 0, have_start = 0, minutes;
 
 	memset(a, 0, sizeof *a);
 	a->host = "localhost";
@@ -1126,10 +1117,9 @@ parse_args(int argc, char **argv, struct args *a)
 			a->host = optarg;
 			break;
 		case 'p':
-			if (parse_number(optarg, 1, 65535, 0, &d) == -1 ||
-			    d != floor(d))
+			if (parse_int(optarg, 1, 65535, &n, &why) == -1)
 				bad_value("port", optarg, "1 to 65535");
-			a->port = (int)d;
+			a->port = (int)n;
 			break;
 		case 'u':
 			a->user = optarg;
@@ -1147,6 +1137,7 @@ parse_args(int argc, char **argv, struct args *a)
 			a->client_id = optarg;
 			break;
 		case OPT_SEED:
+			/* all of uint64_t, which parse_int's long cannot hold */
 			errno = 0;
 			a->seed = strtoull(optarg, &end, 10);
 			if (!isdigit((unsigned char)*optarg) || *end != '\0' ||
@@ -1155,22 +1146,24 @@ parse_args(int argc, char **argv, struct args *a)
 			have_seed = 1;
 			break;
 		case OPT_RATE:
-			if (parse_number(optarg, 0, 1e6, 0, &a->rate) == -1)
+			if (decimal(optarg, 0, 1e6, &a->rate) == -1)
 				bad_value("rate", optarg, "a number from 0");
 			break;
 		case OPT_SPEED:
-			if (parse_number(optarg, 0.001, 1e6, 0, &a->speed))
+			if (decimal(optarg, 0.001, 1e6, &a->speed) == -1)
 				bad_value("speed", optarg, "0.001 or more");
 			break;
 		case OPT_START:
-			s = optarg;
-			if (parse_clock(&s, &secs) == -1 || *s != '\0')
+			if (parse_clock(optarg, 0, &minutes, &why) == -1)
 				bad_value("start", optarg, "HH:MM");
-			a->start_tod = secs;
+			a->start_tod = minutes * 60;
 			have_start = 1;
 			break;
 		case OPT_DURATION:
-			if (parse_number(optarg, 0.1, 1e9, 1, &a->duration))
+			/* SECONDS, as the usage says, or with a unit: 8h */
+			if (decimal(optarg, 0.1, 1e9, &a->duration) == -1 &&
+			    (parse_duration(optarg, &a->duration, &why) == -1 ||
+			    a->duration == 0))
 				bad_value("duration", optarg, "like 600 or 8h");
 			break;
 		case OPT_DRY_RUN:

@@ -41,8 +41,8 @@ static const char three_queues[] =
     "mode = lifecycle\n"
     "arrivals_per_hour = 120\n"
     "staff = 12\n"
-    "handle_time = 240\n"
-    "patience = 120\n"
+    "handle_time = 4m\n"
+    "patience = 2m\n"
     "hours = 08:30-17:00\n"
     "\n"
     "[queue balie/burgerzaken]\n"
@@ -50,17 +50,17 @@ static const char three_queues[] =
     "arrivals_per_hour = 30\n"
     "staff = 3\n"
     "handle_time = 8m\n"
-    "patience = 900\n"
+    "patience = 15m\n"
     "hours = 09:00-12:30 13:30-16:00\n"
     "\n"
     "[queue email/info]\n"
     "mode = backlog\n"
     "arrivals_per_hour = 20\n"
     "staff = 2\n"
-    "handle_time = 600\n"
+    "handle_time = 10m\n"
     "handle_dist = exponential\n"
     "hours = 08:30-17:00\n"
-    "interval = 60\n";
+    "interval = 1m\n";
 
 static void
 collect(void *arg, double t, const char *topic, const char *payload)
@@ -208,8 +208,8 @@ no_arrivals_outside_hours(void **state)
 	    "mode = gauge\n"
 	    "arrivals_per_hour = 60\n"
 	    "staff = 1\n"
-	    "handle_time = 300\n"
-	    "patience = 600\n"
+	    "handle_time = 5m\n"
+	    "patience = 10m\n"
 	    "hours = 10:00-11:00 14:00-15:30\n";
 	struct log	 log = run(text, 7, 5, 8 * 3600, 48 * 3600);
 	double		 tod;
@@ -246,8 +246,8 @@ arrivals_at_rate(double rate)
 	    "mode = gauge\n"
 	    "arrivals_per_hour = 100\n"
 	    "staff = 0\n"
-	    "handle_time = 60\n"
-	    "patience = 10\n";
+	    "handle_time = 1m\n"
+	    "patience = 10s\n";
 	struct errors		 e = { 0 };
 	struct sim_options	 opt = { 99, rate, 0, "wachtd" };
 	struct sim_config	*cfg = read_text(text, &e);
@@ -413,7 +413,7 @@ config_errors_have_line_numbers(void **state)
 	    "arrivals_per_hour = 120\n"
 	    "staf = 4\n"
 	    "staff = 4\n"
-	    "handle_time = 240\n"
+	    "handle_time = 4m\n"
 	    "patience = soon\n"
 	    "\n"
 	    "[balie burgerzaken]\n"
@@ -450,7 +450,8 @@ config_syntax_and_meaning(void **state)
 	assert_int_equal(e.n, 7);
 	assert_true(strncmp(e.text[0], "test.conf:4: expected", 21) == 0);
 	assert_true(strncmp(e.text[1], "test.conf:5: bad hours", 22) == 0);
-	assert_true(strncmp(e.text[2], "test.conf:6: bad queue id", 25) == 0);
+	assert_true(strncmp(e.text[2], "test.conf:6: bad name in [queue Email/x]",
+	    40) == 0);
 	assert_true(strncmp(e.text[3], "test.conf:7: duplicate", 22) == 0);
 	assert_string_equal(e.text[4],
 	    "test.conf:2: [queue email/info] needs 'arrivals_per_hour'");
@@ -479,6 +480,196 @@ config_indented_with_comments(void **state)
 	assert_int_equal(e.n, 0);
 	assert_non_null(cfg);
 	sim_config_free(cfg);
+}
+
+/*
+ * One value of one key, read through parse.h as wachtd.conf's values are;
+ * each row is its own named test. The queue around it has every required
+ * key but the row's, so only the row can be wrong.
+ */
+struct vcase {
+	const char	*key, *value;
+	const char	*why;		/* NULL: accepted */
+};
+
+static struct vcase value_cases[] = {
+	{ "handle_time", "4m", NULL },
+	{ "handle_time", "240s", NULL },
+	{ "handle_time", "1h30m", NULL },
+	{ "handle_time", "1.5m", NULL },
+	{ "handle_time", "240", "missing unit (s, m, h, d)" },
+	{ "handle_time", "0", "expected a duration from 1s to 24h, like 4m" },
+	{ "handle_time", "25h", "expected a duration from 1s to 24h, like 4m" },
+	{ "handle_time", "30m1h", "units out of order or repeated" },
+	{ "patience", "0", NULL },
+	{ "patience", "5m", NULL },
+	{ "patience", "300", "missing unit (s, m, h, d)" },
+	{ "patience", "2d", "expected a duration up to 24h, 0 for never" },
+	{ "interval", "10s", NULL },
+	{ "interval", "10", "missing unit (s, m, h, d)" },
+	{ "interval", "0", "expected a duration from 1s to 1h" },
+	{ "interval", "2h", "expected a duration from 1s to 1h" },
+	{ "staff", "0", NULL },
+	{ "staff", "1000", NULL },
+	{ "staff", "1001", "expected a whole number from 0 to 1000" },
+	{ "staff", "2.5", "expected a whole number from 0 to 1000" },
+	{ "arrivals_per_hour", "2.5", NULL },
+	{ "arrivals_per_hour", "-1", "expected a number from 0 to 1000000" },
+	{ "arrivals_per_hour", "2/h", "expected a number from 0 to 1000000" },
+	{ "hours", "08:30-24:00", NULL },
+	{ "hours", "09:00-12:00, 13:00-17:00", NULL },
+	{ "hours", "24:00-24:00", "time out of range" },
+	{ "hours", "8:30-17:00", "expected a time like 08:30" },
+	{ "hours", "12:00-08:00", "a range must end after it starts" },
+	{ "hours", "08:30",
+	    "expected ranges like 08:30-12:30 13:30-17:00" },
+	{ "hours", "00:00-01:00 01:00-02:00 02:00-03:00 03:00-04:00 "
+	    "04:00-05:00 05:00-06:00 06:00-07:00 07:00-08:00", NULL },
+	{ "hours", "00:00-01:00 01:00-02:00 02:00-03:00 03:00-04:00 "
+	    "04:00-05:00 05:00-06:00 06:00-07:00 07:00-08:00 08:00-09:00",
+	    "at most 8 ranges" },
+	{ "mode", "queue", "expected lifecycle, gauge or backlog" },
+	{ "handle_dist", "normal", "expected lognormal or exponential" },
+};
+
+static void
+value_case(void **state)
+{
+	static const char *base[][2] = {
+		{ "mode", "gauge" }, { "arrivals_per_hour", "10" },
+		{ "staff", "1" }, { "handle_time", "5m" },
+	};
+	const struct vcase	*c = *state;
+	struct errors		 e = { 0 };
+	struct sim_config	*cfg;
+	char			 text[512], want[256];
+	size_t			 i;
+	int			 n, line = 1;
+
+	n = snprintf(text, sizeof text, "[queue chat/website]\n");
+	for (i = 0; i < sizeof base / sizeof base[0]; i++) {
+		if (strcmp(base[i][0], c->key) == 0)
+			continue;
+		n += snprintf(text + n, sizeof text - n, "%s = %s\n",
+		    base[i][0], base[i][1]);
+		line++;
+	}
+	n += snprintf(text + n, sizeof text - n, "%s = %s\n", c->key,
+	    c->value);
+	assert_true((size_t)n < sizeof text);
+	line++;
+	cfg = read_text(text, &e);
+	if (c->why == NULL) {
+		if (e.n > 0)
+			fail_msg("%s", e.text[0]);
+		assert_non_null(cfg);
+		sim_config_free(cfg);
+		return;
+	}
+	assert_null(cfg);
+	assert_int_equal(e.n, 1);	/* the value, not "needs" as well */
+	snprintf(want, sizeof want, "test.conf:%d: bad %s '%s' in [queue "
+	    "chat/website]: %s", line, c->key, c->value, c->why);
+	assert_string_equal(e.text[0], want);
+}
+
+/* A unit is only spelling: 4m, 240s and 3m60s are one stream. */
+static void
+durations_same_in_any_unit(void **state)
+{
+	static const char *spellings[][2] = {
+		{ "4m", "1m" }, { "240s", "60s" }, { "3m60s", "0.5m30s" },
+		{ "5m", "1m" },		/* the control: another mean */
+	};
+	struct log	 log[4];
+	char		 text[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		snprintf(text, sizeof text, "[queue balie/paspoort]\n"
+		    "mode = gauge\narrivals_per_hour = 40\nstaff = 2\n"
+		    "handle_time = %s\npatience = 10m\ninterval = %s\n",
+		    spellings[i][0], spellings[i][1]);
+		log[i] = run(text, 5, 1, 9 * 3600, 4 * 3600);
+	}
+	assert_true(log[0].n > 300);
+	assert_true(same_logs(&log[0], &log[1]));
+	assert_true(same_logs(&log[0], &log[2]));
+	assert_false(same_logs(&log[0], &log[3]));
+	for (i = 0; i < 4; i++)
+		free(log[i].msgs);
+}
+
+/* 64 characters: as long as a CHANNEL or NAME may be in wachtd.conf. */
+#define C64 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl"
+
+/* Queue ids follow parse_queue_id, as wachtd itself reads them. */
+static void
+queue_ids_as_in_wachtd(void **state)
+{
+	struct errors		 e = { 0 };
+	struct sim_config	*cfg;
+
+	(void)state;
+	cfg = read_text("[queue " C64 "/" C64 "]\n" "mode = gauge\n"
+	    "arrivals_per_hour = 1\nstaff = 1\nhandle_time = 1m\n", &e);
+	if (e.n > 0)
+		fail_msg("%s", e.text[0]);
+	assert_non_null(cfg);
+	sim_config_free(cfg);
+	assert_null(read_text("[queue " C64 "m/x]\n" "mode = gauge\n", &e));
+	assert_null(read_text("[queue telefoon]\n" "mode = gauge\n", &e));
+	assert_null(read_text("[queue a/b/c]\n" "mode = gauge\n", &e));
+	assert_int_equal(e.n, 3);
+	assert_string_equal(e.text[0], "test.conf:1: bad name in [queue "
+	    C64 "m/x]: queue id must be CHANNEL/NAME of lowercase letters, "
+	    "digits, '_' and '-' (at most 64 each)");
+	assert_true(strncmp(e.text[1], "test.conf:1: bad name in [queue "
+	    "telefoon]: ", 43) == 0);
+	assert_true(strncmp(e.text[2], "test.conf:1: bad name in [queue "
+	    "a/b/c]: ", 40) == 0);
+}
+
+/* Lines of 4096 characters, as in wachtd.conf; inih's default is 197. */
+static void
+config_lines_up_to_4096_characters(void **state)
+{
+	static const char head[] = "[queue chat/website]\n"
+	    "mode = gauge\narrivals_per_hour = 10\nstaff = 1\n"
+	    "handle_time = 5m\n";
+	struct errors		 e = { 0 };
+	struct sim_config	*cfg;
+	char			*text;
+	size_t			 n;
+
+	(void)state;
+	text = malloc(sizeof head + 2 * 4100 + 64);
+	assert_non_null(text);
+	/* "hours = 09:00-12:00," blanks "13:00-17:00": 4096 characters */
+	n = (size_t)sprintf(text, "%shours = 09:00-12:00,", head);
+	memset(text + n, ' ', 4096 - 20 - 11);
+	n += 4096 - 20 - 11;
+	n += (size_t)sprintf(text + n, "13:00-17:00\n");
+	assert_int_equal(n, sizeof head - 1 + 4096 + 1);
+	cfg = read_text(text, &e);
+	if (e.n > 0)
+		fail_msg("%s", e.text[0]);
+	assert_non_null(cfg);
+	sim_config_free(cfg);
+
+	/* one more is refused with its line, and reading goes on */
+	n = (size_t)sprintf(text, "%s;", head);
+	memset(text + n, 'x', 4096);
+	n += 4096;
+	sprintf(text + n, "\nstaf = 2\n");
+	assert_null(read_text(text, &e));
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.text[0],
+	    "test.conf:6: line longer than 4096 characters");
+	assert_string_equal(e.text[1],
+	    "test.conf:7: unknown key 'staf' in [queue chat/website]");
+	free(text);
 }
 
 /* The demo starts at 09:00: a queue must form and mail must pile up. */
@@ -525,10 +716,13 @@ demo_config_shows_waiting(void **state)
 	free(log.msgs);
 }
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static char		 names[NELEM(value_cases)][160];
+	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(same_seed_same_messages),
 		cmocka_unit_test(different_seed_differs),
 		cmocka_unit_test(no_arrivals_outside_hours),
@@ -539,8 +733,23 @@ main(void)
 		cmocka_unit_test(config_errors_have_line_numbers),
 		cmocka_unit_test(config_syntax_and_meaning),
 		cmocka_unit_test(config_indented_with_comments),
+		cmocka_unit_test(durations_same_in_any_unit),
+		cmocka_unit_test(queue_ids_as_in_wachtd),
+		cmocka_unit_test(config_lines_up_to_4096_characters),
 		cmocka_unit_test(demo_config_shows_waiting),
 	};
+	struct CMUnitTest	 tests[NELEM(value_cases) + NELEM(fixed)];
+	size_t			 i, n = 0;
 
+	for (i = 0; i < NELEM(value_cases); i++) {
+		snprintf(names[i], sizeof names[i], "%s = %.40s%s %s",
+		    value_cases[i].key, value_cases[i].value,
+		    strlen(value_cases[i].value) > 40 ? "..." : "",
+		    value_cases[i].why == NULL ? "accepted" : "refused");
+		tests[n++] = (struct CMUnitTest){ names[i], value_case, NULL,
+		    NULL, &value_cases[i] };
+	}
+	for (i = 0; i < NELEM(fixed); i++)
+		tests[n++] = fixed[i];
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
