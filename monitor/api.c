@@ -29,13 +29,17 @@ api_queues(struct evhttp_request *req, const char *rest, void *arg)
 	void		*val;
 	json_t		*list;
 	size_t		 pos = 0, n = 0, i;
-	double		 now = wachtd_now();
+	double		 now = util_now();
 
 	if (!http_want_get(req))
 		return;
 	if (rest[0] == '/' && rest[1] != '\0') {
-		if (parse_queue_id(rest + 1, &why) == -1 ||
-		    (q = map_get(w->queues, rest + 1)) == NULL) {
+		/* Echo the id only once it is known to be plain ASCII. */
+		if (parse_queue_id(rest + 1, &why) == -1) {
+			http_error(req, 404, "no such queue");
+			return;
+		}
+		if ((q = map_get(w->queues, rest + 1)) == NULL) {
 			http_error(req, 404, "no such queue: %s", rest + 1);
 			return;
 		}
@@ -97,7 +101,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "queues", (json_int_t)map_count(w->queues),
 	    "accepted", (json_int_t)w->ingest->accepted,
 	    "rejected", rejected,
-	    "uptime", (json_int_t)(wachtd_now() - w->started)));
+	    "uptime", (json_int_t)(util_now() - w->started)));
 }
 
 void

@@ -155,6 +155,14 @@ static const char *holiday_names[HOLIDAY_COUNT] = {
 	"tweede_kerstdag"
 };
 
+/* The keys of each kind of section. */
+static const struct keydef *section_keys[] = {
+	[SEC_DAEMON] = daemon_keys, [SEC_MQTT] = mqtt_keys,
+	[SEC_HTTP] = http_keys, [SEC_HOURS] = hours_keys,
+	[SEC_NORM] = norm_keys, [SEC_QUEUE] = queue_keys,
+	[SEC_NOTIFY] = notify_keys
+};
+
 /* The parser's state across inih callbacks. */
 struct parser {
 	struct config	*conf;
@@ -827,12 +835,6 @@ static int
 handle_key(void *arg, const char *section, const char *name,
     const char *value)
 {
-	static const struct keydef *tables[] = {
-		[SEC_DAEMON] = daemon_keys, [SEC_MQTT] = mqtt_keys,
-		[SEC_HTTP] = http_keys, [SEC_HOURS] = hours_keys,
-		[SEC_NORM] = norm_keys, [SEC_QUEUE] = queue_keys,
-		[SEC_NOTIFY] = notify_keys
-	};
 	struct parser		*p = arg;
 	const struct keydef	*kd;
 	const char		*why = NULL;
@@ -840,11 +842,15 @@ handle_key(void *arg, const char *section, const char *name,
 	int			 i;
 
 	(void)section;
+	if (parse_utf8(value, &why) == -1) {
+		error_at(p, p->line, "%s: %s", name, why);
+		return 1;
+	}
 	if (p->sec == SEC_QUEUE && strncmp(name, "topic.", 6) == 0) {
 		set_topic(p, p->obj, name, value);
 		return 1;
 	}
-	for (i = 0, kd = tables[p->sec]; kd->name != NULL; kd++, i++)
+	for (i = 0, kd = section_keys[p->sec]; kd->name != NULL; kd++, i++)
 		if (strcmp(kd->name, name) == 0)
 			break;
 	if (kd->name == NULL) {
@@ -887,14 +893,11 @@ resolve(struct parser *p, struct ref *r, enum section sec, const char *what,
 static int
 key_line(const struct parser *p, enum section sec, const char *name)
 {
-	static const struct keydef *tables[] = {
-		[SEC_DAEMON] = daemon_keys, [SEC_MQTT] = mqtt_keys,
-		[SEC_HTTP] = http_keys
-	};
+	const struct keydef *kd = section_keys[sec];
 	int	 i;
 
-	for (i = 0; tables[sec][i].name != NULL; i++)
-		if (strcmp(tables[sec][i].name, name) == 0)
+	for (i = 0; kd[i].name != NULL; i++)
+		if (strcmp(kd[i].name, name) == 0)
 			return p->keyline[sec][i];
 	return 0;
 }
@@ -909,6 +912,11 @@ check(struct parser *p)
 	size_t		 i, j;
 	int		 m;
 
+	if ((c->mqtt.tls_cert != NULL || c->mqtt.tls_key != NULL) &&
+	    c->mqtt.tls_ca == NULL)
+		error_at(p, key_line(p, SEC_MQTT, c->mqtt.tls_cert != NULL ?
+		    "tls_cert" : "tls_key"), "a client certificate needs "
+		    "tls_ca, the CA that signed the broker's certificate");
 	if ((c->mqtt.tls_cert == NULL) != (c->mqtt.tls_key == NULL))
 		error_at(p, key_line(p, SEC_MQTT, c->mqtt.tls_cert != NULL ?
 		    "tls_cert" : "tls_key"), "tls_cert and tls_key go "
@@ -1145,12 +1153,6 @@ config_free(struct config *c)
 	free(c->mqtt.tls_cert);
 	free(c->mqtt.tls_key);
 	free(c);
-}
-
-const struct queue_conf *
-config_queue(const struct config *c, const char *id)
-{
-	return find_named(c, SEC_QUEUE, id);
 }
 
 const struct norm_conf *

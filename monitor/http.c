@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include "wachtd.h"
 
@@ -30,9 +31,19 @@ struct route {
 
 struct http {
 	struct evhttp	*evh;
+	struct evconnlistener *listener;
+	struct event	*resume;	/* accepting again after EMFILE */
+	struct complaint accept_trouble;
 	struct route	 routes[ROUTES_MAX];
 	int		 nroutes;
+	struct http	*next;
 };
+
+/*
+ * Live listeners. libevent hands the accept error callback only the
+ * evhttp, so this short list finds our struct again.
+ */
+static struct http	*https;
 
 /* Sends buf with code; HEAD keeps the length but not the body. */
 static void
@@ -56,8 +67,13 @@ http_reply_json(struct evhttp_request *req, int code, json_t *j)
 
 	if (buf == NULL)
 		fatalx("evbuffer_new");
-	if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
-		fatalx("json_dumps");
+	/* NULL from a json_pack with bad input: answer, never die. */
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+		log_warnx("http: reply for %s is not encodable as JSON",
+		    evhttp_request_get_uri(req));
+		code = 500;
+		s = xstrdup("{\"error\":\"internal error\"}");
+	}
 	json_decref(j);
 	evbuffer_add(buf, s, strlen(s));
 	evbuffer_add(buf, "\n", 1);
@@ -117,32 +133,75 @@ dispatch(struct evhttp_request *req, void *arg)
 			best = r;
 	}
 	if (best == NULL) {
-		http_error(req, 404, "no such path: %s", path);
+		http_error(req, 404, "no such path");
 		return;
 	}
 	best->handler(req, path + best->len, best->arg);
+}
+
+static void
+on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct http	*h = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(h->listener);
+}
+
+/*
+ * accept() failed, typically EMFILE: libevent would retry at once, for
+ * ever, at full CPU. Pause a second instead, and say so now and then.
+ */
+static void
+on_accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct http	*h;
+	struct timeval	 pause = { 1, 0 };
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	for (h = https; h != NULL && h->listener != lev; h = h->next)
+		;
+	if (h == NULL)
+		return;
+	log_complain(&h->accept_trouble, util_now(), "http: accept: %s; "
+	    "pausing new connections for a second",
+	    evutil_socket_error_to_string(err));
+	evconnlistener_disable(lev);
+	evtimer_add(h->resume, &pause);
 }
 
 struct http *
 http_new(struct event_base *base, const char *host, int port)
 {
 	struct http	*h = xcalloc(1, sizeof(*h));
+	struct evhttp_bound_socket *bound;
 
 	if ((h->evh = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new");
 	evhttp_set_max_headers_size(h->evh, HEADERS_MAX);
 	evhttp_set_max_body_size(h->evh, BODY_MAX);
 	evhttp_set_timeout(h->evh, TIMEOUT);
+	/* Every method reaches the routes, which answer 405 in JSON. */
 	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
 	evhttp_set_default_content_type(h->evh, "text/plain; charset=utf-8");
 	evhttp_set_gencb(h->evh, dispatch, h);
-	if (evhttp_bind_socket(h->evh, host, (ev_uint16_t)port) != 0) {
+	bound = evhttp_bind_socket_with_handle(h->evh, host, (ev_uint16_t)port);
+	if (bound == NULL) {
 		log_warn("http: cannot listen on %s:%d", host, port);
 		evhttp_free(h->evh);
 		free(h);
 		return NULL;
 	}
+	h->listener = evhttp_bound_socket_get_listener(bound);
+	h->resume = evtimer_new(base, on_resume, h);
+	evconnlistener_set_error_cb(h->listener, on_accept_error);
+	h->next = https;
+	https = h;
 	log_info("http: listening on %s:%d", host, port);
 	return h;
 }
@@ -150,8 +209,16 @@ http_new(struct event_base *base, const char *host, int port)
 void
 http_free(struct http *h)
 {
+	struct http	**p;
+
 	if (h == NULL)
 		return;
+	for (p = &https; *p != NULL; p = &(*p)->next)
+		if (*p == h) {
+			*p = h->next;
+			break;
+		}
+	event_free(h->resume);
 	evhttp_free(h->evh);
 	free(h);
 }

@@ -28,12 +28,6 @@ log_init(int foreground, int verbose, const char *ident)
 	tzset();
 }
 
-int
-log_verbose(void)
-{
-	return log_level;
-}
-
 /* Writes one line at priority pri, with strerror(errnum) when nonzero. */
 static void
 vlog(int pri, int errnum, const char *fmt, va_list ap)

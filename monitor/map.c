@@ -20,7 +20,11 @@ struct map {
 	size_t		 count;
 };
 
-/* FNV-1a: short keys, no adversary that can pick them (topics are ours). */
+/*
+ * FNV-1a. Lifecycle ids are chosen by whoever may publish, so a hostile
+ * probe could aim for collisions; each waiting set is capped at
+ * QUEUE_WAITERS_MAX, which bounds the damage to slow lookups in one queue.
+ */
 static uint64_t
 hash(const char *s)
 {

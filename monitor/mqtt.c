@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <mosquitto.h>
@@ -33,17 +34,19 @@ struct mq {
 	int		 fd;		/* -1 while not connected */
 	int		 connected;	/* CONNACK accepted */
 	int		 tls;
+	int		 reason;	/* of the broker's DISCONNECT, or 0 */
 	double		 backoff;
+	double		 up_since;	/* of the current connection */
+	char		*password;	/* as read from password_file */
 	char		*status_topic;
 	char		**subs;
 	size_t		 nsubs;
 	mq_message_cb	 on_message;
 	mq_connect_cb	 on_connect;
 	void		*arg;
-	struct complaint trouble;
+	struct complaint connect_trouble;
+	struct complaint publish_trouble;
 };
-
-static int	 lib_users;
 
 static void	 mq_connect(struct mq *);
 
@@ -68,10 +71,29 @@ arm_write(struct mq *mq)
 		event_add(mq->ev_write, NULL);
 }
 
-/* Drops the socket's events and plans the next attempt. */
+/* What went wrong, in words: the broker's reason when it gave one. */
+static const char *
+why(const struct mq *mq, int rc)
+{
+	if (mq->reason != 0)
+		return mosquitto_reason_string(mq->reason);
+	if (rc == MOSQ_ERR_ERRNO)
+		return strerror(errno);
+	if (rc == MOSQ_ERR_KEEPALIVE)
+		return "no answer within the keepalive";
+	return mosquitto_strerror(rc);
+}
+
+/*
+ * Drops the socket's events and plans the next attempt. The backoff only
+ * starts over after a connection that lasted: two clients with the same
+ * client_id would otherwise throw each other out for ever.
+ */
 static void
 lost(struct mq *mq, int rc)
 {
+	double	 now = util_now();
+
 	if (mq->fd != -1) {
 		event_del(mq->ev_read);
 		event_del(mq->ev_write);
@@ -80,18 +102,19 @@ lost(struct mq *mq, int rc)
 		mq->ev_read = mq->ev_write = NULL;
 		mq->fd = -1;
 	}
-	if (mq->connected)
-		log_warnx("mqtt: lost connection to %s:%d: %s",
-		    mq->conf->host, mq->conf->port,
-		    rc == MOSQ_ERR_ERRNO ? strerror(errno) :
-		    mosquitto_strerror(rc));
-	else
-		log_complain(&mq->trouble, wachtd_now(), "mqtt: cannot "
+	if (mq->connected) {
+		if (now - mq->up_since >= BACKOFF_MAX)
+			mq->backoff = BACKOFF_MIN;
+		log_complain(&mq->connect_trouble, now, "mqtt: lost connection "
+		    "to %s:%d: %s%s", mq->conf->host, mq->conf->port,
+		    why(mq, rc), mq->reason == MQTT_RC_SESSION_TAKEN_OVER ?
+		    " (another client uses this client_id?)" : "");
+	} else
+		log_complain(&mq->connect_trouble, now, "mqtt: cannot "
 		    "connect to %s:%d: %s; retrying", mq->conf->host,
-		    mq->conf->port, rc == MOSQ_ERR_ERRNO ? strerror(errno) :
-		    mosquitto_strerror(rc));
+		    mq->conf->port, why(mq, rc));
 	mq->connected = 0;
-	mosquitto_disconnect(mq->mosq);
+	mq->reason = 0;
 	event_add(mq->ev_retry, &(struct timeval){
 	    (time_t)mq->backoff, 0 });
 	mq->backoff = mq->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
@@ -173,7 +196,8 @@ subscribe_all(struct mq *mq)
 		    mq->subs + i, mq->conf->qos, MQTT_SUB_OPT_SEND_RETAIN_NEVER,
 		    NULL);
 		if (rc != MOSQ_ERR_SUCCESS)
-			log_warnx("mqtt: subscribe: %s", mosquitto_strerror(rc));
+			log_warnx("mqtt: subscribe to %zu topics from %s: %s",
+			    n, mq->subs[i], mosquitto_strerror(rc));
 	}
 }
 
@@ -187,21 +211,51 @@ cb_connect(struct mosquitto *mosq, void *arg, int rc, int flags,
 	(void)flags;
 	(void)props;
 	if (rc != 0) {
-		log_complain(&mq->trouble, wachtd_now(), "mqtt: broker %s:%d "
-		    "refused the connection: %s", mq->conf->host,
+		log_complain(&mq->connect_trouble, util_now(), "mqtt: broker "
+		    "%s:%d refused the connection: %s", mq->conf->host,
 		    mq->conf->port, mosquitto_reason_string(rc));
 		return;		/* the broker closes; lost() retries */
 	}
-	log_relief(&mq->trouble, "mqtt: connected to %s:%d after trouble",
-	    mq->conf->host, mq->conf->port);
+	mq->connect_trouble.next = mq->connect_trouble.interval = 0;
 	log_info("mqtt: connected to %s:%d", mq->conf->host, mq->conf->port);
 	mq->connected = 1;
-	mq->backoff = BACKOFF_MIN;
+	mq->up_since = util_now();
 	subscribe_all(mq);
 	mosquitto_publish(mq->mosq, NULL, mq->status_topic, 6, "online", 1,
 	    true);
 	if (mq->on_connect != NULL)
 		mq->on_connect(mq->arg);
+}
+
+/* Remembers why the broker sent DISCONNECT, for the log line. */
+static void
+cb_disconnect(struct mosquitto *mosq, void *arg, int rc,
+    const mosquitto_property *props)
+{
+	struct mq	*mq = arg;
+
+	(void)mosq;
+	(void)props;
+	if (rc > 0 && rc < 256)
+		mq->reason = rc;
+}
+
+/* A broker ACL may refuse a subscription: say so, it is silent else. */
+static void
+cb_subscribe(struct mosquitto *mosq, void *arg, int mid, int n,
+    const int *granted, const mosquitto_property *props)
+{
+	int	 i, refused = 0;
+
+	(void)mosq;
+	(void)arg;
+	(void)mid;
+	(void)props;
+	for (i = 0; i < n; i++)
+		refused += granted[i] >= 0x80;
+	if (refused > 0)
+		log_warnx("mqtt: the broker refused %d of %d subscriptions "
+		    "(check its ACL)", refused, n);
 }
 
 static void
@@ -247,7 +301,7 @@ mq_connect(struct mq *mq)
 	event_add(mq->ev_write, NULL);
 }
 
-/* First line of the password file, without its newline. */
+/* First line of the password file, without its newline; NULL if unreadable. */
 static char *
 read_password(const char *path)
 {
@@ -265,16 +319,44 @@ read_password(const char *path)
 	return xstrdup(buf);
 }
 
+int
+mq_check(const struct mqtt_conf *conf)
+{
+	const char	*files[] = { conf->password_file, conf->tls_ca,
+			    conf->tls_cert, conf->tls_key };
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i] != NULL && access(files[i], R_OK) == -1) {
+			log_warn("mqtt: cannot read %s", files[i]);
+			rc = -1;
+		}
+	return rc;
+}
+
+int
+mq_password_changed(const struct mq *mq, const struct mqtt_conf *conf)
+{
+	char	*pw;
+	int	 changed;
+
+	if (conf->password_file == NULL)
+		return 0;
+	pw = read_password(conf->password_file);
+	changed = pw == NULL || mq->password == NULL ||
+	    strcmp(pw, mq->password) != 0;
+	free(pw);
+	return changed;
+}
+
 struct mq *
 mq_new(struct event_base *base, const struct mqtt_conf *conf,
     mq_message_cb on_message, mq_connect_cb on_connect, void *arg)
 {
 	struct mq	*mq = xcalloc(1, sizeof(*mq));
-	char		*password = NULL;
 	int		 rc;
 
-	if (lib_users++ == 0)
-		mosquitto_lib_init();
 	mq->base = base;
 	mq->conf = conf;
 	mq->fd = -1;
@@ -289,20 +371,27 @@ mq_new(struct event_base *base, const struct mqtt_conf *conf,
 	    MQTT_PROTOCOL_V5);
 	mosquitto_will_set_v5(mq->mosq, mq->status_topic, 7, "offline", 1,
 	    true, NULL);
-	if (conf->username != NULL) {
-		if (conf->password_file != NULL)
-			password = read_password(conf->password_file);
-		mosquitto_username_pw_set(mq->mosq, conf->username, password);
-		free(password);
-	}
-	if (conf->tls_ca != NULL || conf->tls_cert != NULL) {
+	/* Never fall back to a password-less or plain-text connection. */
+	if (conf->password_file != NULL &&
+	    (mq->password = read_password(conf->password_file)) == NULL)
+		goto fail;
+	if (conf->username != NULL)
+		mosquitto_username_pw_set(mq->mosq, conf->username,
+		    mq->password);
+	if (conf->tls_ca != NULL) {
 		rc = mosquitto_tls_set(mq->mosq, conf->tls_ca, NULL,
 		    conf->tls_cert, conf->tls_key, NULL);
-		if (rc != MOSQ_ERR_SUCCESS)
-			log_warnx("mqtt: TLS setup: %s", mosquitto_strerror(rc));
+		if (rc != MOSQ_ERR_SUCCESS) {
+			log_warnx("mqtt: TLS setup with %s: %s", conf->tls_ca,
+			    rc == MOSQ_ERR_ERRNO ? strerror(errno) :
+			    mosquitto_strerror(rc));
+			goto fail;
+		}
 		mq->tls = 1;
 	}
 	mosquitto_connect_v5_callback_set(mq->mosq, cb_connect);
+	mosquitto_disconnect_v5_callback_set(mq->mosq, cb_disconnect);
+	mosquitto_subscribe_v5_callback_set(mq->mosq, cb_subscribe);
 	mosquitto_message_v5_callback_set(mq->mosq, cb_message);
 	mosquitto_log_callback_set(mq->mosq, cb_log);
 	mq->ev_misc = event_new(base, -1, EV_PERSIST, on_misc, mq);
@@ -310,6 +399,13 @@ mq_new(struct event_base *base, const struct mqtt_conf *conf,
 	event_add(mq->ev_misc, &(struct timeval){ 1, 0 });
 	mq_connect(mq);
 	return mq;
+
+fail:
+	mosquitto_destroy(mq->mosq);
+	free(mq->password);
+	free(mq->status_topic);
+	free(mq);
+	return NULL;
 }
 
 static void
@@ -348,10 +444,9 @@ mq_free(struct mq *mq)
 	event_free(mq->ev_retry);
 	mosquitto_destroy(mq->mosq);
 	free_subs(mq);
+	free(mq->password);
 	free(mq->status_topic);
 	free(mq);
-	if (--lib_users == 0)
-		mosquitto_lib_cleanup();
 }
 
 void
@@ -405,8 +500,8 @@ mq_publish(struct mq *mq, const char *topic, const void *buf, size_t len,
 	rc = mosquitto_publish(mq->mosq, NULL, topic, (int)len, buf, 0,
 	    retain != 0);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		log_complain(&mq->trouble, wachtd_now(), "mqtt: publish %s: "
-		    "%s", topic, mosquitto_strerror(rc));
+		log_complain(&mq->publish_trouble, util_now(), "mqtt: publish "
+		    "%s: %s", topic, mosquitto_strerror(rc));
 		return -1;
 	}
 	arm_write(mq);

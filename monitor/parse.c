@@ -313,3 +313,38 @@ parse_queue_id(const char *s, const char **why)
 	}
 	return 0;
 }
+
+int
+parse_utf8(const char *s, const char **why)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned	 c, min;
+	int		 n;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0)
+			n = 1, c = *p & 0x1f, min = 0x80;
+		else if ((*p & 0xf0) == 0xe0)
+			n = 2, c = *p & 0x0f, min = 0x800;
+		else if ((*p & 0xf8) == 0xf0)
+			n = 3, c = *p & 0x07, min = 0x10000;
+		else
+			goto bad;
+		for (p++; n > 0; n--, p++) {
+			if ((*p & 0xc0) != 0x80)
+				goto bad;
+			c = (c << 6) | (*p & 0x3f);
+		}
+		/* Overlong forms, surrogates and beyond U+10FFFF. */
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			goto bad;
+	}
+	return 0;
+bad:
+	*why = "not valid UTF-8 (save the file as UTF-8)";
+	return -1;
+}

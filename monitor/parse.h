@@ -36,6 +36,9 @@ int	parse_listen(const char *s, char *host, size_t hostlen, int *port,
 /* "telefoon/algemeen": CHANNEL/NAME of lowercase [a-z0-9_-], each 1-64. */
 int	parse_queue_id(const char *s, const char **why);
 
+/* Valid UTF-8: labels end up in JSON, topics in MQTT, which need it. */
+int	parse_utf8(const char *s, const char **why);
+
 /* An integer in [min, max]. */
 int	parse_int(const char *s, long min, long max, long *v, const char **why);
 

@@ -14,6 +14,7 @@
 #include "payload.h"
 
 #define VALUE_MAX	1e9	/* larger is a probe bug, not a queue */
+#define ARRIVED_MAX	1e4	/* contacts in one message; sums stay 32-bit */
 
 static const char *metric_names[METRIC_COUNT] = {
 	"waiting", "longest_wait", "agents", "backlog", "oldest_age",
@@ -143,7 +144,7 @@ check_value(enum metric m, double v, enum reject *why)
 		*why = REJECT_NOT_FINITE;
 	else if (v < 0)
 		*why = REJECT_NEGATIVE;
-	else if (v > VALUE_MAX)
+	else if (v > VALUE_MAX || (m == METRIC_ARRIVED && v > ARRIVED_MAX))
 		*why = REJECT_OUT_OF_RANGE;
 	else if (is_count(m) && v != floor(v))
 		*why = REJECT_NOT_INTEGER;

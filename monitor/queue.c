@@ -214,6 +214,7 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 		break;		/* gauges, stored above */
 	}
 	q->updated = now;
+	q->stale = 0;
 	q->dirty = 1;
 	return 0;
 }
@@ -224,24 +225,40 @@ queue_tick(struct queue *q, double now)
 	const char	*id;
 	void		*val;
 	size_t		 pos = 0;
-	int		 i;
+	int64_t		 current = (int64_t)floor(now / q->width);
+	int		 i, stale;
 
 	if (q->waiters != NULL) {
 		/* A probe that lost a leave must not make the wait grow for
-		 * ever; deleting restarts the scan, as deletion moves slots. */
+		 * ever. Deletion shifts a later member back into this slot:
+		 * look at it again. */
 		while (map_next(q->waiters, &pos, &id, &val))
 			if (*(double *)val < now - QUEUE_WAITER_TTL) {
 				free(map_del(q->waiters, id));
-				pos = 0;
+				pos--;
 			}
 		if (map_count(q->waiters) > 0)
 			q->dirty = 1;	/* longest_wait grows */
 	}
-	/* Counts leaving the window change the service level. */
-	for (i = 0; i < QUEUE_SLICES && !q->dirty; i++)
+	for (i = 0; i < QUEUE_SLICES; i++) {
+		/* The wall clock stepped back (NTP at boot): counts from the
+		 * "future" would block their slots, so start the window over. */
+		if (q->slices[i].n > current) {
+			clear_slices(q);
+			q->dirty = 1;
+			break;
+		}
+		/* Counts leaving the window change the service level. */
 		if (q->slices[i].n >= 0 && q->slices[i].n ==
 		    (int64_t)floor((now - q->window) / q->width))
 			q->dirty = 1;
+	}
+	/* Turning stale is news that no input will bring. */
+	stale = q->updated > 0 && now - q->updated > 3 * q->conf->interval;
+	if (stale != q->stale) {
+		q->stale = stale;
+		q->dirty = 1;
+	}
 }
 
 /* Longest current wait of a join/leave queue. */
@@ -265,7 +282,9 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 	const struct norm_conf *n;
 	int64_t		 last = (int64_t)floor(now / q->width);
 	int64_t		 first = last - (int64_t)ceil(q->window / q->width) + 1;
-	uint32_t	 abandoned_counted = 0, denominator;
+	uint32_t	 abandoned_counted = 0, denominator, handled = 0;
+	uint32_t	 direct = 0;
+	double		 handle_sum = 0, rating_sum = 0;
 	int		 i;
 
 	memset(v, 0, sizeof(*v));
@@ -290,7 +309,16 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 		v->answered_within += s->answered_within;
 		v->abandoned += s->abandoned;
 		abandoned_counted += s->abandoned - s->abandoned_short;
+		handled += s->handled;
+		handle_sum += s->handle_sum;
+		direct += s->direct;
+		v->resolved += s->direct + s->indirect;
+		v->ratings += s->ratings;
+		rating_sum += s->rating_sum;
 	}
+	v->handle_time = handled > 0 ? handle_sum / handled : NAN;
+	v->direct = v->resolved > 0 ? 100.0 * direct / v->resolved : NAN;
+	v->rating = v->ratings > 0 ? 100.0 * rating_sum / v->ratings : NAN;
 	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
 	denominator = v->answered;
 	if (n != NULL && n->abandoned == ABANDON_COUNT)
@@ -312,6 +340,16 @@ num(double x)
 	return json_real(x);
 }
 
+/* {"value": %, "count": n}, or null without any count. */
+static json_t *
+share(double pct, uint32_t count)
+{
+	if (count == 0)
+		return json_null();
+	return json_pack("{s:o, s:I}", "value", num(pct), "count",
+	    (json_int_t)count);
+}
+
 json_t *
 queue_json(const struct queue *q, double now)
 {
@@ -328,9 +366,9 @@ queue_json(const struct queue *q, double now)
 		    "target", num(n->target), "within", num(n->answer_within),
 		    "window", num(n->window));
 	/* Norm evaluation (issue 4) will refine this to ok/warning/... */
-	state = q->updated == 0 ? "unknown" : v.stale ? "stale" : "unknown";
+	state = v.stale ? "stale" : "unknown";
 	o = json_pack("{s:s, s:s%, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o,"
-	    " s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
+	    " s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
 	    "id", q->conf->id,
 	    "channel", q->conf->id, (size_t)(q->conf->name - q->conf->id - 1),
 	    "name", q->conf->name,
@@ -348,6 +386,9 @@ queue_json(const struct queue *q, double now)
 	    "answered", (json_int_t)v.answered,
 	    "abandoned", (json_int_t)v.abandoned,
 	    "window", num(q->window),
+	    "handle_time", num(v.handle_time),
+	    "direct", share(v.direct, v.resolved),
+	    "rating", share(v.rating, v.ratings),
 	    "updated", q->updated > 0 ?
 	        json_string(util_iso8601(q->updated, iso, sizeof(iso))) :
 	        json_null());

@@ -1,11 +1,20 @@
 /*
- * util.c: small formatting helpers shared by the API and the state topics.
+ * util.c: small helpers shared by the edges: the clock and time formats.
  */
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "wachtd.h"
+
+double
+util_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 char *
 util_iso8601(double t, char *buf, size_t len)

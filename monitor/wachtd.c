@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <mosquitto.h>
 #include <systemd/sd-daemon.h>
 
 #include "wachtd.h"
@@ -23,19 +24,13 @@
 
 static struct wachtd	 w;
 static const char	*config_path = DEFAULT_CONFIG;
+static char		*config_real;	/* absolute, once running */
 static struct event	*ev_step, *ev_publish, *ev_watchdog;
 static struct complaint	 reject_complaints[REJECT_COUNT];
 
+static struct complaint	 libevent_complaint;
+
 static void		 schedule_step(void);
-
-double
-wachtd_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static __dead void
 usage(void)
@@ -44,10 +39,41 @@ usage(void)
 	exit(2);
 }
 
+/* Calls fn on every queue. */
+static void
+each_queue(void (*fn)(struct queue *, double), double now)
+{
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+
+	while (map_next(w.queues, &pos, &id, &val))
+		fn(val, now);
+}
+
+/* P/out/state/CHANNEL/NAME; the caller frees it. */
+static char *
+state_topic(const char *prefix, const char *id)
+{
+	char	*topic;
+
+	xasprintf(&topic, "%s/out/state/%s", prefix, id);
+	return topic;
+}
+
+/* At most once a second, and at once after the clock stepped back. */
+static int
+publish_due(const struct queue *q, double now)
+{
+	return now - q->published >= PUBLISH_EVERY - 0.01 ||
+	    now < q->published;
+}
+
 /* Publishes q's state retained on P/out/state/CHANNEL/NAME. */
 static void
 publish_state(struct queue *q, double now)
 {
+	static struct complaint unencodable;
 	json_t	*state;
 	char	*topic, *body;
 
@@ -55,34 +81,42 @@ publish_state(struct queue *q, double now)
 	q->published = now;
 	if (!mq_connected(w.mq))
 		return;
-	xasprintf(&topic, "%s/out/state/%s", w.conf->mqtt.prefix, q->conf->id);
 	state = queue_json(q, now);
-	if ((body = json_dumps(state, JSON_COMPACT)) == NULL)
-		fatalx("json_dumps");
+	if (state == NULL || (body = json_dumps(state, JSON_COMPACT)) == NULL) {
+		log_complain(&unencodable, now, "queue %s: state is not "
+		    "encodable as JSON", q->conf->id);
+		json_decref(state);
+		return;
+	}
 	json_decref(state);
+	topic = state_topic(w.conf->mqtt.prefix, q->conf->id);
 	mq_publish(w.mq, topic, body, strlen(body), 1);
 	free(topic);
 	free(body);
+}
+
+static void
+publish_if_due(struct queue *q, double now)
+{
+	if (q->dirty && publish_due(q, now))
+		publish_state(q, now);
+}
+
+static void
+mark_dirty(struct queue *q, double now)
+{
+	(void)now;
+	q->dirty = 1;
 }
 
 /* Once a second: queues that changed since their last publish. */
 static void
 on_publish(evutil_socket_t fd, short what, void *arg)
 {
-	const char	*id;
-	void		*val;
-	size_t		 pos = 0;
-	double		 now = wachtd_now();
-
 	(void)fd;
 	(void)what;
 	(void)arg;
-	while (map_next(w.queues, &pos, &id, &val)) {
-		struct queue *q = val;
-
-		if (q->dirty && now - q->published >= PUBLISH_EVERY - 0.01)
-			publish_state(q, now);
-	}
+	each_queue(publish_if_due, util_now());
 }
 
 static void
@@ -90,7 +124,7 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 {
 	struct queue	*q;
 	enum reject	 why;
-	double		 now = wachtd_now();
+	double		 now = util_now();
 
 	(void)arg;
 	if ((q = ingest_message(w.ingest, topic, payload, len, now,
@@ -100,7 +134,7 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 		    "on %.120s: %s", topic, reject_name(why));
 		return;
 	}
-	if (now - q->published >= PUBLISH_EVERY)
+	if (publish_due(q, now))
 		publish_state(q, now);
 }
 
@@ -108,28 +142,17 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 static void
 on_connect(void *arg)
 {
-	const char	*id;
-	void		*val;
-	size_t		 pos = 0;
-
 	(void)arg;
-	while (map_next(w.queues, &pos, &id, &val))
-		((struct queue *)val)->dirty = 1;
+	each_queue(mark_dirty, 0);
 }
 
 static void
 on_step(evutil_socket_t fd, short what, void *arg)
 {
-	const char	*id;
-	void		*val;
-	size_t		 pos = 0;
-	double		 now = wachtd_now();
-
 	(void)fd;
 	(void)what;
 	(void)arg;
-	while (map_next(w.queues, &pos, &id, &val))
-		queue_tick(val, now);
+	each_queue(queue_tick, util_now());
 	schedule_step();
 }
 
@@ -137,7 +160,7 @@ on_step(evutil_socket_t fd, short what, void *arg)
 static void
 schedule_step(void)
 {
-	double		 now = wachtd_now(), next;
+	double		 now = util_now(), next;
 	struct timeval	 tv;
 
 	next = (floor(now / w.conf->step) + 1) * w.conf->step;
@@ -173,7 +196,8 @@ static void
 libevent_log(int severity, const char *msg)
 {
 	if (severity >= EVENT_LOG_WARN)
-		log_warnx("libevent: %s", msg);
+		log_complain(&libevent_complaint, util_now(), "libevent: %s",
+		    msg);
 	else
 		log_debug("libevent: %s", msg);
 }
@@ -233,40 +257,70 @@ subscribe(const struct config *c)
 	mq_subscribe(w.mq, topics, n);
 }
 
-/* SIGHUP: a new configuration, or the old one with its errors logged. */
+/* Tells systemd (Type=notify-reload) that a reload begins. */
 static void
-reload(void)
+notify_reloading(void)
 {
-	struct config	*c, *old = w.conf;
-	struct ingest	*in;
-	struct http	*h;
-	struct map	*gone;
-	const char	*id;
-	void		*val;
-	size_t		 pos = 0, removed;
 	struct timespec	 mono;
-	char		 msg[64], *topic;
+	char		 msg[64];
 
-	log_info("reloading %s", config_path);
-	if ((c = config_load(config_path, log_error, NULL)) == NULL) {
-		log_warnx("reload: %s has errors; still running the previous "
-		    "configuration", config_path);
-		return;
-	}
-	/* Type=notify-reload wants the monotonic time of the reload. */
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)mono.tv_sec * 1000000ULL +
 	    (unsigned long long)mono.tv_nsec / 1000);
 	sd_notify(0, msg);
-	set_timezone(c->timezone);
+}
 
+/*
+ * SIGHUP: a new configuration, or the old one with its errors logged.
+ * Everything that can fail (parsing, the broker's credentials, the new
+ * listen address) is tried before anything of the running state changes.
+ */
+static void
+reload(void)
+{
+	struct config	*c, *old = w.conf;
+	struct ingest	*in;
+	struct http	*h = NULL;
+	struct mq	*mq = NULL;
+	struct map	*gone;
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0, removed;
+	char		*topic;
+
+	log_info("reloading %s", config_path);
+	notify_reloading();
+	if ((c = config_load(config_path, log_error, NULL)) == NULL) {
+		log_warnx("reload: %s has errors; still running the previous "
+		    "configuration", config_path);
+		goto done;
+	}
+	if (config_mqtt_changed(old, c) || mq_password_changed(w.mq, &c->mqtt)) {
+		if ((mq = mq_new(w.base, &c->mqtt, on_message, on_connect,
+		    NULL)) == NULL) {
+			log_warnx("reload: cannot use the new [mqtt] settings; "
+			    "still running the previous configuration");
+			config_free(c);
+			goto done;
+		}
+	}
+	if (strcmp(c->listen.host, old->listen.host) != 0 ||
+	    c->listen.port != old->listen.port) {
+		if ((h = start_http(c)) == NULL) {
+			log_warnx("reload: still listening on %s:%d",
+			    old->listen.host, old->listen.port);
+			c->listen = old->listen;
+		}
+	}
+
+	set_timezone(c->timezone);
 	gone = w.queues;
 	w.queues = build_queues(c, gone);
 	removed = map_count(gone);
 	while (map_next(gone, &pos, &id, &val)) {
 		/* An empty retained message clears the state topic. */
-		xasprintf(&topic, "%s/out/state/%s", old->mqtt.prefix, id);
+		topic = state_topic(old->mqtt.prefix, id);
 		mq_publish(w.mq, topic, "", 0, 1);
 		free(topic);
 	}
@@ -278,19 +332,13 @@ reload(void)
 	ingest_free(w.ingest);
 	w.ingest = in;
 
-	if (strcmp(c->listen.host, old->listen.host) != 0 ||
-	    c->listen.port != old->listen.port) {
-		http_free(w.http);	/* frees the port for a rebind */
-		if ((h = start_http(c)) == NULL &&
-		    (h = start_http(old)) == NULL)
-			fatalx("http: cannot listen on the new nor the old "
-			    "address");
+	if (h != NULL) {
+		http_free(w.http);
 		w.http = h;
 	}
-
-	if (config_mqtt_changed(old, c)) {
+	if (mq != NULL) {
 		mq_free(w.mq);
-		w.mq = mq_new(w.base, &c->mqtt, on_message, on_connect, NULL);
+		w.mq = mq;
 	} else
 		mq_set_conf(w.mq, &c->mqtt);
 	w.conf = c;
@@ -301,6 +349,7 @@ reload(void)
 	on_connect(NULL);	/* republish: labels or norms may differ */
 	log_info("configuration reloaded: %zu queues, %zu removed",
 	    map_count(w.queues), removed);
+done:
 	sd_notify(0, "READY=1");
 }
 
@@ -362,23 +411,35 @@ main(int argc, char *argv[])
 		return 0;
 	}
 
+	/* daemon() moves to /: a relative path would break SIGHUP. */
+	if ((config_real = realpath(config_path, NULL)) == NULL)
+		fatal("realpath %s", config_path);
+	config_path = config_real;
 	log_init(foreground, verbose, "wachtd");
 	set_timezone(w.conf->timezone);
-	/* Under systemd (Type=notify) the service is the process itself. */
-	if (!foreground && getenv("NOTIFY_SOCKET") == NULL &&
-	    daemon(0, 0) == -1)
-		fatal("daemon");
 	signal(SIGPIPE, SIG_IGN);
+	mosquitto_lib_init();
 
 	if ((w.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	event_set_log_callback(libevent_log);
-	w.started = wachtd_now();
+	w.started = util_now();
 	w.queues = build_queues(w.conf, NULL);
 	w.ingest = ingest_new(w.conf, w.queues);
-	if ((w.http = start_http(w.conf)) == NULL)
+	/* What can fail at start fails before detaching: the shell sees it. */
+	if ((w.http = start_http(w.conf)) == NULL ||
+	    mq_check(&w.conf->mqtt) == -1)
 		return 1;
-	w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect, NULL);
+	/* Under systemd (Type=notify) the service is the process itself. */
+	if (!foreground && getenv("NOTIFY_SOCKET") == NULL) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		if (event_reinit(w.base) == -1)
+			fatalx("event_reinit");
+	}
+	if ((w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect,
+	    NULL)) == NULL)
+		return 1;
 	subscribe(w.conf);
 
 	for (i = 0; i < 3; i++) {
@@ -416,6 +477,8 @@ main(int argc, char *argv[])
 		event_free(ev_watchdog);
 	event_base_free(w.base);
 	config_free(w.conf);
+	free(config_real);
+	mosquitto_lib_cleanup();
 	log_info("stopped");
 	return 0;
 }

@@ -178,8 +178,6 @@ typedef void	(*config_error_cb)(const char *msg, void *arg);
 /* Parses and checks path; NULL after reporting every error through cb. */
 struct config	*config_load(const char *path, config_error_cb cb, void *arg);
 void		 config_free(struct config *);
-/* The [queue] section for id, or NULL. */
-const struct queue_conf *config_queue(const struct config *, const char *id);
 /* The first norm of a queue of the given kind, or NULL. */
 const struct norm_conf *config_queue_norm(const struct queue_conf *,
 		    enum norm_kind);
@@ -241,6 +239,7 @@ struct queue {
 	double		 updated;	/* last accepted input, 0 = never */
 	double		 published;	/* last state publish */
 	int		 dirty;		/* changed since published */
+	int		 stale;		/* as of the last tick or input */
 };
 
 /* What a reader sees at `now`; NAN for unknown numbers. */
@@ -256,6 +255,11 @@ struct queue_view {
 	uint32_t	 answered;
 	uint32_t	 answered_within;
 	uint32_t	 abandoned;
+	double		 handle_time;	/* s, average in the window */
+	double		 direct;	/* % resolved at first contact */
+	uint32_t	 resolved;
+	double		 rating;	/* % of the top score, average */
+	uint32_t	 ratings;
 	int		 stale;
 };
 
@@ -307,7 +311,10 @@ typedef void	(*mq_message_cb)(const char *topic, const void *payload,
 		    size_t len, void *arg);
 typedef void	(*mq_connect_cb)(void *arg);
 
-/* Starts connecting; reconnects with backoff for as long as it lives. */
+/*
+ * Starts connecting; reconnects with backoff for as long as it lives.
+ * NULL (logged) when the password file or TLS files cannot be used.
+ */
 struct mq	*mq_new(struct event_base *, const struct mqtt_conf *,
 		    mq_message_cb, mq_connect_cb, void *arg);
 /* Publishes "offline", disconnects and frees. */
@@ -315,6 +322,10 @@ void		 mq_free(struct mq *);
 int		 mq_connected(const struct mq *);
 /* The same settings from a reloaded configuration (pointer swap only). */
 void		 mq_set_conf(struct mq *, const struct mqtt_conf *);
+/* -1 (logged) when a password or TLS file cannot be read. */
+int		 mq_check(const struct mqtt_conf *);
+/* Nonzero when password_file now holds another password. */
+int		 mq_password_changed(const struct mq *, const struct mqtt_conf *);
 /* Replaces the subscriptions with topics (kept across reconnects). */
 void		 mq_subscribe(struct mq *, char **topics, size_t n);
 int		 mq_publish(struct mq *, const char *topic, const void *buf,
@@ -359,8 +370,6 @@ struct wachtd {
 	double		 started;
 };
 
-/* Wall-clock now, in epoch seconds. */
-double		 wachtd_now(void);
 
 /* ------------------------------------------------------------------ */
 /* log.c: one logger; stderr in the foreground, syslog otherwise */
@@ -385,7 +394,6 @@ void		 log_complain(struct complaint *c, double now, const char *, ...)
 /* Resets c after the trouble went away, saying so once. */
 void		 log_relief(struct complaint *c, const char *, ...)
 		    PRINTFLIKE(2, 3);
-int		 log_verbose(void);
 
 /* ------------------------------------------------------------------ */
 /* xmalloc.c: allocation that cannot fail (tmux) */
@@ -397,7 +405,10 @@ char		*xstrdup(const char *);
 int		 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
 
 /* ------------------------------------------------------------------ */
-/* util.c: small formatting helpers */
+/* util.c: small helpers shared by the edges */
+
+/* Wall-clock now, in epoch seconds: the one clock the core is handed. */
+double		 util_now(void);
 
 /* "2026-11-29T13:25:00+01:00" in the local (configured) timezone. */
 char		*util_iso8601(double t, char *buf, size_t len);

@@ -98,6 +98,15 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP_PO
 check_eq "POST on the queue list is 405" 405 "$code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' a)" "http://127.0.0.1:$HTTP_PORT/healthz")
 check "headers over 8 KiB are refused ($code)" test "$code" != 200
+code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "http://127.0.0.1:$HTTP_PORT/healthz")
+check_eq "PUT is 405 too, not libevent's HTML 501" 405 "$code"
+# Paths that are no UTF-8, or long enough to cut a character in half.
+curl -s -o "$TMP/body" "http://127.0.0.1:$HTTP_PORT/%ff%fe"
+check_eq "a path that is no UTF-8 is a JSON 404" "no such path" "$(jq -r .error "$TMP/body")"
+long=$(printf 'é%.0s' $(seq 300))
+curl -s -o "$TMP/body" "http://127.0.0.1:$HTTP_PORT/api/v1/queues/$long"
+check_eq "a long non-ASCII queue id is a JSON 404" "no such queue" "$(jq -r .error "$TMP/body")"
+check "wachtd survives both" api /healthz
 check_eq "status counts accepted inputs" 211 "$(api /api/v1/status | jq .accepted)"
 
 stop_wachtd

@@ -63,6 +63,12 @@ BROKER_PID=$!
 wait_until 5 port_busy "$BROKER_PORT"
 sed -i -e '/^username/d' -e '/^password_file/d' \
     -e "s|^client_id = .*|&\ntls_ca = $TMP/ca.crt|" "$TMP/wachtd.conf"
+# A CA file that cannot be read must stop wachtd, never fall back to
+# plain text.
+sed "s|^tls_ca = .*|tls_ca = $TMP/nowhere.crt|" "$TMP/wachtd.conf" > "$TMP/bad-tls.conf"
+out=$("$BIN/wachtd" -f -c "$TMP/bad-tls.conf" 2>&1)
+check_eq "an unreadable tls_ca stops wachtd at start" 1 $?
+check "and says which file" grep -q "cannot read $TMP/nowhere.crt" <<< "$out"
 start_wachtd
 check "connects over TLS" api /healthz
 mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" --cafile "$TMP/ca.crt" -q 1 \

@@ -44,10 +44,25 @@ check_eq "its retained state topic is cleared" "" \
     "$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/state/chat/website" -C 1 -W 2 2>/dev/null)"
 check "still alive after three reloads" kill -0 "$WACHTD_PID"
 
+# Detached (no -f) with a relative -c: daemon() moves to /, and SIGHUP
+# must still find the file.
 kill -INT "$WACHTD_PID"
 wait "$WACHTD_PID"
 check_eq "SIGINT exits 0" 0 $?
-WACHTD_PID=
 check_eq "offline retained after SIGINT" offline \
     "$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/status" -C 1 -W 5)"
+(cd "$TMP" && "$BIN/wachtd" -c wachtd.conf)
+check_eq "detaching returns 0 to the shell" 0 $?
+wait_until "$WAIT" api /healthz
+WACHTD_PID=$(pgrep -f "^$BIN/wachtd -c wachtd.conf$")
+check "the detached daemon runs" test -n "$WACHTD_PID"
+printf '[queue chat/detached]\nlabel = Na ontkoppelen\n' >> "$TMP/wachtd.conf"
+kill -HUP "$WACHTD_PID"
+check "SIGHUP reads the relative path again" \
+    wait_until "$WAIT" api /api/v1/queues/chat/detached
+kill -INT "$WACHTD_PID"
+wait_until "$WAIT" bash -c "! kill -0 $WACHTD_PID 2>/dev/null"
+check "the detached daemon stops on SIGINT" \
+    wait_until "$WAIT" bash -c "! kill -0 $WACHTD_PID 2>/dev/null"
+WACHTD_PID=
 exit 0

@@ -25,6 +25,18 @@
 #define CONF_DIR	"tests/unit/conf"
 #endif
 
+/* The [queue] section for id, or NULL. */
+static const struct queue_conf *
+find_queue(const struct config *c, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nqueues; i++)
+		if (strcmp(c->queues[i].id, id) == 0)
+			return &c->queues[i];
+	return NULL;
+}
+
 static char	 conf_dir[PATH_MAX] = CONF_DIR;
 
 /* The messages config_load reported, in order. */
@@ -273,9 +285,16 @@ static struct bad_file bad_files[] = {
 		":3: username has no value",
 		":6: client_id = wachtd-0123456789-0123456789-0123456789-"
 		    "0123456789-0123456789-0123456789: longer than 64 characters",
+		":4: a client certificate needs tls_ca, the CA that signed "
+		    "the broker's certificate",
 		":4: tls_cert and tls_key go together",
 		":5: password_file needs a username",
 		":10: public_listen is the same address as listen",
+		NULL } },
+	{ "text that is not UTF-8 is refused where it would break JSON or MQTT",
+	    "bad-utf8.conf", {
+		":3: label: not valid UTF-8 (save the file as UTF-8)",
+		":4: topic.waiting: not valid UTF-8 (save the file as UTF-8)",
 		NULL } },
 	{ "a file without queues watches nothing",
 	    "bad-no-queue.conf", {
@@ -339,7 +358,7 @@ notify_named(const struct config *c, const char *name)
 static const struct queue_conf *
 queue_named(const struct config *c, const char *id)
 {
-	const struct queue_conf *q = config_queue(c, id);
+	const struct queue_conf *q = find_queue(c, id);
 
 	if (q == NULL)
 		fail_msg("no [queue %s]", id);
@@ -510,8 +529,8 @@ good_file_queues_resolve_their_references(void **state)
 	assert_int_equal(q->notify.n, 0);
 	assert_true(q->interval == 60);
 
-	assert_null(config_queue(c, "chat/intranet"));
-	assert_null(config_queue(c, "chat"));
+	assert_null(find_queue(c, "chat/intranet"));
+	assert_null(find_queue(c, "chat"));
 	config_free(c);
 }
 

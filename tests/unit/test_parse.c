@@ -28,12 +28,13 @@ enum parser {
 	BOOL,
 	LISTEN,
 	QUEUE_ID,
-	INT
+	INT,
+	UTF8
 };
 
 static const char *parser_names[] = {
 	"duration", "workdays", "percent", "clock", "closing clock", "date",
-	"bool", "listen", "queue id", "int"
+	"bool", "listen", "queue id", "int", "utf-8"
 };
 
 #define OK	1
@@ -214,6 +215,16 @@ static struct pcase cases[] = {
 	{ LISTEN, "[]:8080", BAD, 0, "missing", "empty brackets", NULL, 0, 0 },
 
 	/* Queue ids: CHANNEL/NAME, lowercase, each part 1-64. */
+	/* Text: labels go into JSON and topics into MQTT, both UTF-8 only. */
+	{ UTF8, "Telefoon 14 0548", OK, 0, NULL, "plain ASCII", NULL, 0, 0 },
+	{ UTF8, "Balie \xc3\xa9\xe2\x82\xac\xf0\x9f\x93\x9e", OK, 0, NULL,
+	    "two, three and four bytes", NULL, 0, 0 },
+	{ UTF8, "caf\xe9", BAD, 0, "UTF-8", "Latin-1", NULL, 0, 0 },
+	{ UTF8, "\xc0\xaf", BAD, 0, "UTF-8", "overlong slash", NULL, 0, 0 },
+	{ UTF8, "\xed\xa0\x80", BAD, 0, "UTF-8", "a surrogate", NULL, 0, 0 },
+	{ UTF8, "\xf4\x90\x80\x80", BAD, 0, "UTF-8", "past U+10FFFF", NULL,
+	    0, 0 },
+	{ UTF8, "\xe2\x82", BAD, 0, "UTF-8", "cut short", NULL, 0, 0 },
 	{ QUEUE_ID, "telefoon/algemeen", OK, 0, NULL, "the usual kind", NULL,
 	    0, 0 },
 	{ QUEUE_ID, "chat/website-2_b", OK, 0, NULL, "digits, '-' and '_'",
@@ -300,6 +311,10 @@ run_case(void **state)
 	case INT:
 		rc = parse_int(c->in, c->lo, c->hi, &l, &why);
 		got = (double)l;
+		break;
+	case UTF8:
+		rc = parse_utf8(c->in, &why);
+		got = 0;
 		break;
 	}
 

@@ -120,6 +120,7 @@ static struct bad bad[] = {
 	{ W, B("{\"value\":-3}"), REJECT_NEGATIVE, "negative in JSON" },
 	{ W, B("{\"value\":2.5}"), REJECT_NOT_INTEGER, "a fraction in JSON" },
 	{ AG, B("{\"value\":2e9}"), REJECT_OUT_OF_RANGE, "two billion agents" },
+	{ AR, B("10001"), REJECT_OUT_OF_RANGE, "over 10,000 arrivals at once" },
 	{ AR, B("{\"value\":\"1\"}"), REJECT_BAD_FIELD, "arrived as a string" },
 
 	/* Time stamps. */

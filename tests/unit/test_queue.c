@@ -627,6 +627,7 @@ tick_marks_what_changes_with_the_clock(void **state)
 
 	(void)state;
 	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	f.conf.interval = 3600;			/* no staleness here */
 	q = queue_new(&f.conf, STEP);
 	t = slice_start(q, BASE);
 	ok(q, METRIC_ANSWERED, 10, t, t);
@@ -647,6 +648,45 @@ tick_marks_what_changes_with_the_clock(void **state)
 	assert_int_equal(w->dirty, 1);
 	queue_free(q);
 	queue_free(w);
+
+	/* Turning stale is published once: no input will say so. */
+	f.conf.interval = 10;
+	q = queue_new(&f.conf, STEP);
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	q->dirty = 0;
+	queue_tick(q, t + 30);
+	assert_int_equal(q->dirty, 0);		/* exactly 3 x interval */
+	queue_tick(q, t + 31);
+	assert_int_equal(q->dirty, 1);
+	q->dirty = 0;
+	queue_tick(q, t + 40);
+	assert_int_equal(q->dirty, 0);		/* still stale: no news */
+	ok(q, METRIC_ANSWERED, 10, t + 41, t + 41);
+	assert_int_equal(q->stale, 0);
+	queue_free(q);
+}
+
+static void
+clock_stepping_back_restarts_the_window(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	/* NTP corrects a clock that was an hour fast. */
+	queue_tick(q, t - 3600);
+	queue_view(q, t - 3600, &v);
+	assert_int_equal(v.answered, 0);
+	ok(q, METRIC_ANSWERED, 10, t - 3600, t - 3600);
+	queue_view(q, t - 3600, &v);
+	assert_int_equal(v.answered, 1);
+	queue_free(q);
 }
 
 /* ------------------------------------------------------------------ */
@@ -854,6 +894,7 @@ main(void)
 		cmocka_unit_test(event_older_than_the_ring_is_too_late),
 		cmocka_unit_test(event_ahead_of_now_keeps_the_window),
 		cmocka_unit_test(tick_marks_what_changes_with_the_clock),
+		cmocka_unit_test(clock_stepping_back_restarts_the_window),
 		cmocka_unit_test(reconfigure_keeps_counts_only_when_the_norm_holds),
 		cmocka_unit_test(window_is_covered_by_whole_steps),
 		cmocka_unit_test(json_has_the_contract_fields),
