@@ -236,7 +236,8 @@ cb_disconnect(struct mosquitto *mosq, void *arg, int rc,
 
 	(void)mosq;
 	(void)props;
-	if (rc > 0 && rc < 256)
+	/* MQTT v5 reason codes; below 0x80 it is libmosquitto's own rc. */
+	if (rc >= 0x80 && rc < 0x100)
 		mq->reason = rc;
 }
 
