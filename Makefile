@@ -31,7 +31,7 @@ else
 O	?= build
 endif
 
-CORE	 = config map payload parse queue ingest log xmalloc util
+CORE	 = config map payload parse queue step ingest log xmalloc util
 EDGE	 = mqtt http api
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
@@ -41,8 +41,8 @@ UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 test_parse_DEPS	  = parse
 test_payload_DEPS = payload
 test_config_DEPS  = config parse map payload log xmalloc
-test_queue_DEPS	  = queue config parse map payload log xmalloc util
-test_ingest_DEPS  = ingest queue config parse map payload log xmalloc util
+test_queue_DEPS	  = queue step config parse map payload log xmalloc util
+test_ingest_DEPS  = ingest queue step config parse map payload log xmalloc util
 test_map_DEPS	  = map log xmalloc
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 

@@ -44,10 +44,164 @@ queue_new(const struct queue_conf *conf, double step)
 	q->conf = conf;
 	for (i = 0; i < QUEUE_GAUGES; i++)
 		q->gauge[i] = NAN;
+	for (i = 0; i < STEP_GAUGES; i++)
+		q->held[i] = NAN;
 	q->holdtime = NAN;
+	q->step_len = step;
+	q->cur.n = q->prev.n = -1;
 	shape(q, step);
 	clear_slices(q);
 	return q;
+}
+
+/* Queues a finished step for the store; the oldest goes if none takes. */
+static void
+outbox_push(struct queue *q, const struct step *s)
+{
+	if (q->updated == 0)
+		return;		/* no file before the queue has data */
+	if (q->noutbox == QUEUE_OUTBOX) {
+		memmove(q->outbox, q->outbox + 1, sizeof(q->outbox[0]) *
+		    (QUEUE_OUTBOX - 1));
+		q->noutbox--;
+		q->steps_lost++;
+	}
+	q->outbox[q->noutbox++] = *s;
+}
+
+/* Holds every gauge's current value up to `to` in the current step. */
+static void
+hold_all(struct queue *q, double to)
+{
+	int	 g;
+
+	for (g = 0; g < STEP_GAUGES; g++) {
+		step_hold(&q->cur, g, q->held[g], q->held_since[g], to);
+		q->held_since[g] = to;
+	}
+}
+
+/* Longest current wait of a join/leave queue. */
+static double
+longest(const struct queue *q, double now)
+{
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+	double		 first = now;
+
+	while (map_next(q->waiters, &pos, &id, &val))
+		if (*(double *)val < first)
+			first = *(double *)val;
+	return now - first;
+}
+
+/*
+ * Moves the steps on until the current one contains now. Each step that
+ * ends becomes `prev`, open one more step for late input; the one it
+ * replaces goes to the outbox. After a long gap only the last two count.
+ */
+static void
+roll(struct queue *q, double now)
+{
+	int64_t	 n = (int64_t)floor(now / q->step_len);
+
+	if (q->cur.n >= 0 && n < q->cur.n - 1) {
+		/* The wall clock stepped back: write what was, start over. */
+		if (q->prev.n >= 0)
+			outbox_push(q, &q->prev);
+		outbox_push(q, &q->cur);
+		q->cur.n = -1;
+	}
+	if (q->cur.n < 0) {
+		/* The step before is open too, for input up to a step late. */
+		step_open(&q->prev, n - 1, q->step_len, NULL);
+		step_open(&q->cur, n, q->step_len, q->held);
+		return;
+	}
+	while (q->cur.n < n) {
+		if (q->waiters != NULL)
+			step_sample(&q->cur, GAUGE_LONGEST_WAIT,
+			    longest(q, q->cur.end));
+		hold_all(q, q->cur.end);
+		if (q->prev.n >= 0)
+			outbox_push(q, &q->prev);
+		q->prev = q->cur;
+		step_open(&q->cur, n - q->prev.n > 1 ? n : q->prev.n + 1,
+		    q->step_len, q->held);
+		if (q->cur.n - q->prev.n > 1) {
+			outbox_push(q, &q->prev);
+			q->prev.n = -1;
+		}
+	}
+}
+
+/* A gauge changed at now: what it was counts for the time it was held. */
+static void
+track(struct queue *q, int g, double v, double now)
+{
+	step_hold(&q->cur, g, q->held[g], q->held_since[g], now);
+	q->held[g] = v;
+	q->held_since[g] = now;
+	step_sample(&q->cur, g, v);
+}
+
+/* The waiting set changed: waiting and longest_wait with it. */
+static void
+track_waiters(struct queue *q, double now)
+{
+	track(q, GAUGE_WAITING, (double)map_count(q->waiters), now);
+	track(q, GAUGE_LONGEST_WAIT, longest(q, now), now);
+}
+
+/* The step an event stamped ts counts in; NULL past its grace. */
+static struct step *
+step_for(struct queue *q, double ts)
+{
+	int64_t	 n = (int64_t)floor(ts / q->step_len);
+
+	if (n >= q->cur.n)
+		return &q->cur;
+	if (n == q->prev.n)
+		return &q->prev;
+	return NULL;
+}
+
+int
+queue_take_step(struct queue *q, struct step *out)
+{
+	if (q->noutbox == 0)
+		return 0;
+	*out = q->outbox[0];
+	memmove(q->outbox, q->outbox + 1, sizeof(q->outbox[0]) *
+	    (size_t)--q->noutbox);
+	return 1;
+}
+
+void
+queue_roll(struct queue *q, double now)
+{
+	roll(q, now);
+}
+
+void
+queue_flush(struct queue *q, double now)
+{
+	struct step	 rest;
+
+	roll(q, now);
+	if (q->waiters != NULL)
+		step_sample(&q->cur, GAUGE_LONGEST_WAIT, longest(q, now));
+	hold_all(q, now);
+	if (q->prev.n >= 0)
+		outbox_push(q, &q->prev);
+	q->prev.n = -1;		/* written: later input for it is too late */
+	/* The current step is written up to now; the rest of it goes on. */
+	rest = q->cur;
+	q->cur.end = now;
+	outbox_push(q, &q->cur);
+	step_open(&q->cur, rest.n, q->step_len, q->held);
+	q->cur.start = now;
 }
 
 void
@@ -91,22 +245,27 @@ slice_at(struct queue *q, double ts)
 
 /* Counts one answered contact that waited `wait` seconds. */
 static void
-answered(struct queue *q, struct slice *s, double wait)
+answered(struct queue *q, struct slice *s, struct step *st, double wait,
+    double now)
 {
+	int	 within = q->within > 0 && wait <= q->within;
+
 	s->answered++;
-	if (q->within > 0 && wait <= q->within)
-		s->answered_within++;
+	s->answered_within += within;
+	step_answered(st, wait, within);
 	/* Asterisk's holdtime: H <- (3H + w) / 4. */
 	q->holdtime = isnan(q->holdtime) ? wait : (3 * q->holdtime + wait) / 4;
+	track(q, GAUGE_EWT, q->holdtime, now);
 }
 
 static void
-abandoned(struct queue *q, struct slice *s, double wait)
+abandoned(struct queue *q, struct slice *s, struct step *st, double wait)
 {
 	const struct norm_conf *n;
 
 	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
 	s->abandoned++;
+	st->abandoned++;
 	if (n != NULL && wait < n->short_abandon)
 		s->abandoned_short++;
 }
@@ -114,7 +273,7 @@ abandoned(struct queue *q, struct slice *s, double wait)
 /* join: the contact enters the waiting set. */
 static int
 join(struct queue *q, const struct payload *in, struct slice *s,
-    enum reject *why)
+    struct step *st, double now, enum reject *why)
 {
 	double	*since;
 
@@ -132,13 +291,15 @@ join(struct queue *q, const struct payload *in, struct slice *s,
 	*since = in->ts;
 	map_put(q->waiters, in->id, since);
 	s->arrived++;
+	st->arrived++;
+	track_waiters(q, now);
 	return 0;
 }
 
 /* leave: the contact's wait ends, answered, abandoned or passed on. */
 static int
 leave(struct queue *q, const struct payload *in, struct slice *s,
-    enum reject *why)
+    struct step *st, double now, enum reject *why)
 {
 	double	*since, wait;
 
@@ -149,10 +310,12 @@ leave(struct queue *q, const struct payload *in, struct slice *s,
 	}
 	wait = in->ts > *since ? in->ts - *since : 0;
 	free(since);
+	step_sample(&q->cur, GAUGE_LONGEST_WAIT, wait);
 	if (in->outcome == OUTCOME_ANSWERED)
-		answered(q, s, wait);
+		answered(q, s, st, wait, now);
 	else if (in->outcome == OUTCOME_ABANDONED)
-		abandoned(q, s, wait);
+		abandoned(q, s, st, wait);
+	track_waiters(q, now);
 	return 0;
 }
 
@@ -161,10 +324,12 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
     double now, enum reject *why)
 {
 	struct slice	*s = NULL;
+	struct step	*st = NULL;
 	/* A fast probe clock (ts up to PAYLOAD_FUTURE ahead) counts now: a
 	 * slot ahead of now would wipe one still inside the window. */
 	double		 ts = fmin(in->ts, now);
 
+	roll(q, now);
 	if (m < QUEUE_GAUGES) {
 		if (q->waiters != NULL && (m == METRIC_WAITING ||
 		    m == METRIC_LONGEST_WAIT)) {
@@ -172,7 +337,9 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 			return -1;
 		}
 		q->gauge[m] = in->value;
-	} else if ((s = slice_at(q, ts)) == NULL) {
+		track(q, (int)m, in->value, now);
+	} else if ((s = slice_at(q, ts)) == NULL ||
+	    (st = step_for(q, ts)) == NULL) {
 		*why = REJECT_TOO_LATE;
 		return -1;
 	}
@@ -180,16 +347,19 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 	switch (m) {
 	case METRIC_ARRIVED:
 		s->arrived += (uint32_t)in->value;
+		st->arrived += (uint32_t)in->value;
 		break;
 	case METRIC_ANSWERED:
-		answered(q, s, in->value);
+		answered(q, s, st, in->value, now);
 		break;
 	case METRIC_ABANDONED:
-		abandoned(q, s, in->value);
+		abandoned(q, s, st, in->value);
 		break;
 	case METRIC_HANDLE_TIME:
 		s->handled++;
 		s->handle_sum += in->value;
+		st->handled++;
+		st->handle_sum += in->value;
 		break;
 	case METRIC_RESOLVED:
 		if (in->value != 0)
@@ -203,11 +373,11 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 		    (in->value - 1) / 4;
 		break;
 	case METRIC_JOIN:
-		if (join(q, in, s, why) == -1)
+		if (join(q, in, s, st, now, why) == -1)
 			return -1;
 		break;
 	case METRIC_LEAVE:
-		if (leave(q, in, s, why) == -1)
+		if (leave(q, in, s, st, now, why) == -1)
 			return -1;
 		break;
 	default:
@@ -259,21 +429,6 @@ queue_tick(struct queue *q, double now)
 		q->stale = stale;
 		q->dirty = 1;
 	}
-}
-
-/* Longest current wait of a join/leave queue. */
-static double
-longest(const struct queue *q, double now)
-{
-	const char	*id;
-	void		*val;
-	size_t		 pos = 0;
-	double		 first = now;
-
-	while (map_next(q->waiters, &pos, &id, &val))
-		if (*(double *)val < first)
-			first = *(double *)val;
-	return now - first;
 }
 
 void

@@ -20,6 +20,7 @@ step_open(struct step *s, int64_t n, double len, const double *held)
 	memset(s, 0, sizeof(*s));
 	s->n = n;
 	s->start = (double)n * len;
+	s->end = s->start + len;
 	s->len = len;
 	for (g = 0; g < STEP_GAUGES; g++)
 		s->gauge_max[g] = held != NULL ? held[g] : NAN;
@@ -29,7 +30,7 @@ void
 step_hold(struct step *s, int g, double v, double from, double to)
 {
 	from = fmax(from, s->start);
-	to = fmin(to, s->start + s->len);
+	to = fmin(to, s->end);
 	if (isnan(v) || to <= from)
 		return;
 	s->gauge_sum[g] += v * (to - from);
@@ -58,18 +59,4 @@ step_answered(struct step *s, double wait, int within)
 	s->wait_sum += wait;
 	if (wait > s->wait_max)
 		s->wait_max = wait;
-}
-
-int
-step_empty(const struct step *s)
-{
-	int	 g;
-
-	if (s->n < 0 || s->arrived || s->answered || s->abandoned ||
-	    s->handled)
-		return s->n < 0;
-	for (g = 0; g < STEP_GAUGES; g++)
-		if (!isnan(s->gauge_max[g]))
-			return 0;
-	return 1;
 }

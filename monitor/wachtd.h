@@ -202,11 +202,56 @@ int		 map_next(const struct map *, size_t *pos, const char **key,
 		    void **val);
 
 /* ------------------------------------------------------------------ */
+/* step.c: one RRD step of one queue, aggregated in memory */
+
+/* Gauges kept per step: the probe's five, in enum metric order, and ewt. */
+enum gauge {
+	GAUGE_WAITING,
+	GAUGE_LONGEST_WAIT,
+	GAUGE_AGENTS,
+	GAUGE_BACKLOG,
+	GAUGE_OLDEST_AGE,
+	GAUGE_EWT,
+	STEP_GAUGES
+};
+
+struct step {
+	int64_t		 n;		/* start = n * len; -1: not open */
+	double		 start;		/* s since the epoch */
+	double		 end;		/* normally start + len */
+	double		 len;		/* s: [daemon] step */
+	uint32_t	 arrived;
+	uint32_t	 answered;
+	uint32_t	 answered_within;
+	uint32_t	 abandoned;
+	uint32_t	 handled;
+	double		 wait_sum;	/* s, of the answered */
+	double		 wait_max;
+	double		 handle_sum;	/* s */
+	double		 gauge_sum[STEP_GAUGES];  /* value x seconds held */
+	double		 gauge_secs[STEP_GAUGES]; /* seconds with a value */
+	double		 gauge_max[STEP_GAUGES];  /* NAN: never known */
+};
+
+/* Opens step n; held[] are the values carried in (NULL: none known). */
+void		 step_open(struct step *, int64_t n, double len,
+		    const double *held);
+/* Value v was held from `from` to `to` (clipped to the step). */
+void		 step_hold(struct step *, int g, double v, double from,
+		    double to);
+/* v was seen: it counts for the maximum only. */
+void		 step_sample(struct step *, int g, double v);
+/* Time-weighted average, NAN without any value held. */
+double		 step_gauge_avg(const struct step *, int g);
+void		 step_answered(struct step *, double wait, int within);
+
+/* ------------------------------------------------------------------ */
 /* queue.c: live state of one queue, a pure function of inputs and now */
 
 #define QUEUE_SLICES	 64	/* resolution of the rolling window */
 #define QUEUE_WAITERS_MAX 10000	/* per lifecycle queue */
 #define QUEUE_WAITER_TTL (12 * 3600.0) /* a join never left is dropped */
+#define QUEUE_OUTBOX	 4	/* finished steps waiting for the store */
 
 /* Counts of one time slice of the rolling window. */
 struct slice {
@@ -236,6 +281,14 @@ struct queue {
 	struct slice	 slices[QUEUE_SLICES];
 	struct map	*waiters;	/* id -> join time; lifecycle only */
 	double		 holdtime;	/* Asterisk's average wait, or NAN */
+	struct step	 cur;		/* the step in progress */
+	struct step	 prev;		/* the step before, open for late input */
+	double		 held[STEP_GAUGES];	/* values as held now */
+	double		 held_since[STEP_GAUGES];
+	double		 step_len;	/* s: [daemon] step */
+	struct step	 outbox[QUEUE_OUTBOX];	/* finished, to write */
+	int		 noutbox;
+	uint64_t	 steps_lost;	/* outbox overflowed: loop stalled */
 	double		 updated;	/* last accepted input, 0 = never */
 	double		 published;	/* last state publish */
 	int		 dirty;		/* changed since published */
@@ -273,6 +326,12 @@ int		 queue_input(struct queue *, enum metric,
 		    const struct payload *, double now, enum reject *why);
 /* Ages the waiting set; marks state that moves with the clock. */
 void		 queue_tick(struct queue *, double now);
+/* Moves the RRD steps on to now (also done by every input). */
+void		 queue_roll(struct queue *, double now);
+/* SIGTERM, SIGUSR1: both open steps, the current one cut at now. */
+void		 queue_flush(struct queue *, double now);
+/* Takes the oldest finished step to write; 0 when there is none. */
+int		 queue_take_step(struct queue *, struct step *out);
 void		 queue_view(const struct queue *, double now,
 		    struct queue_view *);
 /* The QUEUE object of the HTTP and MQTT contract. */

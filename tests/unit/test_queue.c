@@ -581,8 +581,11 @@ event_older_than_the_ring_is_too_late(void **state)
 	assert_int_equal(put(q, METRIC_ARRIVED, 1, t - QUEUE_SLICES * q->width,
 	    t, &why), -1);
 	assert_int_equal(why, REJECT_TOO_LATE);
-	/* Late within the window is fine: it lands in its own slice. */
-	ok(q, METRIC_ANSWERED, 10, t - 300, t);
+	/* Late by more than a step is too late for its RRD step. */
+	assert_int_equal(put(q, METRIC_ANSWERED, 10, t - 300, t, &why), -1);
+	assert_int_equal(why, REJECT_TOO_LATE);
+	/* Late within a step's grace is fine: it lands in its own slice. */
+	ok(q, METRIC_ANSWERED, 10, t - STEP, t);
 	queue_view(q, t, &v);
 	assert_int_equal(v.answered, 2);
 	queue_free(q);
