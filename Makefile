@@ -19,7 +19,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror,) \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS	+= -Wl,--as-needed
-LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 # make check SANITIZE=address,undefined builds into its own directory.
 ifneq ($(SANITIZE),)
@@ -32,7 +32,7 @@ O	?= build
 endif
 
 CORE	 = config map payload parse queue step ingest log xmalloc util
-EDGE	 = mqtt http api
+EDGE	 = mqtt http api store
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
 UNITS	 = parse payload config queue ingest map sim

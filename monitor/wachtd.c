@@ -146,13 +146,39 @@ on_connect(void *arg)
 	each_queue(mark_dirty, 0);
 }
 
+/* Hands the queue's finished steps to the store. */
+static void
+store_steps(struct queue *q)
+{
+	struct step	 s;
+
+	while (queue_take_step(q, &s))
+		store_put(w.store, q->conf->id, &s);
+}
+
+static void
+tick_queue(struct queue *q, double now)
+{
+	queue_tick(q, now);
+	queue_roll(q, now);
+	store_steps(q);
+}
+
+/* Both open steps of q go to the store, the current one cut at now. */
+static void
+flush_queue(struct queue *q, double now)
+{
+	queue_flush(q, now);
+	store_steps(q);
+}
+
 static void
 on_step(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	(void)arg;
-	each_queue(queue_tick, util_now());
+	each_queue(tick_queue, util_now());
 	schedule_step();
 }
 
@@ -314,11 +340,21 @@ reload(void)
 		}
 	}
 
+	/* Files and steps are laid out for these two: they need a restart. */
+	if (c->step != old->step || strcmp(c->state_dir, old->state_dir) != 0) {
+		log_warnx("reload: [daemon] step and state_dir take effect at "
+		    "the next restart; keeping %gs and %s", old->step,
+		    old->state_dir);
+		c->step = old->step;
+		free(c->state_dir);
+		c->state_dir = xstrdup(old->state_dir);
+	}
 	set_timezone(c->timezone);
 	gone = w.queues;
 	w.queues = build_queues(c, gone);
 	removed = map_count(gone);
 	while (map_next(gone, &pos, &id, &val)) {
+		flush_queue(val, util_now());	/* its file stays */
 		/* An empty retained message clears the state topic. */
 		topic = state_topic(old->mqtt.prefix, id);
 		mq_publish(w.mq, topic, "", 0, 1);
@@ -362,6 +398,12 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	case SIGHUP:
 		reload();
 		break;
+	case SIGUSR1:
+		/* Everything up to now on disk, e.g. before a backup. */
+		each_queue(flush_queue, util_now());
+		store_sync(w.store);
+		log_info("history written up to now");
+		break;
 	default:
 		log_info("received %s, shutting down", strsignal(sig));
 		sd_notify(0, "STOPPING=1");
@@ -373,8 +415,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct event	*sigs[3];
-	const int	 signals[3] = { SIGTERM, SIGINT, SIGHUP };
+	struct event	*sigs[4];
+	const int	 signals[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 	uint64_t	 wd_usec;
 	int		 ch, check = 0, foreground = 0, verbose = 0, i;
 
@@ -428,7 +470,8 @@ main(int argc, char *argv[])
 	w.ingest = ingest_new(w.conf, w.queues);
 	/* What can fail at start fails before detaching: the shell sees it. */
 	if ((w.http = start_http(w.conf)) == NULL ||
-	    mq_check(&w.conf->mqtt) == -1)
+	    mq_check(&w.conf->mqtt) == -1 ||
+	    store_prepare(w.conf->state_dir) == -1)
 		return 1;
 	/* Under systemd (Type=notify) the service is the process itself. */
 	if (!foreground && getenv("NOTIFY_SOCKET") == NULL) {
@@ -437,12 +480,14 @@ main(int argc, char *argv[])
 		if (event_reinit(w.base) == -1)
 			fatalx("event_reinit");
 	}
+	/* Threads do not survive daemon(): start the writer after it. */
+	w.store = store_new(w.conf->state_dir, w.conf->step);
 	if ((w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect,
 	    NULL)) == NULL)
 		return 1;
 	subscribe(w.conf);
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		sigs[i] = evsignal_new(w.base, signals[i], on_signal, NULL);
 		evsignal_add(sigs[i], NULL);
 	}
@@ -465,11 +510,14 @@ main(int argc, char *argv[])
 
 	event_base_dispatch(w.base);
 
+	/* SIGTERM: every step, the current one up to now, on disk. */
+	each_queue(flush_queue, util_now());
+	store_free(w.store);
 	mq_free(w.mq);
 	http_free(w.http);
 	ingest_free(w.ingest);
 	map_free(w.queues, free_queue);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	event_free(ev_step);
 	event_free(ev_publish);

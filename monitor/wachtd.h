@@ -363,6 +363,33 @@ struct queue	*ingest_message(struct ingest *, const char *topic,
 char		**ingest_topics(const struct config *, size_t *n);
 
 /* ------------------------------------------------------------------ */
+/* store.c: RRD history written by one thread, off the loop */
+
+struct store;
+struct store_stats {
+	uint64_t	 queued;	/* steps handed over */
+	uint64_t	 writes;	/* RRD updates done */
+	uint64_t	 errors;	/* RRD updates that failed */
+	uint64_t	 refused;	/* steps for files left alone */
+	uint64_t	 dropped;	/* steps beyond the queue's bound */
+	double		 write_max;	/* s, the slowest update */
+	double		 write_seconds;	/* s, all updates */
+	size_t		 pending;	/* queued, not yet written */
+};
+
+/* Creates state_dir/rrd; -1 (logged) when it cannot be written. */
+int		 store_prepare(const char *state_dir);
+/* Starts the writer thread for state_dir/rrd. */
+struct store	*store_new(const char *state_dir, double step);
+/* Writes what is queued, then stops the thread and frees. */
+void		 store_free(struct store *);
+/* Queues one finished step of queue id; never blocks on I/O. */
+void		 store_put(struct store *, const char *id, const struct step *);
+/* Waits until everything queued is written (SIGUSR1). */
+void		 store_sync(struct store *);
+void		 store_stats(struct store *, struct store_stats *);
+
+/* ------------------------------------------------------------------ */
 /* mqtt.c: libmosquitto driven by the libevent loop, no threads */
 
 struct mq;
@@ -426,6 +453,7 @@ struct wachtd {
 	struct ingest	*ingest;
 	struct mq	*mq;
 	struct http	*http;
+	struct store	*store;
 	double		 started;
 };
 

@@ -1,0 +1,424 @@
+/*
+ * store.c: the history, one RRD file per queue under
+ * state_dir/rrd/CHANNEL/NAME.rrd. The loop hands over finished steps with
+ * store_put, which only queues them; one writer thread does the file I/O,
+ * since every librrd update opens, locks, reads and writes the file. Each
+ * file gets one update per step with all data sources at once.
+ *
+ * Counts are ABSOLUTE data sources: RRD turns "3 arrived in this step"
+ * into a rate, and rate x seconds gives the count back exactly over any
+ * period, also across a step written in two parts at a restart. Gauges
+ * are GAUGE, with their step average and their step maximum.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+
+#include "wachtd.h"
+
+#define PENDING_MAX	100000	/* steps queued; more means the disk died */
+
+/* The data sources this version writes, in update order. */
+static const struct {
+	const char	*name;
+	const char	*type;
+} sources[] = {
+	{ "arrived", "ABSOLUTE" },
+	{ "answered", "ABSOLUTE" },
+	{ "answered_within", "ABSOLUTE" },
+	{ "abandoned", "ABSOLUTE" },
+	{ "handled", "ABSOLUTE" },
+	{ "wait_sum", "ABSOLUTE" },
+	{ "handle_sum", "ABSOLUTE" },
+	{ "wait_max", "GAUGE" },
+	{ "waiting", "GAUGE" },
+	{ "waiting_max", "GAUGE" },
+	{ "longest_wait", "GAUGE" },
+	{ "longest_wait_max", "GAUGE" },
+	{ "agents", "GAUGE" },
+	{ "agents_max", "GAUGE" },
+	{ "backlog", "GAUGE" },
+	{ "backlog_max", "GAUGE" },
+	{ "oldest_age", "GAUGE" },
+	{ "oldest_age_max", "GAUGE" },
+	{ "ewt", "GAUGE" },
+	{ "ewt_max", "GAUGE" },
+};
+#define NSOURCES	(sizeof(sources) / sizeof(sources[0]))
+
+/* One step of one queue, on its way to the disk. */
+struct job {
+	struct job	*next;
+	char		*path;
+	double		 start, end;
+	double		 v[NSOURCES];
+};
+
+/* What the writer found out about a file. */
+enum file_state {
+	FILE_OK = 1,		/* ours, being written */
+	FILE_REFUSED		/* another layout: left alone, said once */
+};
+
+struct store {
+	char		*dir;		/* state_dir/rrd */
+	unsigned long	 step;
+	char		*template;	/* "arrived:answered:..." */
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 work;		/* a job was queued, or quit */
+	pthread_cond_t	 idle;		/* the queue ran empty */
+	struct job	*head, **tail;
+	size_t		 pending;	/* queued or being written */
+	int		 quit;
+	struct store_stats stats;	/* under lock */
+	/* The writer's own: */
+	struct map	*files;		/* path -> enum file_state */
+	struct complaint trouble;
+};
+
+/* mkdir -p for the directories of path. */
+static int
+make_dirs(const char *path)
+{
+	char	*copy = xstrdup(path), *p;
+	int	 rc = 0;
+
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) == -1 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	free(copy);
+	return rc;
+}
+
+/* Rows of an archive that keeps `secs` at `per` steps a row. */
+static void
+add_rra(const char **argv, int *argc, char bufs[][64], const char *cf,
+    unsigned long per, double secs, unsigned long step)
+{
+	unsigned long rows = (unsigned long)ceil(secs / (double)(per * step));
+
+	snprintf(bufs[*argc], 64, "RRA:%s:0.5:%lu:%lu", cf, per, rows);
+	argv[*argc] = bufs[*argc];
+	(*argc)++;
+}
+
+/*
+ * A new file: step resolution for 48 h, 5 minutes for 5 weeks, hours for
+ * 2 years, days for 10 years; averages everywhere, maxima where rows
+ * merge several steps.
+ */
+static int
+create_file(struct store *st, const char *path, time_t start)
+{
+	const char	*argv[NSOURCES + 8];
+	char		 bufs[NSOURCES + 8][64];
+	unsigned long	 five = 300 / st->step, hour = 3600 / st->step;
+	unsigned long	 day = 86400 / st->step;
+	int		 argc = 0;
+	size_t		 i;
+
+	for (i = 0; i < NSOURCES; i++) {
+		snprintf(bufs[argc], 64, "DS:%s:%s:%lu:0:U", sources[i].name,
+		    sources[i].type, 2 * st->step);
+		argv[argc] = bufs[argc];
+		argc++;
+	}
+	add_rra(argv, &argc, bufs, "AVERAGE", 1, 48 * 3600.0, st->step);
+	add_rra(argv, &argc, bufs, "AVERAGE", five ? five : 1, 35 * 86400.0,
+	    st->step);
+	add_rra(argv, &argc, bufs, "MAX", five ? five : 1, 35 * 86400.0,
+	    st->step);
+	add_rra(argv, &argc, bufs, "AVERAGE", hour ? hour : 1,
+	    2 * 366 * 86400.0, st->step);
+	add_rra(argv, &argc, bufs, "MAX", hour ? hour : 1, 2 * 366 * 86400.0,
+	    st->step);
+	add_rra(argv, &argc, bufs, "AVERAGE", day ? day : 1,
+	    10 * 366 * 86400.0, st->step);
+	add_rra(argv, &argc, bufs, "MAX", day ? day : 1, 10 * 366 * 86400.0,
+	    st->step);
+	rrd_clear_error();
+	if (make_dirs(path) == -1 || rrd_create_r2(path, st->step, start - 1,
+	    1, NULL, NULL, argc, argv) != 0) {
+		log_warnx("store: cannot create %s: %s", path,
+		    rrd_test_error() ? rrd_get_error() : strerror(errno));
+		return -1;
+	}
+	log_info("store: created %s", path);
+	return 0;
+}
+
+/*
+ * An existing file must have our step and our data sources. One from an
+ * older layout is left untouched: history is never overwritten.
+ */
+static int
+check_file(struct store *st, const char *path)
+{
+	rrd_info_t	*info, *i;
+	unsigned long	 step = 0;
+	size_t		 k, found = 0;
+	char		 key[64];
+
+	rrd_clear_error();
+	if ((info = rrd_info_r(path)) == NULL) {
+		log_warnx("store: %s is no readable RRD file (%s); leaving it "
+		    "alone", path, rrd_get_error());
+		return -1;
+	}
+	for (i = info; i != NULL; i = i->next) {
+		if (strcmp(i->key, "step") == 0)
+			step = i->value.u_cnt;
+		for (k = 0; k < NSOURCES; k++) {
+			snprintf(key, sizeof(key), "ds[%s].type",
+			    sources[k].name);
+			if (strcmp(i->key, key) == 0 &&
+			    strcmp(i->value.u_str, sources[k].type) == 0)
+				found++;
+		}
+	}
+	rrd_info_free(info);
+	if (step != st->step) {
+		log_warnx("store: %s has a step of %lus, the configuration says "
+		    "%lus; not writing it (move it away to start anew)", path,
+		    step, st->step);
+		return -1;
+	}
+	if (found != NSOURCES) {
+		log_warnx("store: %s has %zu of the %zu data sources this "
+		    "version writes; not writing it (see README: history)",
+		    path, found, NSOURCES);
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends "TIME:v:v:..." to buf. */
+static void
+format_update(char *buf, size_t len, double t, const double *v)
+{
+	size_t	 i, n;
+
+	n = (size_t)snprintf(buf, len, "%.3f", t);
+	for (i = 0; i < NSOURCES && n < len; i++)
+		n += (size_t)(isnan(v[i]) ? snprintf(buf + n, len - n, ":U") :
+		    snprintf(buf + n, len - n, ":%.6g", v[i]));
+}
+
+/* Writes one step: "unknown" up to its start (a gap), then its values. */
+static void
+write_job(struct store *st, struct job *j)
+{
+	static const double unknown[NSOURCES] = {
+		NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
+		NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN
+	};
+	char		 gap[512], vals[512];
+	const char	*argv[2] = { gap, vals };
+	struct timespec	 t0, t1;
+	uintptr_t	 state;
+	double		 took;
+	int		 rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	state = (uintptr_t)map_get(st->files, j->path);
+	if (state == 0) {
+		if (access(j->path, F_OK) == 0)
+			state = check_file(st, j->path) == 0 ? FILE_OK :
+			    FILE_REFUSED;
+		else
+			state = create_file(st, j->path, (time_t)j->start) == 0 ?
+			    FILE_OK : 0;
+		if (state != 0)
+			map_put(st->files, j->path, (void *)state);
+	}
+	if (state != FILE_OK) {
+		pthread_mutex_lock(&st->lock);
+		st->stats.refused++;
+		pthread_mutex_unlock(&st->lock);
+		return;
+	}
+	format_update(gap, sizeof(gap), j->start, unknown);
+	format_update(vals, sizeof(vals), j->end, j->v);
+	/* Never "illegal attempt to update": what is not newer is skipped. */
+	rrd_clear_error();
+	rc = rrd_updatex_r(j->path, st->template, RRD_SKIP_PAST_UPDATES, 2,
+	    argv);
+	if (rc != 0)
+		log_complain(&st->trouble, util_now(), "store: %s: %s",
+		    j->path, rrd_get_error());
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	pthread_mutex_lock(&st->lock);
+	if (rc == 0)
+		st->stats.writes++;
+	else
+		st->stats.errors++;
+	if (took > st->stats.write_max)
+		st->stats.write_max = took;
+	st->stats.write_seconds += took;
+	pthread_mutex_unlock(&st->lock);
+}
+
+static void *
+writer(void *arg)
+{
+	struct store	*st = arg;
+	struct job	*j;
+
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		while (st->head == NULL && !st->quit)
+			pthread_cond_wait(&st->work, &st->lock);
+		if ((j = st->head) == NULL)
+			break;		/* quit, and nothing left to write */
+		if ((st->head = j->next) == NULL)
+			st->tail = &st->head;
+		pthread_mutex_unlock(&st->lock);
+		write_job(st, j);
+		free(j->path);
+		free(j);
+		pthread_mutex_lock(&st->lock);
+		if (--st->pending == 0)
+			pthread_cond_broadcast(&st->idle);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+int
+store_prepare(const char *state_dir)
+{
+	char	*probe;
+	int	 rc = 0;
+
+	xasprintf(&probe, "%s/rrd/", state_dir);
+	if (make_dirs(probe) == -1 || access(probe, W_OK) == -1) {
+		log_warn("store: cannot write in %s", probe);
+		rc = -1;
+	}
+	free(probe);
+	return rc;
+}
+
+struct store *
+store_new(const char *state_dir, double step)
+{
+	struct store	*st = xcalloc(1, sizeof(*st));
+	size_t		 i, len = 0;
+
+	xasprintf(&st->dir, "%s/rrd", state_dir);
+	st->step = (unsigned long)step;
+	for (i = 0; i < NSOURCES; i++)
+		len += strlen(sources[i].name) + 1;
+	st->template = xcalloc(1, len);
+	for (i = 0; i < NSOURCES; i++) {
+		if (i > 0)
+			strcat(st->template, ":");
+		strcat(st->template, sources[i].name);
+	}
+	st->tail = &st->head;
+	st->files = map_new();
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->work, NULL);
+	pthread_cond_init(&st->idle, NULL);
+	if (pthread_create(&st->thread, NULL, writer, st) != 0)
+		fatalx("store: cannot start the writer thread");
+	return st;
+}
+
+void
+store_free(struct store *st)
+{
+	if (st == NULL)
+		return;
+	pthread_mutex_lock(&st->lock);
+	st->quit = 1;
+	pthread_cond_signal(&st->work);
+	pthread_mutex_unlock(&st->lock);
+	pthread_join(st->thread, NULL);	/* it writes what is queued first */
+	pthread_mutex_destroy(&st->lock);
+	pthread_cond_destroy(&st->work);
+	pthread_cond_destroy(&st->idle);
+	map_free(st->files, NULL);
+	free(st->template);
+	free(st->dir);
+	free(st);
+}
+
+/* The value of a gauge's average, or unknown. */
+static double
+avg(const struct step *s, int g)
+{
+	return step_gauge_avg(s, g);
+}
+
+void
+store_put(struct store *st, const char *id, const struct step *s)
+{
+	struct job	*j = xcalloc(1, sizeof(*j));
+	double		*v = j->v;
+	int		 g;
+
+	xasprintf(&j->path, "%s/%s.rrd", st->dir, id);
+	j->start = s->start;
+	j->end = s->end;
+	*v++ = s->arrived;
+	*v++ = s->answered;
+	*v++ = s->answered_within;
+	*v++ = s->abandoned;
+	*v++ = s->handled;
+	*v++ = s->wait_sum;
+	*v++ = s->handle_sum;
+	*v++ = s->answered > 0 ? s->wait_max : NAN;
+	for (g = 0; g < STEP_GAUGES; g++) {
+		*v++ = avg(s, g);
+		*v++ = s->gauge_max[g];
+	}
+
+	pthread_mutex_lock(&st->lock);
+	if (st->pending >= PENDING_MAX) {
+		st->stats.dropped++;
+		pthread_mutex_unlock(&st->lock);
+		free(j->path);
+		free(j);
+		return;
+	}
+	*st->tail = j;
+	st->tail = &j->next;
+	st->pending++;
+	st->stats.queued++;
+	pthread_cond_signal(&st->work);
+	pthread_mutex_unlock(&st->lock);
+}
+
+void
+store_sync(struct store *st)
+{
+	pthread_mutex_lock(&st->lock);
+	while (st->pending > 0)
+		pthread_cond_wait(&st->idle, &st->lock);
+	pthread_mutex_unlock(&st->lock);
+}
+
+void
+store_stats(struct store *st, struct store_stats *out)
+{
+	pthread_mutex_lock(&st->lock);
+	*out = st->stats;
+	out->pending = st->pending;
+	pthread_mutex_unlock(&st->lock);
+}
