@@ -22,6 +22,9 @@ shape(struct queue *q, double step)
 	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
 	q->window = n != NULL ? n->window : DEFAULT_WINDOW;
 	q->within = n != NULL ? n->answer_within : 0;
+	/* "Answered within the norm" for a max_wait norm: within max_wait. */
+	if (n == NULL && (n = config_queue_norm(q->conf, NORM_MAX_WAIT)) != NULL)
+		q->within = n->max_wait;
 	q->width = step * ceil(q->window / (QUEUE_SLICES - 1) / step);
 }
 
@@ -187,21 +190,26 @@ queue_roll(struct queue *q, double now)
 void
 queue_flush(struct queue *q, double now)
 {
-	struct step	 rest;
-
 	roll(q, now);
-	if (q->waiters != NULL)
-		step_sample(&q->cur, GAUGE_LONGEST_WAIT, longest(q, now));
-	hold_all(q, now);
 	if (q->prev.n >= 0)
 		outbox_push(q, &q->prev);
 	q->prev.n = -1;		/* written: later input for it is too late */
-	/* The current step is written up to now; the rest of it goes on. */
-	rest = q->cur;
-	q->cur.end = now;
+}
+
+void
+queue_close(struct queue *q, double now)
+{
+	queue_flush(q, now);
+	if (q->waiters != NULL)
+		step_sample(&q->cur, GAUGE_LONGEST_WAIT, longest(q, now));
+	hold_all(q, now);
+	/*
+	 * Written as the whole step: its counts are all there are, and an
+	 * update at `now` would leave most of the step unknown to RRD, so
+	 * the counts would be lost at the next start.
+	 */
 	outbox_push(q, &q->cur);
-	step_open(&q->cur, rest.n, q->step_len, q->held);
-	q->cur.start = now;
+	q->cur.n = -1;
 }
 
 void

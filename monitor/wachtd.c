@@ -164,11 +164,19 @@ tick_queue(struct queue *q, double now)
 	store_steps(q);
 }
 
-/* Both open steps of q go to the store, the current one cut at now. */
+/* SIGUSR1: the completed steps of q go to the store. */
 static void
 flush_queue(struct queue *q, double now)
 {
 	queue_flush(q, now);
+	store_steps(q);
+}
+
+/* SIGTERM, or a queue removed: also the step in progress. */
+static void
+close_queue(struct queue *q, double now)
+{
+	queue_close(q, now);
 	store_steps(q);
 }
 
@@ -354,7 +362,7 @@ reload(void)
 	w.queues = build_queues(c, gone);
 	removed = map_count(gone);
 	while (map_next(gone, &pos, &id, &val)) {
-		flush_queue(val, util_now());	/* its file stays */
+		close_queue(val, util_now());	/* its file stays */
 		/* An empty retained message clears the state topic. */
 		topic = state_topic(old->mqtt.prefix, id);
 		mq_publish(w.mq, topic, "", 0, 1);
@@ -399,10 +407,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		reload();
 		break;
 	case SIGUSR1:
-		/* Everything up to now on disk, e.g. before a backup. */
+		/* Every completed step on disk, e.g. before a backup. */
 		each_queue(flush_queue, util_now());
 		store_sync(w.store);
-		log_info("history written up to now");
+		log_info("history written up to the last completed step");
 		break;
 	default:
 		log_info("received %s, shutting down", strsignal(sig));
@@ -510,8 +518,8 @@ main(int argc, char *argv[])
 
 	event_base_dispatch(w.base);
 
-	/* SIGTERM: every step, the current one up to now, on disk. */
-	each_queue(flush_queue, util_now());
+	/* SIGTERM: every step, the current one as it stands, on disk. */
+	each_queue(close_queue, util_now());
 	store_free(w.store);
 	mq_free(w.mq);
 	http_free(w.http);

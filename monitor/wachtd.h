@@ -328,8 +328,10 @@ int		 queue_input(struct queue *, enum metric,
 void		 queue_tick(struct queue *, double now);
 /* Moves the RRD steps on to now (also done by every input). */
 void		 queue_roll(struct queue *, double now);
-/* SIGTERM, SIGUSR1: both open steps, the current one cut at now. */
+/* SIGUSR1: every completed step, also the one still open for late input. */
 void		 queue_flush(struct queue *, double now);
+/* SIGTERM: queue_flush, and the current step as it stands at now. */
+void		 queue_close(struct queue *, double now);
 /* Takes the oldest finished step to write; 0 when there is none. */
 int		 queue_take_step(struct queue *, struct step *out);
 void		 queue_view(const struct queue *, double now,

@@ -1,0 +1,113 @@
+#!/bin/bash
+# History: a known sequence over several steps is in the RRD file exactly;
+# SIGTERM writes everything, kill -9 loses at most the open steps, a
+# restart continues the same file, and a file of another layout is left
+# alone.
+. "$(dirname "$0")/lib.sh"
+
+STEP=3
+start_broker
+write_config
+sed -i "s/^step = .*/step = ${STEP}s/" "$TMP/wachtd.conf"
+start_wachtd
+Q=$PREFIX/in/telefoon/algemeen
+RRD=$TMP/state/rrd/telefoon/algemeen.rrd
+
+# Waits until a step after the last one has just begun; sets S to its
+# start. (Integration time: the daemon's clock is the real one.)
+S=0
+fresh_step() {
+	local ms
+	while :; do
+		ms=$(( $(date +%s%N) / 1000000 ))
+		if [ $(( ms / 1000 / STEP * STEP )) -gt "$S" ] &&
+		    [ $(( ms % (STEP * 1000) )) -lt 300 ]; then
+			S=$(( ms / 1000 / STEP * STEP ))
+			return
+		fi
+		sleep 0.05
+	done
+}
+burst() { # TOPIC PAYLOAD COUNT
+	yes -- "$2" | head -n "$3" | mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$1" -l
+}
+
+# Step A: 4 arrivals, 3 answered after 10, 20 and 40 s; 1 abandoned.
+fresh_step; a=$S
+burst $Q/arrived 1 4
+for w in 10 20 40; do pub $Q/answered $w; done
+pub $Q/abandoned 50
+# Step B: 2 arrivals, nothing answered.
+fresh_step; b=$S
+burst $Q/arrived 1 2
+# Step C: 7 arrivals in one message.
+fresh_step; c=$S
+pub $Q/arrived 7
+sleep 0.5
+stop_wachtd
+check_eq "SIGTERM exits 0" 0 "$WACHTD_STATUS"
+check "the file is where DESIGN says" test -f "$RRD"
+
+# Counts are ABSOLUTE: fetch gives a rate, rate x step the count.
+row() { # STEP_START DS_INDEX -> the value as a number, or nan
+	rrdtool fetch "$RRD" AVERAGE -r $STEP -s $(($1 - STEP)) -e $(($1 + STEP)) |
+	    awk -v t="$(($1 + STEP)):" -v i="$2" -v s=$STEP \
+	    '$1 == t { v = $(i + 1); if (v ~ /nan/) print "nan"; else printf "%g\n", v * s }'
+}
+gauge() {
+	rrdtool fetch "$RRD" AVERAGE -r $STEP -s $(($1 - STEP)) -e $(($1 + STEP)) |
+	    awk -v t="$(($1 + STEP)):" -v i="$2" \
+	    '$1 == t { v = $(i + 1); if (v ~ /nan/) print "nan"; else printf "%g\n", v }'
+}
+check_eq "step A: arrived, answered, within 30 s, abandoned" "4 3 2 1" \
+    "$(row $a 1) $(row $a 2) $(row $a 3) $(row $a 4)"
+check_eq "step A: sum of the answered waits" 70 "$(row $a 6)"
+check_eq "step A: the longest answered wait" 40 "$(gauge $a 8)"
+check_eq "step B: 2 arrived, none answered" "2 0" "$(row $b 1) $(row $b 2)"
+check_eq "step B: no answered wait, so no maximum" nan "$(gauge $b 8)"
+check_eq "step C: seven in one message" 7 "$(row $c 1)"
+total=$(rrdtool fetch "$RRD" AVERAGE -r $STEP -s $((a - STEP)) -e $((c + STEP)) |
+    awk -v s=$STEP 'NR > 2 && $2 !~ /nan/ { n += $2 * s } END { printf "%g\n", n }')
+check_eq "no count lost or doubled over the whole run" 13 "$total"
+info=$(rrdtool info "$RRD")
+check "the file has the step of the configuration" grep -q "^step = $STEP$" <<< "$info"
+check "counts are ABSOLUTE" grep -q '^ds\[arrived\].type = "ABSOLUTE"' <<< "$info"
+check "gauges have a maximum too" grep -q '^ds\[waiting_max\].type = "GAUGE"' <<< "$info"
+check "a 10-year daily archive exists" \
+    grep -q "^rra\[[0-9]*\].pdp_per_row = $((86400 / STEP))$" <<< "$info"
+check "nothing 'illegal' was logged" bash -c "! grep -qi illegal '$TMP/wachtd.log'"
+
+# Restart continues the same file; kill -9 leaves it valid.
+last0=$(rrdtool lastupdate "$RRD" | awk 'END { sub(":", "", $1); print $1 }')
+start_wachtd
+fresh_step
+pub $Q/arrived 5
+fresh_step
+fresh_step
+kill -9 "$WACHTD_PID"
+wait "$WACHTD_PID" 2>/dev/null
+WACHTD_PID=
+last1=$(rrdtool lastupdate "$RRD" | awk 'END { sub(":", "", $1); print $1 }')
+check "a restart writes on in the same file ($last0 -> $last1)" \
+    awk "BEGIN { exit !($last1 > $last0) }"
+check "after kill -9 the file is valid" rrdtool info "$RRD"
+check_eq "and the history before it is unchanged" 7 "$(row $c 1)"
+start_wachtd
+check "wachtd starts on the file after kill -9" api /healthz
+stop_wachtd
+
+# A file of another layout is never overwritten.
+mkdir -p "$TMP/state/rrd/email"
+rrdtool create "$TMP/state/rrd/email/info.rrd" --step $STEP \
+    DS:backlog:GAUGE:10:0:U RRA:AVERAGE:0.5:1:10
+sum0=$(md5sum < "$TMP/state/rrd/email/info.rrd")
+start_wachtd
+pub $PREFIX/in/email/info/backlog 3
+fresh_step
+fresh_step
+check "a file of another layout is refused with a clear message" \
+    grep -q "info.rrd has 1 of the 20 data sources" "$TMP/wachtd.log"
+check_eq "and left untouched" "$sum0" "$(md5sum < "$TMP/state/rrd/email/info.rrd")"
+check_eq "the queue itself still works" 3 "$(field email/info .backlog)"
+stop_wachtd
+exit 0
