@@ -10,7 +10,7 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libevent libmosquitto librrd jansson inih libcurl libsystemd openssl
+PKGS	 = libevent libevent_pthreads libmosquitto librrd jansson inih libcurl libsystemd openssl
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wpointer-arith -Wcast-qual -Wwrite-strings
 # Warnings are errors in CI (CI=true) or with WERROR=1.
@@ -32,15 +32,16 @@ O	?= build
 endif
 
 CORE	 = config map payload parse queue step ingest log xmalloc util
-EDGE	 = mqtt http api store
+EDGE	 = mqtt http api store graph
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
-UNITS	 = parse payload config queue ingest map sim
+UNITS	 = parse payload config queue step ingest map sim
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
 test_payload_DEPS = payload
 test_config_DEPS  = config parse map payload log xmalloc
+test_step_DEPS	  = step queue config parse map payload log xmalloc util
 test_queue_DEPS	  = queue step config parse map payload log xmalloc util
 test_ingest_DEPS  = ingest queue step config parse map payload log xmalloc util
 test_map_DEPS	  = map log xmalloc

@@ -108,6 +108,7 @@ static void
 roll(struct queue *q, double now)
 {
 	int64_t	 n = (int64_t)floor(now / q->step_len);
+	int	 g;
 
 	if (q->cur.n >= 0 && n < q->cur.n - 1) {
 		/* The wall clock stepped back: write what was, start over. */
@@ -115,6 +116,9 @@ roll(struct queue *q, double now)
 			outbox_push(q, &q->prev);
 		outbox_push(q, &q->cur);
 		q->cur.n = -1;
+		/* Values held now are held from now on the new clock. */
+		for (g = 0; g < STEP_GAUGES; g++)
+			q->held_since[g] = now;
 	}
 	if (q->cur.n < 0) {
 		/* The step before is open too, for input up to a step late. */

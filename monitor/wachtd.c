@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <event2/thread.h>
 #include <mosquitto.h>
 #include <systemd/sd-daemon.h>
 
@@ -470,6 +471,9 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	mosquitto_lib_init();
 
+	/* The store and graph threads wake the loop with event_active. */
+	if (evthread_use_pthreads() == -1)
+		fatalx("evthread_use_pthreads");
 	if ((w.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	event_set_log_callback(libevent_log);
@@ -490,6 +494,7 @@ main(int argc, char *argv[])
 	}
 	/* Threads do not survive daemon(): start the writer after it. */
 	w.store = store_new(w.conf->state_dir, w.conf->step);
+	w.graph = graph_new(w.base);
 	if ((w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect,
 	    NULL)) == NULL)
 		return 1;
@@ -521,6 +526,7 @@ main(int argc, char *argv[])
 	/* SIGTERM: every step, the current one as it stands, on disk. */
 	each_queue(close_queue, util_now());
 	store_free(w.store);
+	graph_free(w.graph);
 	mq_free(w.mq);
 	http_free(w.http);
 	ingest_free(w.ingest);

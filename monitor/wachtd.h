@@ -392,6 +392,40 @@ void		 store_sync(struct store *);
 void		 store_stats(struct store *, struct store_stats *);
 
 /* ------------------------------------------------------------------ */
+/* graph.c: RRD graphs rendered in one thread, cached per step */
+
+#define GRAPH_KEY_MAX	512
+
+/* Which norm line a metric's graph carries. */
+enum graph_norm {
+	GRAPH_NORM_NONE,
+	GRAPH_NORM_WAIT,	/* answer_within or max_wait, seconds */
+	GRAPH_NORM_TARGET,	/* the service-level target, percent */
+	GRAPH_NORM_AGE		/* respond_within, hours */
+};
+
+struct graph_spec {
+	char		 key[GRAPH_KEY_MAX];	/* the normalised request */
+	char		 rrd[GRAPH_KEY_MAX];	/* the file */
+	int		 metric;	/* from graph_metric() */
+	int		 svg;
+	long		 start, end;	/* epoch seconds */
+	int		 width, height;
+	double		 norm;		/* the line to draw, or NAN */
+	const char	*norm_unit;	/* " s", "%" */
+};
+
+struct grapher;
+struct grapher	*graph_new(struct event_base *);
+void		 graph_free(struct grapher *);
+/* The index of a graphable metric, or -1. */
+int		 graph_metric(const char *name);
+enum graph_norm	 graph_metric_norm(int metric);
+/* Answers req from the cache, or once the worker has drawn it. */
+void		 graph_request(struct grapher *, struct evhttp_request *,
+		    const struct graph_spec *, int64_t stepno);
+
+/* ------------------------------------------------------------------ */
 /* mqtt.c: libmosquitto driven by the libevent loop, no threads */
 
 struct mq;
@@ -456,6 +490,7 @@ struct wachtd {
 	struct mq	*mq;
 	struct http	*http;
 	struct store	*store;
+	struct grapher	*graph;
 	double		 started;
 };
 

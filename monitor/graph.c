@@ -1,0 +1,398 @@
+/*
+ * graph.c: PNG and SVG graphs from the RRD files, rendered by librrd in
+ * one worker thread (librrd 1.7 is not safe to render from several) and
+ * cached per step, so the loop never waits on a render. Requests for a
+ * graph already being drawn wait on that one render.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <rrd.h>
+
+#include "wachtd.h"
+
+#define CACHE_SIZE	64	/* rendered graphs kept */
+
+/* What each metric draws: Dutch titles, since managers read them. */
+static const struct gmetric {
+	const char	*name;
+	const char	*title;
+	const char	*unit;
+	const char	*rpn;		/* over the DEFs below, one value */
+	const char	*max;		/* DS of the step maximum, or NULL */
+	enum graph_norm	 norm;
+} metrics[] = {
+	{ "waiting", "Wachtenden", "aantal", "waiting", "waiting_max",
+	    GRAPH_NORM_NONE },
+	{ "longest_wait", "Langste wachttijd", "seconden", "longest_wait",
+	    "longest_wait_max", GRAPH_NORM_WAIT },
+	{ "ewt", "Verwachte wachttijd", "seconden", "ewt", "ewt_max",
+	    GRAPH_NORM_WAIT },
+	{ "wait", "Gemiddelde wachttijd van beantwoorde contacten", "seconden",
+	    "wait_sum,answered,/", "wait_max", GRAPH_NORM_WAIT },
+	{ "agents", "Beschikbare medewerkers", "aantal", "agents",
+	    "agents_max", GRAPH_NORM_NONE },
+	{ "backlog", "Openstaande berichten", "aantal", "backlog",
+	    "backlog_max", GRAPH_NORM_NONE },
+	{ "oldest_age", "Leeftijd oudste openstaande bericht", "uren",
+	    "oldest_age,3600,/", NULL, GRAPH_NORM_AGE },
+	{ "arrived", "Binnengekomen", "per uur", "arrived,3600,*", NULL,
+	    GRAPH_NORM_NONE },
+	{ "answered", "Beantwoord", "per uur", "answered,3600,*", NULL,
+	    GRAPH_NORM_NONE },
+	{ "abandoned", "Afgehaakt", "per uur", "abandoned,3600,*", NULL,
+	    GRAPH_NORM_NONE },
+	{ "sl", "Servicelevel: binnen de norm beantwoord", "procent",
+	    "answered_within,answered,/,100,*", NULL, GRAPH_NORM_TARGET },
+};
+#define NMETRICS	(sizeof(metrics) / sizeof(metrics[0]))
+
+/* A request waiting for a render. */
+struct waiter {
+	struct evhttp_request *req;	/* NULL once the client went away */
+	struct job	*job;
+	struct waiter	*next;
+};
+
+struct job {
+	struct graph_spec spec;
+	int64_t		 stepno;
+	struct waiter	*waiters;
+	unsigned char	*image;		/* NULL when rendering failed */
+	size_t		 len;
+	char		 error[256];
+	struct job	*next;		/* on todo or done, under lock */
+	struct job	*busy_next;	/* on busy, in the loop only */
+};
+
+struct cached {
+	char		 key[GRAPH_KEY_MAX];
+	int64_t		 stepno;
+	unsigned char	*image;
+	size_t		 len;
+	int		 svg;
+	uint64_t	 used;
+};
+
+struct grapher {
+	struct event	*ev_done;
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 work;
+	struct job	*todo;		/* for the worker */
+	struct job	*done;		/* for the loop */
+	struct job	*busy;		/* every job not yet answered */
+	int		 quit;
+	struct cached	 cache[CACHE_SIZE];
+	uint64_t	 clock;
+	uint64_t	 renders;
+};
+
+int
+graph_metric(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NMETRICS; i++)
+		if (strcmp(metrics[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+enum graph_norm
+graph_metric_norm(int metric)
+{
+	return metrics[metric].norm;
+}
+
+/* Renders one graph with librrd; in the worker thread only. */
+static void
+render(struct job *j)
+{
+	const struct graph_spec *s = &j->spec;
+	const struct gmetric *m = &metrics[s->metric];
+	char		 a[24][GRAPH_KEY_MAX + 64];
+	const char	*argv[24];
+	rrd_info_t	*info, *i;
+	char		 rpn[128], *tok, *save = NULL;
+	int		 argc = 0;
+	size_t		 d;
+	static const char *sources[] = {
+		"waiting", "waiting_max", "longest_wait", "longest_wait_max",
+		"ewt", "ewt_max", "wait_sum", "wait_max", "answered",
+		"answered_within", "agents", "agents_max", "backlog",
+		"backlog_max", "oldest_age", "arrived", "abandoned"
+	};
+
+#define ARG(...) do { \
+	snprintf(a[argc], sizeof(a[argc]), __VA_ARGS__); \
+	argv[argc] = a[argc]; \
+	argc++; \
+} while (0)
+	ARG("graph");
+	ARG("-");
+	ARG("--imgformat=%s", s->svg ? "SVG" : "PNG");
+	ARG("--start=%ld", s->start);
+	ARG("--end=%ld", s->end);
+	ARG("--width=%d", s->width);
+	ARG("--height=%d", s->height);
+	ARG("--title=%s", m->title);
+	ARG("--vertical-label=%s", m->unit);
+	ARG("--lower-limit=0");
+	/* A DEF for each data source the RPN names, as a whole token. */
+	snprintf(rpn, sizeof(rpn), "%s", m->rpn);
+	for (tok = strtok_r(rpn, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		for (d = 0; d < sizeof(sources) / sizeof(sources[0]); d++)
+			if (strcmp(tok, sources[d]) == 0)
+				ARG("DEF:%s=%s:%s:AVERAGE", tok, s->rrd, tok);
+	ARG("CDEF:v=%s", m->rpn);
+	ARG("LINE2:v#1f5f9f:gemiddeld");
+	if (m->max != NULL) {
+		ARG("DEF:top=%s:%s:MAX", s->rrd, m->max);
+		ARG("LINE1:top#9f6f1f:hoogste:dashes");
+	}
+	if (!isnan(s->norm))
+		ARG("HRULE:%g#c00000:norm %g%s:dashes=6,3", s->norm, s->norm,
+		    s->norm_unit);
+#undef ARG
+	rrd_clear_error();
+	if ((info = rrd_graph_v(argc, (char **)(uintptr_t)argv)) == NULL) {
+		snprintf(j->error, sizeof(j->error), "%s", rrd_get_error());
+		return;
+	}
+	for (i = info; i != NULL; i = i->next)
+		if (strcmp(i->key, "image") == 0) {
+			j->len = i->value.u_blo.size;
+			j->image = xmalloc(j->len > 0 ? j->len : 1);
+			memcpy(j->image, i->value.u_blo.ptr, j->len);
+		}
+	rrd_info_free(info);
+	if (j->image == NULL)
+		snprintf(j->error, sizeof(j->error), "no image rendered");
+}
+
+static void *
+worker(void *arg)
+{
+	struct grapher	*g = arg;
+	struct job	*j;
+
+	pthread_mutex_lock(&g->lock);
+	for (;;) {
+		while (g->todo == NULL && !g->quit)
+			pthread_cond_wait(&g->work, &g->lock);
+		if (g->quit)
+			break;
+		j = g->todo;
+		g->todo = j->next;
+		pthread_mutex_unlock(&g->lock);
+		render(j);
+		pthread_mutex_lock(&g->lock);
+		j->next = g->done;
+		g->done = j;
+		event_active(g->ev_done, EV_READ, 0);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+static void
+send_image(struct evhttp_request *req, const unsigned char *image, size_t len,
+    int svg)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer	*buf = evbuffer_new();
+	char		 clen[32];
+
+	evhttp_add_header(h, "Content-Type", svg ? "image/svg+xml" :
+	    "image/png");
+	evhttp_add_header(h, "Cache-Control", "max-age=10");
+	snprintf(clen, sizeof(clen), "%zu", len);
+	evhttp_add_header(h, "Content-Length", clen);
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
+		evbuffer_add(buf, image, len);
+	evhttp_send_reply(req, 200, NULL, buf);
+	evbuffer_free(buf);
+}
+
+/* The client hung up while its graph was being drawn. */
+static void
+on_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct waiter	*wt = arg;
+
+	(void)evcon;
+	wt->req = NULL;
+}
+
+/* Keeps a rendered graph, in place of the least recently used one. */
+static void
+cache_put(struct grapher *g, const struct job *j)
+{
+	struct cached	*c = &g->cache[0];
+	size_t		 i;
+
+	for (i = 1; i < CACHE_SIZE; i++)
+		if (g->cache[i].used < c->used)
+			c = &g->cache[i];
+	free(c->image);
+	snprintf(c->key, sizeof(c->key), "%s", j->spec.key);
+	c->stepno = j->stepno;
+	c->image = xmalloc(j->len > 0 ? j->len : 1);
+	memcpy(c->image, j->image, j->len);
+	c->len = j->len;
+	c->svg = j->spec.svg;
+	c->used = ++g->clock;
+}
+
+/* In the loop: answers everyone who waited for finished renders. */
+static void
+on_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct grapher	*g = arg;
+	struct job	*j, *next, **p;
+	struct waiter	*wt, *wnext;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&g->lock);
+	j = g->done;
+	g->done = NULL;
+	pthread_mutex_unlock(&g->lock);
+	for (; j != NULL; j = next) {
+		next = j->next;
+		for (p = &g->busy; *p != NULL; p = &(*p)->busy_next)
+			if (*p == j) {
+				*p = j->busy_next;
+				break;
+			}
+		g->renders++;
+		if (j->image != NULL)
+			cache_put(g, j);
+		for (wt = j->waiters; wt != NULL; wt = wnext) {
+			wnext = wt->next;
+			if (wt->req != NULL) {
+				evhttp_connection_set_closecb(
+				    evhttp_request_get_connection(wt->req),
+				    NULL, NULL);
+				if (j->image != NULL)
+					send_image(wt->req, j->image, j->len,
+					    j->spec.svg);
+				else if (strstr(j->error, "No such file") != NULL ||
+				    strstr(j->error, "opening") != NULL)
+					http_error(wt->req, 404, "no history yet "
+					    "for this queue");
+				else {
+					log_warnx("graph: %s: %s", j->spec.key,
+					    j->error);
+					http_error(wt->req, 500, "graph could not "
+					    "be drawn");
+				}
+			}
+			free(wt);
+		}
+		free(j->image);
+		free(j);
+	}
+}
+
+struct grapher *
+graph_new(struct event_base *base)
+{
+	struct grapher	*g = xcalloc(1, sizeof(*g));
+
+	g->ev_done = event_new(base, -1, 0, on_done, g);
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->work, NULL);
+	if (pthread_create(&g->thread, NULL, worker, g) != 0)
+		fatalx("graph: cannot start the render thread");
+	return g;
+}
+
+/* Drops the requests of unfinished jobs: the daemon is stopping. */
+static void
+free_jobs(struct job *j)
+{
+	struct job	*next;
+	struct waiter	*wt, *wnext;
+
+	for (; j != NULL; j = next) {
+		next = j->busy_next;
+		for (wt = j->waiters; wt != NULL; wt = wnext) {
+			wnext = wt->next;
+			free(wt);
+		}
+		free(j->image);
+		free(j);
+	}
+}
+
+void
+graph_free(struct grapher *g)
+{
+	size_t	 i;
+
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->quit = 1;
+	pthread_cond_signal(&g->work);
+	pthread_mutex_unlock(&g->lock);
+	pthread_join(g->thread, NULL);
+	free_jobs(g->busy);	/* queued, rendering and done all are busy */
+	event_free(g->ev_done);
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->work);
+	for (i = 0; i < CACHE_SIZE; i++)
+		free(g->cache[i].image);
+	free(g);
+}
+
+void
+graph_request(struct grapher *g, struct evhttp_request *req,
+    const struct graph_spec *spec, int64_t stepno)
+{
+	struct waiter	*wt;
+	struct job	*j;
+	size_t		 i;
+
+	for (i = 0; i < CACHE_SIZE; i++) {
+		struct cached *c = &g->cache[i];
+
+		if (c->image != NULL && c->stepno == stepno &&
+		    strcmp(c->key, spec->key) == 0) {
+			c->used = ++g->clock;
+			send_image(req, c->image, c->len, c->svg);
+			return;
+		}
+	}
+	for (j = g->busy; j != NULL; j = j->busy_next)
+		if (j->stepno == stepno && strcmp(j->spec.key, spec->key) == 0)
+			break;
+	if (j == NULL) {
+		j = xcalloc(1, sizeof(*j));
+		j->spec = *spec;
+		j->stepno = stepno;
+		j->busy_next = g->busy;
+		g->busy = j;
+		pthread_mutex_lock(&g->lock);
+		j->next = g->todo;
+		g->todo = j;
+		pthread_cond_signal(&g->work);
+		pthread_mutex_unlock(&g->lock);
+	}
+	wt = xcalloc(1, sizeof(*wt));
+	wt->req = req;
+	wt->job = j;
+	wt->next = j->waiters;
+	j->waiters = wt;
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    on_close, wt);
+}
