@@ -89,6 +89,7 @@ static void
 api_status(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
+	struct store_stats st;
 	json_t		*rejected = json_object();
 	int		 r;
 
@@ -101,13 +102,23 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	for (r = 0; r < REJECT_COUNT; r++)
 		json_object_set_new(rejected, reject_name(r),
 		    json_integer((json_int_t)w->ingest->rejected[r]));
-	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I}",
+	store_stats(w->store, &st);
+	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
+	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:f}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
 	    "queues", (json_int_t)map_count(w->queues),
 	    "accepted", (json_int_t)w->ingest->accepted,
 	    "rejected", rejected,
-	    "uptime", (json_int_t)(util_now() - w->started)));
+	    "uptime", (json_int_t)(util_now() - w->started),
+	    "history",
+	    "steps_queued", (json_int_t)st.queued,
+	    "writes", (json_int_t)st.writes,
+	    "errors", (json_int_t)st.errors,
+	    "refused", (json_int_t)st.refused,
+	    "dropped", (json_int_t)st.dropped,
+	    "pending", (json_int_t)st.pending,
+	    "write_max_ms", st.write_max * 1000));
 }
 
 /* "1764412345" or "2026-11-29" (local midnight); -1 when neither. */

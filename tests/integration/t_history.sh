@@ -44,6 +44,13 @@ burst $Q/arrived 1 2
 fresh_step; c=$S
 pub $Q/arrived 7
 sleep 0.5
+# 20 inputs in 3 steps for one queue: one RRD update per step, not per input.
+written() { api /api/v1/status | jq -e '.history | .pending == 0 and .writes == .steps_queued' >/dev/null; }
+check "every step handed over is written" wait_until "$WAIT" written
+st=$(api /api/v1/status)
+check "one write per finished step of the one active queue, not per input: $(jq .history.writes <<< "$st") for 20 inputs" \
+    test "$(jq .history.writes <<< "$st")" -le 5
+check_eq "no write failed" "0 0" "$(jq -r '"\(.history.errors) \(.history.dropped)"' <<< "$st")"
 stop_wachtd
 check_eq "SIGTERM exits 0" 0 "$WACHTD_STATUS"
 check "the file is where DESIGN says" test -f "$RRD"
