@@ -31,20 +31,21 @@ else
 O	?= build
 endif
 
-CORE	 = config map payload parse queue step ingest log xmalloc util
+CORE	 = config map payload parse queue step ingest log xmalloc util calendar
 EDGE	 = mqtt http api store graph
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
-UNITS	 = parse payload config queue step ingest map sim
+UNITS	 = parse payload config queue step ingest map sim calendar
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
 test_payload_DEPS = payload
 test_config_DEPS  = config parse map payload log xmalloc
-test_step_DEPS	  = step queue config parse map payload log xmalloc util
-test_queue_DEPS	  = queue step config parse map payload log xmalloc util
-test_ingest_DEPS  = ingest queue step config parse map payload log xmalloc util
+test_step_DEPS	  = step queue calendar config parse map payload log xmalloc util
+test_queue_DEPS	  = queue step calendar config parse map payload log xmalloc util
+test_ingest_DEPS  = ingest queue step calendar config parse map payload log xmalloc util
 test_map_DEPS	  = map log xmalloc
+test_calendar_DEPS = calendar
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 all: $(O)/wachtd $(O)/wachtd-sim
@@ -55,7 +56,8 @@ $(O)/wachtd: $(WACHTD_OBJS)
 $(O)/wachtd-sim: $(O)/probes/sim.o $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h
+$(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h \
+    monitor/calendar.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Imonitor -Iprobes -c -o $@ $<
 

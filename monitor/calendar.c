@@ -229,6 +229,7 @@ day_ranges(const struct hours_conf *h, long day, double r[][2])
 	return n;
 }
 
+/* Enum order decides when two holidays share the date. */
 int
 calendar_holiday(int yyyymmdd)
 {
@@ -265,6 +266,8 @@ calendar_closed_day(const struct hours_conf *h, int yyyymmdd)
 	return 0;
 }
 
+/* Compares instants, not clock times, so that in the repeated autumn hour
+ * it matters which pass t is in. */
 int
 calendar_is_open(const struct hours_conf *h, double t)
 {
@@ -282,6 +285,7 @@ calendar_is_open(const struct hours_conf *h, double t)
 	return 0;
 }
 
+/* Starts at t's own date: a range of the day before ends by midnight. */
 double
 calendar_next_open(const struct hours_conf *h, double t)
 {
@@ -330,6 +334,7 @@ calendar_next_close(const struct hours_conf *h, double t)
 	return INFINITY;
 }
 
+/* Only the dates from `from`'s to `to`'s hold ranges that overlap. */
 double
 calendar_open_seconds(const struct hours_conf *h, double from, double to)
 {

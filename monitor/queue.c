@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "wachtd.h"
 
 #define DEFAULT_WINDOW	(15 * 60.0)
@@ -401,6 +402,14 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 	return 0;
 }
 
+/* No input for 3 x interval of opening time: closed hours do not count. */
+static int
+is_stale(const struct queue *q, double now)
+{
+	return q->updated > 0 && calendar_open_seconds(q->conf->hours.to,
+	    q->updated, now) > 3 * q->conf->interval;
+}
+
 void
 queue_tick(struct queue *q, double now)
 {
@@ -408,7 +417,7 @@ queue_tick(struct queue *q, double now)
 	void		*val;
 	size_t		 pos = 0;
 	int64_t		 current = (int64_t)floor(now / q->width);
-	int		 i, stale;
+	int		 i, stale, open;
 
 	if (q->waiters != NULL) {
 		/* A probe that lost a leave must not make the wait grow for
@@ -435,10 +444,12 @@ queue_tick(struct queue *q, double now)
 		    (int64_t)floor((now - q->window) / q->width))
 			q->dirty = 1;
 	}
-	/* Turning stale is news that no input will bring. */
-	stale = q->updated > 0 && now - q->updated > 3 * q->conf->interval;
-	if (stale != q->stale) {
+	/* Turning stale, opening and closing are news no input brings. */
+	stale = is_stale(q, now);
+	open = calendar_is_open(q->conf->hours.to, now);
+	if (stale != q->stale || open != q->open) {
 		q->stale = stale;
+		q->open = open;
 		q->dirty = 1;
 	}
 }
@@ -492,7 +503,8 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 		denominator += abandoned_counted;
 	v->sl = n != NULL && denominator > 0 ?
 	    100.0 * v->answered_within / denominator : NAN;
-	v->stale = q->updated > 0 && now - q->updated > 3 * q->conf->interval;
+	v->open = calendar_is_open(q->conf->hours.to, now);
+	v->stale = is_stale(q, now);
 }
 
 /* A number, or null when unknown; tenths are plenty for seconds. */
@@ -522,9 +534,10 @@ queue_json(const struct queue *q, double now)
 {
 	const struct norm_conf *n;
 	struct queue_view v;
-	json_t		*o, *sl = json_null();
+	json_t		*o, *sl = json_null(), *next_open;
 	char		 iso[40];
 	const char	*state;
+	double		 t;
 
 	queue_view(q, now, &v);
 	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
@@ -533,14 +546,18 @@ queue_json(const struct queue *q, double now)
 		    "target", num(n->target), "within", num(n->answer_within),
 		    "window", num(n->window));
 	/* Norm evaluation (issue 4) will refine this to ok/warning/... */
-	state = v.stale ? "stale" : "unknown";
+	/* Norm evaluation (issue 4) will add ok, warning and critical. */
+	state = !v.open ? "closed" : v.stale ? "stale" : "unknown";
+	next_open = v.open ? json_null() : (t = calendar_next_open(
+	    q->conf->hours.to, now), isnan(t) ? json_null() :
+	    json_string(util_iso8601(t, iso, sizeof(iso))));
 	o = json_pack("{s:s, s:s%, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o,"
-	    " s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
+	    " s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "id", q->conf->id,
 	    "channel", q->conf->id, (size_t)(q->conf->name - q->conf->id - 1),
 	    "name", q->conf->name,
 	    "label", q->conf->label != NULL ? q->conf->label : q->conf->id,
-	    "open", 1,
+	    "open", v.open,
 	    "state", state,
 	    "waiting", num(v.waiting),
 	    "longest_wait", num(v.longest_wait),
@@ -556,6 +573,7 @@ queue_json(const struct queue *q, double now)
 	    "handle_time", num(v.handle_time),
 	    "direct", share(v.direct, v.resolved),
 	    "rating", share(v.rating, v.ratings),
+	    "next_open", next_open,
 	    "updated", q->updated > 0 ?
 	        json_string(util_iso8601(q->updated, iso, sizeof(iso))) :
 	        json_null());

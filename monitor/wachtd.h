@@ -293,6 +293,7 @@ struct queue {
 	double		 published;	/* last state publish */
 	int		 dirty;		/* changed since published */
 	int		 stale;		/* as of the last tick or input */
+	int		 open;		/* as of the last tick */
 };
 
 /* What a reader sees at `now`; NAN for unknown numbers. */
@@ -313,6 +314,7 @@ struct queue_view {
 	uint32_t	 resolved;
 	double		 rating;	/* % of the top score, average */
 	uint32_t	 ratings;
+	int		 open;		/* within opening hours */
 	int		 stale;
 };
 

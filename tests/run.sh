@@ -11,9 +11,13 @@ passed=0 failed=0 failures=
 
 vg=
 if [ -n "${VALGRIND:-}" ]; then
-	vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+	vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$PWD/tests/valgrind.supp"
 	export WACHTD_WRAPPER="$vg"
 fi
+# Leaks inside librrd's font caches are not ours (tests/lsan.supp); full
+# stacks so the suppression can see through librrd's frames.
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+export ASAN_OPTIONS="fast_unwind_on_malloc=0:${ASAN_OPTIONS:-}"
 
 # Unit tests: cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N".
 for t in "$O"/tests/test_*; do

@@ -64,7 +64,14 @@ t0=$(date +%s%N)
 api /api/v1/queues > /dev/null
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 wait $pids
-check "the API answers within 100 ms while 8 graphs render ($ms ms)" test "$ms" -lt 100
+# Timing means something on the plain build only (valgrind runs one thread
+# at a time, ASan slows everything).
+if [ -z "${WACHTD_WRAPPER:-}" ] && [ "$O" = build ]; then
+	check "the API answers within 100 ms while 8 graphs render ($ms ms)" \
+	    test "$ms" -lt 100
+else
+	echo "# API answered in $ms ms while 8 graphs rendered (not judged here)"
+fi
 stop_wachtd
 check_eq "exits 0 with the render thread" 0 "$WACHTD_STATUS"
 exit 0

@@ -132,6 +132,14 @@ static struct hours_conf sun0230 = {
 	.nopen = { [0] = 1 }
 };
 
+/* Sunday 02:15-02:45: in spring the clocks skip all of it. */
+static char sun0215_name[] = "sunday-0215";
+static struct hours_conf sun0215 = {
+	.name = sun0215_name,
+	.open = { [0] = { { HM(2, 15), HM(2, 45) } } },
+	.nopen = { [0] = 1 }
+};
+
 /* ------------------------------------------------------------------ */
 /* Instants written the way people do. */
 
@@ -504,6 +512,10 @@ static struct tcase cases[] = {
 	    "02:30 comes twice: opens at the first, CEST"),
 	SECS(&sun0230, "2026-10-25 00:00", "2026-10-26 00:00", 3.5 * H,
 	    "autumn: 02:30 CEST to 05:00 CET"),
+	NEXT(&sun0215, "2026-03-29 00:00Z", "2026-04-05 00:15Z",
+	    "a range inside the skipped hour: the next Sunday"),
+	WORKDAYS(&sun0215, "2026-03-22 01:20Z", 1, "2026-04-05 00:20Z",
+	    "and that Sunday is no open day"),
 	WORKDAYS(&office, "2026-03-27 16:00", 2, "2026-03-31 14:00Z",
 	    "16:00 CET + 2 is 16:00 CEST, 1 h less than 4 days"),
 	WORKDAYS(NULL, "2026-03-28 09:00Z", 1, "2026-03-29 08:00Z",
@@ -609,6 +621,21 @@ add_open_then_count_gives_the_amount(void **state)
 		}
 }
 
+/* Instants need not be whole seconds. */
+static void
+fractions_of_a_second_are_kept(void **state)
+{
+	double	 t = at("2026-11-27 16:00") + 0.25;
+
+	(void)state;
+	assert_true(calendar_add_workdays(&office, t, 2) ==
+	    at("2026-12-01 16:00") + 0.25);
+	assert_true(calendar_add_open(&office, t, 1 * H) ==
+	    at("2026-11-30 08:30") + 0.25);
+	assert_true(calendar_open_seconds(&office, t, at("2026-11-27 17:00"))
+	    == 1 * H - 0.25);
+}
+
 /* NaN and infinities get no answer rather than a wrong one. */
 static void
 instants_out_of_range_are_refused(void **state)
@@ -626,10 +653,10 @@ instants_out_of_range_are_refused(void **state)
 int
 main(void)
 {
-	static char	 names[NELEM(holidays) + NELEM(days) +
-			    NELEM(cases)][200];
-	struct CMUnitTest tests[NELEM(holidays) + NELEM(days) + NELEM(cases) +
-			    4];
+	/* The table rows and five checks; names[n] belongs to tests[n]. */
+#define NTESTS	(NELEM(holidays) + NELEM(days) + NELEM(cases) + 5)
+	static char	 names[NTESTS][200];
+	struct CMUnitTest tests[NTESTS];
 	const struct hours_conf *h;
 	size_t		 i, n = 0;
 	int		 ymd;
@@ -671,6 +698,8 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(date_of_instants);
 	tests[n++] = (struct CMUnitTest)
 	    cmocka_unit_test(add_open_then_count_gives_the_amount);
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(fractions_of_a_second_are_kept);
 	tests[n++] = (struct CMUnitTest)
 	    cmocka_unit_test(instants_out_of_range_are_refused);
 	if (n != NELEM(tests))

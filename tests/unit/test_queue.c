@@ -635,6 +635,7 @@ tick_marks_what_changes_with_the_clock(void **state)
 	t = slice_start(q, BASE);
 	ok(q, METRIC_ANSWERED, 10, t, t);
 	assert_int_equal(q->dirty, 1);
+	queue_tick(q, t);			/* learns it is open */
 	q->dirty = 0;				/* published */
 	queue_tick(q, t + 600);
 	assert_int_equal(q->dirty, 0);		/* nothing moved */
@@ -656,6 +657,7 @@ tick_marks_what_changes_with_the_clock(void **state)
 	f.conf.interval = 10;
 	q = queue_new(&f.conf, STEP);
 	ok(q, METRIC_ANSWERED, 10, t, t);
+	queue_tick(q, t);
 	q->dirty = 0;
 	queue_tick(q, t + 30);
 	assert_int_equal(q->dirty, 0);		/* exactly 3 x interval */
@@ -876,6 +878,81 @@ json_sl_is_null_without_a_service_level_norm(void **state)
 	queue_free(q);
 }
 
+/* Local wall-clock time in Europe/Amsterdam, as the daemon runs. */
+static double
+amsterdam(int y, int mo, int d, int h, int mi, int sec)
+{
+	struct tm	 tm;
+	double		 t;
+
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	t = (double)mktime(&tm);
+	return t;
+}
+
+/* Outside opening hours a queue is closed, and closed time never makes
+ * it stale: the probe may well be quiet then. */
+static void
+closed_hours_and_stale_only_while_open(void **state)
+{
+	struct qconf	 f;
+	struct hours_conf h;
+	struct queue	*q;
+	struct queue_view v;
+	json_t		*j;
+	double		 t;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.open[1][0][0] = 8 * 60 + 30;		/* Mondays 08:30-17:00 */
+	h.open[1][0][1] = 17 * 60;
+	h.nopen[1] = 1;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	f.conf.hours.to = &h;
+	f.conf.interval = 10;
+	q = queue_new(&f.conf, STEP);
+	t = amsterdam(2026, 11, 30, 16, 59, 55);	/* a Monday */
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	queue_view(q, t + 3, &v);
+	assert_true(v.open);
+	assert_false(v.stale);
+
+	/* 17:30: closed, and 5 s of opening time since the input. */
+	queue_tick(q, amsterdam(2026, 11, 30, 17, 30, 0));
+	assert_false(q->open);
+	assert_false(q->stale);
+	j = queue_json(q, amsterdam(2026, 11, 30, 17, 30, 0));
+	assert_string_equal(json_string_value(json_object_get(j, "state")),
+	    "closed");
+	assert_string_equal(json_string_value(json_object_get(j, "next_open")),
+	    "2026-12-07T08:30:00+01:00");
+	json_decref(j);
+
+	/* Next Monday: 5 + 25 s of opening time is not stale, 5 + 26 is. */
+	queue_view(q, amsterdam(2026, 12, 7, 8, 30, 25), &v);
+	assert_true(v.open);
+	assert_false(v.stale);
+	queue_view(q, amsterdam(2026, 12, 7, 8, 30, 26), &v);
+	assert_true(v.stale);
+	j = queue_json(q, amsterdam(2026, 12, 7, 8, 30, 26));
+	assert_string_equal(json_string_value(json_object_get(j, "state")),
+	    "stale");
+	assert_true(json_is_null(json_object_get(j, "next_open")));
+	json_decref(j);
+	queue_free(q);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 int
 main(void)
 {
@@ -902,6 +979,7 @@ main(void)
 		cmocka_unit_test(window_is_covered_by_whole_steps),
 		cmocka_unit_test(json_has_the_contract_fields),
 		cmocka_unit_test(json_sl_is_null_without_a_service_level_norm),
+		cmocka_unit_test(closed_hours_and_stale_only_while_open),
 	};
 
 	/* ISO 8601 times in the contract are local: make local UTC. */
