@@ -283,6 +283,8 @@ api_graph(struct evhttp_request *req, const char *rest, void *arg)
 	graph_norm(q->conf, m, &gs);
 	snprintf(gs.rrd, sizeof(gs.rrd), "%s/rrd/%s.rrd", w->conf->state_dir,
 	    id);
+	snprintf(gs.daemon, sizeof(gs.daemon), "%s", w->conf->rrdcached != NULL ?
+	    w->conf->rrdcached : "");
 	snprintf(gs.key, sizeof(gs.key), "%s/%s%s?%ld-%ld/%dx%d", id, metric,
 	    dot, gs.start, gs.end, gs.width, gs.height);
 	graph_request(w->graph, req, &gs, now / step);

@@ -55,6 +55,7 @@ enum vtype {
 	V_ABANDON,
 	V_LANGUAGE,
 	V_TIMEZONE,
+	V_RRDCACHED,		/* unix:/path or host:port */
 	V_PREFIX,		/* MQTT topic prefix */
 	V_URL,
 	V_EMAILS
@@ -74,7 +75,7 @@ static const struct keydef daemon_keys[] = {
 	K(config, state_dir, V_PATH),
 	KR(config, step, V_DURATION, 1, 3600),
 	K(config, timezone, V_TIMEZONE),
-	K(config, rrdcached, V_STRING),
+	K(config, rrdcached, V_RRDCACHED),
 	K(config, language, V_LANGUAGE),
 	{ NULL, 0, 0, 0, 0 }
 };
@@ -706,6 +707,19 @@ set_value(struct parser *p, const struct keydef *kd, void *obj, char *v,
 		if (v[0] == '/' || strstr(v, "..") != NULL ||
 		    stat(path, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 			*why = "not a known time zone (see /usr/share/zoneinfo)";
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	}
+	case V_RRDCACHED: {
+		char	 host[64];
+		int	 port;
+
+		if (strncmp(v, "unix:/", 6) != 0 &&
+		    parse_listen(v, host, sizeof(host), &port, why) == -1) {
+			*why = "expected unix:/path/to/rrdcached.sock or host:port";
 			return -1;
 		}
 		free(*(char **)field);

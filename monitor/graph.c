@@ -145,6 +145,8 @@ render(struct job *j)
 	ARG("--title=%s", m->title);
 	ARG("--vertical-label=%s", m->unit);
 	ARG("--lower-limit=0");
+	if (s->daemon[0] != '\0')
+		ARG("--daemon=%s", s->daemon);	/* flushes the file first */
 	/* A DEF for each data source the RPN names, as a whole token. */
 	snprintf(rpn, sizeof(rpn), "%s", m->rpn);
 	for (tok = strtok_r(rpn, ",", &save); tok != NULL;

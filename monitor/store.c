@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <rrd.h>
+#include <rrd_client.h>
 
 #include "wachtd.h"
 
@@ -68,8 +69,14 @@ enum file_state {
 	FILE_REFUSED		/* another layout: left alone, said once */
 };
 
+struct file {
+	enum file_state	 state;
+	double		 last;		/* its last update: never go back */
+};
+
 struct store {
 	char		*dir;		/* state_dir/rrd */
+	char		*daemon;	/* rrdcached address, or NULL */
 	unsigned long	 step;
 	char		*template;	/* "arrived:answered:..." */
 	pthread_t	 thread;
@@ -78,11 +85,13 @@ struct store {
 	pthread_cond_t	 idle;		/* the queue ran empty */
 	struct job	*head, **tail;
 	size_t		 pending;	/* queued or being written */
+	int		 flush;		/* rrdcached: flush every file */
 	int		 quit;
 	struct store_stats stats;	/* under lock */
 	/* The writer's own: */
-	struct map	*files;		/* path -> enum file_state */
+	struct map	*files;		/* path -> struct file */
 	struct complaint trouble;
+	struct complaint daemon_trouble;
 };
 
 /* mkdir -p for the directories of path. */
@@ -218,6 +227,26 @@ format_update(char *buf, size_t len, double t, const double *v)
 		    snprintf(buf + n, len - n, ":%.6g", v[i]));
 }
 
+/*
+ * Connected to rrdcached, or falling back to writing the files ourselves
+ * (with RRD_SKIP_PAST_UPDATES) while it is away, saying so.
+ */
+static int
+daemon_up(struct store *st)
+{
+	if (rrdc_is_connected(st->daemon))
+		return 1;
+	rrd_clear_error();
+	if (rrdc_connect(st->daemon) == 0 && rrdc_is_connected(st->daemon)) {
+		log_info("store: writing through rrdcached at %s", st->daemon);
+		return 1;
+	}
+	log_complain(&st->daemon_trouble, util_now(), "store: rrdcached at "
+	    "%s: %s; writing the files directly meanwhile", st->daemon,
+	    rrd_test_error() ? rrd_get_error() : "not connected");
+	return 0;
+}
+
 /* Writes one step: "unknown" up to its start (a gap), then its values. */
 static void
 write_job(struct store *st, struct job *j)
@@ -227,39 +256,58 @@ write_job(struct store *st, struct job *j)
 		NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN
 	};
 	char		 gap[512], vals[512];
-	const char	*argv[2] = { gap, vals };
+	const char	*argv[2];
 	struct timespec	 t0, t1;
-	uintptr_t	 state;
+	struct file	*f;
 	double		 took;
-	int		 rc;
+	int		 rc, n = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	state = (uintptr_t)map_get(st->files, j->path);
-	if (state == 0) {
-		if (access(j->path, F_OK) == 0)
-			state = check_file(st, j->path) == 0 ? FILE_OK :
+	if ((f = map_get(st->files, j->path)) == NULL) {
+		f = xcalloc(1, sizeof(*f));
+		if (access(j->path, F_OK) == 0) {
+			f->state = check_file(st, j->path) == 0 ? FILE_OK :
 			    FILE_REFUSED;
-		else
-			state = create_file(st, j->path, (time_t)j->start) == 0 ?
-			    FILE_OK : 0;
-		if (state != 0)
-			map_put(st->files, j->path, (void *)state);
+			/* rrdcached may hold newer updates than the file. */
+			if (st->daemon != NULL && daemon_up(st))
+				rrdc_flush(j->path);
+			f->last = (double)rrd_last_r(j->path);
+		} else if (create_file(st, j->path, (time_t)j->start) == 0) {
+			f->state = FILE_OK;
+			f->last = floor(j->start) - 1;
+		}
+		if (f->state == 0) {
+			free(f);	/* try again with the next step */
+			return;
+		}
+		map_put(st->files, j->path, f);
 	}
-	if (state != FILE_OK) {
+	if (f->state != FILE_OK) {
 		pthread_mutex_lock(&st->lock);
 		st->stats.refused++;
 		pthread_mutex_unlock(&st->lock);
 		return;
 	}
+	/* Never "illegal attempt to update": only what is newer is sent. */
 	format_update(gap, sizeof(gap), j->start, unknown);
 	format_update(vals, sizeof(vals), j->end, j->v);
-	/* Never "illegal attempt to update": what is not newer is skipped. */
+	if (j->start > f->last)
+		argv[n++] = gap;
+	if (j->end > f->last)
+		argv[n++] = vals;
 	rrd_clear_error();
-	rc = rrd_updatex_r(j->path, st->template, RRD_SKIP_PAST_UPDATES, 2,
-	    argv);
+	if (n == 0)
+		rc = 0;
+	else if (st->daemon != NULL && daemon_up(st))
+		rc = rrdc_update(j->path, n, argv);
+	else
+		rc = rrd_updatex_r(j->path, st->template,
+		    RRD_SKIP_PAST_UPDATES, n, argv);
 	if (rc != 0)
 		log_complain(&st->trouble, util_now(), "store: %s: %s",
 		    j->path, rrd_get_error());
+	else
+		f->last = fmax(f->last, j->end);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	pthread_mutex_lock(&st->lock);
@@ -273,6 +321,22 @@ write_job(struct store *st, struct job *j)
 	pthread_mutex_unlock(&st->lock);
 }
 
+/* Asks rrdcached to write out every file we gave it. */
+static void
+flush_daemon(struct store *st)
+{
+	const char	*path;
+	void		*val;
+	size_t		 pos = 0;
+
+	if (st->daemon == NULL || !rrdc_is_connected(st->daemon))
+		return;
+	while (map_next(st->files, &pos, &path, &val))
+		if (rrdc_flush(path) != 0)
+			log_complain(&st->daemon_trouble, util_now(), "store: "
+			    "rrdcached flush %s: %s", path, rrd_get_error());
+}
+
 static void *
 writer(void *arg)
 {
@@ -281,8 +345,16 @@ writer(void *arg)
 
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
-		while (st->head == NULL && !st->quit)
+		while (st->head == NULL && !st->quit && !st->flush)
 			pthread_cond_wait(&st->work, &st->lock);
+		if (st->head == NULL && st->flush) {
+			pthread_mutex_unlock(&st->lock);
+			flush_daemon(st);
+			pthread_mutex_lock(&st->lock);
+			st->flush = 0;
+			pthread_cond_broadcast(&st->idle);
+			continue;
+		}
 		if ((j = st->head) == NULL)
 			break;		/* quit, and nothing left to write */
 		if ((st->head = j->next) == NULL)
@@ -315,12 +387,13 @@ store_prepare(const char *state_dir)
 }
 
 struct store *
-store_new(const char *state_dir, double step)
+store_new(const char *state_dir, double step, const char *rrdcached)
 {
 	struct store	*st = xcalloc(1, sizeof(*st));
 	size_t		 i, len = 0;
 
 	xasprintf(&st->dir, "%s/rrd", state_dir);
+	st->daemon = rrdcached != NULL ? xstrdup(rrdcached) : NULL;
 	st->step = (unsigned long)step;
 	for (i = 0; i < NSOURCES; i++)
 		len += strlen(sources[i].name) + 1;
@@ -350,11 +423,16 @@ store_free(struct store *st)
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);
 	pthread_join(st->thread, NULL);	/* it writes what is queued first */
+	if (st->daemon != NULL && rrdc_is_connected(st->daemon)) {
+		flush_daemon(st);	/* on disk before we say we stopped */
+		rrdc_disconnect();
+	}
 	pthread_mutex_destroy(&st->lock);
 	pthread_cond_destroy(&st->work);
 	pthread_cond_destroy(&st->idle);
-	map_free(st->files, NULL);
+	map_free(st->files, free);
 	free(st->template);
+	free(st->daemon);
 	free(st->dir);
 	free(st);
 }
@@ -409,7 +487,9 @@ void
 store_sync(struct store *st)
 {
 	pthread_mutex_lock(&st->lock);
-	while (st->pending > 0)
+	st->flush = st->daemon != NULL;
+	pthread_cond_signal(&st->work);
+	while (st->pending > 0 || st->flush)
 		pthread_cond_wait(&st->idle, &st->lock);
 	pthread_mutex_unlock(&st->lock);
 }

@@ -350,13 +350,16 @@ reload(void)
 	}
 
 	/* Files and steps are laid out for these two: they need a restart. */
-	if (c->step != old->step || strcmp(c->state_dir, old->state_dir) != 0) {
-		log_warnx("reload: [daemon] step and state_dir take effect at "
-		    "the next restart; keeping %gs and %s", old->step,
-		    old->state_dir);
+	if (c->step != old->step || strcmp(c->state_dir, old->state_dir) != 0 ||
+	    (c->rrdcached == NULL) != (old->rrdcached == NULL) ||
+	    (c->rrdcached != NULL && strcmp(c->rrdcached, old->rrdcached))) {
+		log_warnx("reload: [daemon] step, state_dir and rrdcached take "
+		    "effect at the next restart; keeping the running ones");
 		c->step = old->step;
 		free(c->state_dir);
 		c->state_dir = xstrdup(old->state_dir);
+		free(c->rrdcached);
+		c->rrdcached = old->rrdcached ? xstrdup(old->rrdcached) : NULL;
 	}
 	set_timezone(c->timezone);
 	gone = w.queues;
@@ -493,7 +496,8 @@ main(int argc, char *argv[])
 			fatalx("event_reinit");
 	}
 	/* Threads do not survive daemon(): start the writer after it. */
-	w.store = store_new(w.conf->state_dir, w.conf->step);
+	w.store = store_new(w.conf->state_dir, w.conf->step,
+	    w.conf->rrdcached);
 	w.graph = graph_new(w.base);
 	if ((w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect,
 	    NULL)) == NULL)

@@ -383,13 +383,14 @@ struct store_stats {
 
 /* Creates state_dir/rrd; -1 (logged) when it cannot be written. */
 int		 store_prepare(const char *state_dir);
-/* Starts the writer thread for state_dir/rrd. */
-struct store	*store_new(const char *state_dir, double step);
+/* Starts the writer thread for state_dir/rrd, through rrdcached if set. */
+struct store	*store_new(const char *state_dir, double step,
+		    const char *rrdcached);
 /* Writes what is queued, then stops the thread and frees. */
 void		 store_free(struct store *);
 /* Queues one finished step of queue id; never blocks on I/O. */
 void		 store_put(struct store *, const char *id, const struct step *);
-/* Waits until everything queued is written (SIGUSR1). */
+/* Waits until everything queued is written, and flushed (SIGUSR1). */
 void		 store_sync(struct store *);
 void		 store_stats(struct store *, struct store_stats *);
 
@@ -414,6 +415,7 @@ struct graph_spec {
 	long		 start, end;	/* epoch seconds */
 	int		 width, height;
 	double		 norm;		/* the line to draw, or NAN */
+	char		 daemon[128];	/* rrdcached to flush first, or "" */
 	const char	*norm_unit;	/* " s", "%" */
 };
 

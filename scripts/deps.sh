@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="gcc make pkg-config libevent-dev libmosquitto-dev librrd-dev
 libjansson-dev libinih-dev libcurl4-openssl-dev libsystemd-dev libssl-dev
-libcmocka-dev mosquitto mosquitto-clients rrdtool curl jq procps"
+libcmocka-dev mosquitto mosquitto-clients rrdtool rrdcached curl jq procps"
 
 missing=
 for p in $PACKAGES; do
@@ -29,5 +29,5 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # Debian starts the packaged broker; the tests and demo run their own.
 if [ -d /run/systemd/system ]; then
-	systemctl disable --now mosquitto >/dev/null 2>&1 || true
+	systemctl disable --now mosquitto rrdcached >/dev/null 2>&1 || true
 fi

@@ -9,8 +9,8 @@ check_eq "the demo exits 0" 0 $?
 check "it prints the URL of the live queues" \
     grep -Eq 'http://127.0.0.1:[0-9]+/api/v1/queues$' "$TMP/demo.out"
 check "it shows a line per queue" grep -q '^telefoon/algemeen' "$TMP/demo.out"
-check "nothing of the demo is left running" \
-    bash -c "! pgrep -f 'wachtd-demo\.' >/dev/null"
+demo_gone() { ! pgrep -f '/tmp/wachtd-demo[.]' > /dev/null; }
+check "nothing of the demo is left running" wait_until 10 demo_gone
 check "its temporary directory is removed" \
     bash -c "! grep -o '/tmp/wachtd-demo\.[A-Za-z0-9]*' '$TMP/demo.out' | head -1 | xargs test -e"
 exit 0
