@@ -57,7 +57,7 @@ $(O)/wachtd-sim: $(O)/probes/sim.o $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h \
-    monitor/calendar.h
+    monitor/calendar.h tests/unit/queue_fixture.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Imonitor -Iprobes -c -o $@ $<
 
