@@ -73,16 +73,37 @@ outbox_push(struct queue *q, const struct step *s)
 	q->outbox[q->noutbox++] = *s;
 }
 
+/*
+ * Credits gauge g, as held since held_since, to the current step up to
+ * `to`. The longest wait of a join/leave queue grows with the clock
+ * between changes: it is credited with its average over the span, and
+ * its value at the end counts for the maximum.
+ */
+static void
+hold(struct queue *q, int g, double to)
+{
+	double	 since = q->held_since[g], from = fmax(since, q->cur.start);
+	double	 v = q->held[g], grown;
+
+	if (g == GAUGE_LONGEST_WAIT && q->waiters != NULL &&
+	    map_count(q->waiters) > 0 && !isnan(v) && to > from) {
+		grown = v + (from - since);
+		step_hold(&q->cur, g, grown + (to - from) / 2, from, to);
+		step_sample(&q->cur, g, grown + (to - from));
+		q->held[g] = v + (to - since);
+	} else
+		step_hold(&q->cur, g, v, from, to);
+	q->held_since[g] = to;
+}
+
 /* Holds every gauge's current value up to `to` in the current step. */
 static void
 hold_all(struct queue *q, double to)
 {
 	int	 g;
 
-	for (g = 0; g < STEP_GAUGES; g++) {
-		step_hold(&q->cur, g, q->held[g], q->held_since[g], to);
-		q->held_since[g] = to;
-	}
+	for (g = 0; g < STEP_GAUGES; g++)
+		hold(q, g, to);
 }
 
 /* Longest current wait of a join/leave queue. */
@@ -128,9 +149,6 @@ roll(struct queue *q, double now)
 		return;
 	}
 	while (q->cur.n < n) {
-		if (q->waiters != NULL)
-			step_sample(&q->cur, GAUGE_LONGEST_WAIT,
-			    longest(q, q->cur.end));
 		hold_all(q, q->cur.end);
 		if (q->prev.n >= 0)
 			outbox_push(q, &q->prev);
@@ -148,7 +166,7 @@ roll(struct queue *q, double now)
 static void
 track(struct queue *q, int g, double v, double now)
 {
-	step_hold(&q->cur, g, q->held[g], q->held_since[g], now);
+	hold(q, g, now);
 	q->held[g] = v;
 	q->held_since[g] = now;
 	step_sample(&q->cur, g, v);
@@ -205,8 +223,6 @@ void
 queue_close(struct queue *q, double now)
 {
 	queue_flush(q, now);
-	if (q->waiters != NULL)
-		step_sample(&q->cur, GAUGE_LONGEST_WAIT, longest(q, now));
 	hold_all(q, now);
 	/*
 	 * Written as the whole step: its counts are all there are, and an
@@ -316,6 +332,9 @@ leave(struct queue *q, const struct payload *in, struct slice *s,
 {
 	double	*since, wait;
 
+	/* Credit the growing longest wait while the leaver still counts. */
+	if (q->waiters != NULL)
+		hold(q, GAUGE_LONGEST_WAIT, now);
 	if (q->waiters == NULL ||
 	    (since = map_del(q->waiters, in->id)) == NULL) {
 		*why = REJECT_UNKNOWN_ID;

@@ -582,6 +582,9 @@ lifecycle_waiting_average_longest_max(void **state)
 	assert_gauge(&s, GAUGE_WAITING, 1.2, 10, 2);
 	/* A's 6 s at the leave; B's 6 s at the step end */
 	assert_num(s.gauge_max[GAUGE_LONGEST_WAIT], 6);
+	/* It grows between changes: A 0->4 s and 4->6 s, then B 2->6 s:
+	 * 4 x 2 + 2 x 5 + 4 x 4 = 34 over 10 s. */
+	assert_gauge(&s, GAUGE_LONGEST_WAIT, 3.4, 10, 6);
 	assert_gauge(&s, GAUGE_EWT, 6, 4, 6);		/* from the leave */
 
 	take(q, &s, N0 + 1);
@@ -589,11 +592,14 @@ lifecycle_waiting_average_longest_max(void **state)
 	assert_gauge(&s, GAUGE_WAITING, 1, 10, 1);
 	/* Nobody came or went, yet B had waited 16 s at the end. */
 	assert_num(s.gauge_max[GAUGE_LONGEST_WAIT], 16);
+	assert_gauge(&s, GAUGE_LONGEST_WAIT, 11, 10, 16);	/* 6 -> 16 */
 
 	take(q, &s, N0 + 2);
 	assert_counts(&s, { .abandoned = 1 });
 	assert_gauge(&s, GAUGE_WAITING, 0.5, 10, 1);	/* 1 x 5 s, 0 x 5 s */
 	assert_num(s.gauge_max[GAUGE_LONGEST_WAIT], 21);
+	/* 16 -> 21 s over 5 s, then nobody: 5 x 18.5 + 5 x 0 = 92.5 */
+	assert_gauge(&s, GAUGE_LONGEST_WAIT, 9.25, 10, 21);
 	assert_outbox_empty(q);
 	queue_free(q);
 }
