@@ -717,9 +717,13 @@ set_value(struct parser *p, const struct keydef *kd, void *obj, char *v,
 		char	 host[64];
 		int	 port;
 
-		if (strncmp(v, "unix:/", 6) != 0 &&
-		    parse_listen(v, host, sizeof(host), &port, why) == -1) {
-			*why = "expected unix:/path/to/rrdcached.sock or host:port";
+		/* librrd refuses absolute file names over TCP, and ours
+		 * are absolute: a local socket only. */
+		(void)host;
+		(void)port;
+		if (strncmp(v, "unix:/", 6) != 0) {
+			*why = "expected unix:/path/to/rrdcached.sock (a TCP "
+			    "rrdcached cannot take wachtd's absolute paths)";
 			return -1;
 		}
 		free(*(char **)field);

@@ -165,7 +165,11 @@ render(struct job *j)
 		    s->norm_unit);
 #undef ARG
 	rrd_clear_error();
-	if ((info = rrd_graph_v(argc, (char **)(uintptr_t)argv)) == NULL) {
+	/* librrd has one rrdcached connection per process: take turns. */
+	store_rrdc_lock();
+	info = rrd_graph_v(argc, (char **)(uintptr_t)argv);
+	store_rrdc_unlock();
+	if (info == NULL) {
 		snprintf(j->error, sizeof(j->error), "%s", rrd_get_error());
 		return;
 	}
@@ -231,6 +235,10 @@ on_close(struct evhttp_connection *evcon, void *arg)
 	struct waiter	*wt = arg;
 
 	(void)evcon;
+	/* libevent detaches an unanswered request from a connection that
+	 * failed and leaves it to the reply to free: there will be none. */
+	if (wt->req != NULL && evhttp_request_get_connection(wt->req) == NULL)
+		evhttp_request_free(wt->req);
 	wt->req = NULL;
 }
 
@@ -329,6 +337,11 @@ free_jobs(struct job *j)
 		next = j->busy_next;
 		for (wt = j->waiters; wt != NULL; wt = wnext) {
 			wnext = wt->next;
+			/* The connection must not call back into freed memory. */
+			if (wt->req != NULL)
+				evhttp_connection_set_closecb(
+				    evhttp_request_get_connection(wt->req),
+				    NULL, NULL);
 			free(wt);
 		}
 		free(j->image);

@@ -85,6 +85,8 @@ hold(struct queue *q, int g, double to)
 	double	 since = q->held_since[g], from = fmax(since, q->cur.start);
 	double	 v = q->held[g], grown;
 
+	/* A small backward clock step must not credit a span twice. */
+	to = fmax(to, since);
 	if (g == GAUGE_LONGEST_WAIT && q->waiters != NULL &&
 	    map_count(q->waiters) > 0 && !isnan(v) && to > from) {
 		grown = v + (from - since);
@@ -134,7 +136,8 @@ roll(struct queue *q, double now)
 
 	if (q->cur.n >= 0 && n < q->cur.n - 1) {
 		/* The wall clock stepped back: write what was, start over. */
-		if (q->prev.n >= 0)
+		hold_all(q, fmin(q->held_since[0], q->cur.end));
+		if (q->prev.n >= 0 && !q->prev_blind)
 			outbox_push(q, &q->prev);
 		outbox_push(q, &q->cur);
 		q->cur.n = -1;
@@ -143,16 +146,20 @@ roll(struct queue *q, double now)
 			q->held_since[g] = now;
 	}
 	if (q->cur.n < 0) {
-		/* The step before is open too, for input up to a step late. */
+		/* The step before takes input up to a step late, but unless
+		 * some lands there it stays unknown in the history rather
+		 * than a step of zero contacts. */
 		step_open(&q->prev, n - 1, q->step_len, NULL);
+		q->prev_blind = 1;
 		step_open(&q->cur, n, q->step_len, q->held);
 		return;
 	}
 	while (q->cur.n < n) {
 		hold_all(q, q->cur.end);
-		if (q->prev.n >= 0)
+		if (q->prev.n >= 0 && !q->prev_blind)
 			outbox_push(q, &q->prev);
 		q->prev = q->cur;
+		q->prev_blind = 0;
 		step_open(&q->cur, n - q->prev.n > 1 ? n : q->prev.n + 1,
 		    q->step_len, q->held);
 		if (q->cur.n - q->prev.n > 1) {
@@ -188,8 +195,10 @@ step_for(struct queue *q, double ts)
 
 	if (n >= q->cur.n)
 		return &q->cur;
-	if (n == q->prev.n)
+	if (n == q->prev.n) {
+		q->prev_blind = 0;
 		return &q->prev;
+	}
 	return NULL;
 }
 
@@ -214,7 +223,7 @@ void
 queue_flush(struct queue *q, double now)
 {
 	roll(q, now);
-	if (q->prev.n >= 0)
+	if (q->prev.n >= 0 && !q->prev_blind)
 		outbox_push(q, &q->prev);
 	q->prev.n = -1;		/* written: later input for it is too late */
 }

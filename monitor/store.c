@@ -27,6 +27,21 @@
 
 #define PENDING_MAX	100000	/* steps queued; more means the disk died */
 
+/* librrd keeps one rrdcached connection for the whole process. */
+static pthread_mutex_t	 rrdc_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void
+store_rrdc_lock(void)
+{
+	pthread_mutex_lock(&rrdc_mutex);
+}
+
+void
+store_rrdc_unlock(void)
+{
+	pthread_mutex_unlock(&rrdc_mutex);
+}
+
 /* The data sources this version writes, in update order. */
 static const struct {
 	const char	*name;
@@ -179,7 +194,8 @@ check_file(struct store *st, const char *path)
 {
 	rrd_info_t	*info, *i;
 	unsigned long	 step = 0;
-	size_t		 k, found = 0;
+	size_t		 k, found = 0, total = 0;
+	int		 misordered = 0;
 	char		 key[64];
 
 	rrd_clear_error();
@@ -191,12 +207,20 @@ check_file(struct store *st, const char *path)
 	for (i = info; i != NULL; i = i->next) {
 		if (strcmp(i->key, "step") == 0)
 			step = i->value.u_cnt;
+		if (strncmp(i->key, "ds[", 3) == 0 &&
+		    strstr(i->key, "].index") != NULL)
+			total++;
+		/* In our order: rrdcached takes values by position. */
 		for (k = 0; k < NSOURCES; k++) {
 			snprintf(key, sizeof(key), "ds[%s].type",
 			    sources[k].name);
 			if (strcmp(i->key, key) == 0 &&
 			    strcmp(i->value.u_str, sources[k].type) == 0)
 				found++;
+			snprintf(key, sizeof(key), "ds[%s].index",
+			    sources[k].name);
+			if (strcmp(i->key, key) == 0 && i->value.u_cnt != k)
+				misordered = 1;
 		}
 	}
 	rrd_info_free(info);
@@ -206,7 +230,12 @@ check_file(struct store *st, const char *path)
 		    step, st->step);
 		return -1;
 	}
-	if (found != NSOURCES) {
+	if (found == NSOURCES && total == NSOURCES && misordered) {
+		log_warnx("store: %s has our data sources in another order; "
+		    "not writing it (see README: history)", path);
+		return -1;
+	}
+	if (found != NSOURCES || total != NSOURCES) {
 		log_warnx("store: %s has %zu of the %zu data sources this "
 		    "version writes; not writing it (see README: history)",
 		    path, found, NSOURCES);
@@ -269,8 +298,12 @@ write_job(struct store *st, struct job *j)
 			f->state = check_file(st, j->path) == 0 ? FILE_OK :
 			    FILE_REFUSED;
 			/* rrdcached may hold newer updates than the file. */
-			if (st->daemon != NULL && daemon_up(st))
-				rrdc_flush(j->path);
+			if (st->daemon != NULL) {
+				store_rrdc_lock();
+				if (daemon_up(st))
+					rrdc_flush(j->path);
+				store_rrdc_unlock();
+			}
 			f->last = (double)rrd_last_r(j->path);
 		} else if (create_file(st, j->path, (time_t)j->start) == 0) {
 			f->state = FILE_OK;
@@ -278,6 +311,9 @@ write_job(struct store *st, struct job *j)
 		}
 		if (f->state == 0) {
 			free(f);	/* try again with the next step */
+			pthread_mutex_lock(&st->lock);
+			st->stats.errors++;
+			pthread_mutex_unlock(&st->lock);
 			return;
 		}
 		map_put(st->files, j->path, f);
@@ -296,13 +332,26 @@ write_job(struct store *st, struct job *j)
 	if (j->end > f->last)
 		argv[n++] = vals;
 	rrd_clear_error();
+	rc = -1;
 	if (n == 0)
 		rc = 0;
-	else if (st->daemon != NULL && daemon_up(st))
-		rc = rrdc_update(j->path, n, argv);
-	else
+	else if (st->daemon != NULL) {
+		store_rrdc_lock();
+		if (daemon_up(st) &&
+		    (rc = rrdc_update(j->path, n, argv)) != 0) {
+			/* A restarted rrdcached leaves librrd's socket open
+			 * and failing: start over next time. */
+			log_complain(&st->daemon_trouble, util_now(), "store: "
+			    "rrdcached: %s; writing directly", rrd_get_error());
+			rrdc_disconnect();
+		}
+		store_rrdc_unlock();
+	}
+	if (rc != 0 && n > 0) {
+		rrd_clear_error();
 		rc = rrd_updatex_r(j->path, st->template,
 		    RRD_SKIP_PAST_UPDATES, n, argv);
+	}
 	if (rc != 0)
 		log_complain(&st->trouble, util_now(), "store: %s: %s",
 		    j->path, rrd_get_error());
@@ -329,12 +378,16 @@ flush_daemon(struct store *st)
 	void		*val;
 	size_t		 pos = 0;
 
-	if (st->daemon == NULL || !rrdc_is_connected(st->daemon))
+	if (st->daemon == NULL)
 		return;
-	while (map_next(st->files, &pos, &path, &val))
-		if (rrdc_flush(path) != 0)
-			log_complain(&st->daemon_trouble, util_now(), "store: "
-			    "rrdcached flush %s: %s", path, rrd_get_error());
+	store_rrdc_lock();
+	if (rrdc_is_connected(st->daemon))
+		while (map_next(st->files, &pos, &path, &val))
+			if (rrdc_flush(path) != 0)
+				log_complain(&st->daemon_trouble, util_now(),
+				    "store: rrdcached flush %s: %s", path,
+				    rrd_get_error());
+	store_rrdc_unlock();
 }
 
 static void *
@@ -423,9 +476,11 @@ store_free(struct store *st)
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);
 	pthread_join(st->thread, NULL);	/* it writes what is queued first */
-	if (st->daemon != NULL && rrdc_is_connected(st->daemon)) {
+	if (st->daemon != NULL) {
 		flush_daemon(st);	/* on disk before we say we stopped */
+		store_rrdc_lock();
 		rrdc_disconnect();
+		store_rrdc_unlock();
 	}
 	pthread_mutex_destroy(&st->lock);
 	pthread_cond_destroy(&st->work);

@@ -283,6 +283,7 @@ struct queue {
 	double		 holdtime;	/* Asterisk's average wait, or NAN */
 	struct step	 cur;		/* the step in progress */
 	struct step	 prev;		/* the step before, open for late input */
+	int		 prev_blind;	/* prev began before we watched: no input */
 	double		 held[STEP_GAUGES];	/* values as held now */
 	double		 held_since[STEP_GAUGES];
 	double		 step_len;	/* s: [daemon] step */
@@ -390,6 +391,9 @@ struct store	*store_new(const char *state_dir, double step,
 void		 store_free(struct store *);
 /* Queues one finished step of queue id; never blocks on I/O. */
 void		 store_put(struct store *, const char *id, const struct step *);
+/* librrd's one rrdcached connection, shared with graph rendering. */
+void		 store_rrdc_lock(void);
+void		 store_rrdc_unlock(void);
 /* Waits until everything queued is written, and flushed (SIGUSR1). */
 void		 store_sync(struct store *);
 void		 store_stats(struct store *, struct store_stats *);
