@@ -104,7 +104,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 		    json_integer((json_int_t)w->ingest->rejected[r]));
 	store_stats(w->store, &st);
 	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
-	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:f}}",
+	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
 	    "queues", (json_int_t)map_count(w->queues),
@@ -116,6 +116,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "writes", (json_int_t)st.writes,
 	    "errors", (json_int_t)st.errors,
 	    "refused", (json_int_t)st.refused,
+	    "skipped", (json_int_t)st.skipped,
 	    "dropped", (json_int_t)st.dropped,
 	    "pending", (json_int_t)st.pending,
 	    "write_max_ms", st.write_max * 1000));

@@ -360,7 +360,9 @@ write_job(struct store *st, struct job *j)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	pthread_mutex_lock(&st->lock);
-	if (rc == 0)
+	if (n == 0)
+		st->stats.skipped++;	/* already on disk: a restart */
+	else if (rc == 0)
 		st->stats.writes++;
 	else
 		st->stats.errors++;

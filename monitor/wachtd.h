@@ -376,6 +376,7 @@ struct store_stats {
 	uint64_t	 writes;	/* RRD updates done */
 	uint64_t	 errors;	/* RRD updates that failed */
 	uint64_t	 refused;	/* steps for files left alone */
+	uint64_t	 skipped;	/* steps older than their file */
 	uint64_t	 dropped;	/* steps beyond the queue's bound */
 	double		 write_max;	/* s, the slowest update */
 	double		 write_seconds;	/* s, all updates */
