@@ -91,6 +91,10 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	struct wachtd	*w = arg;
 	struct store_stats st;
 	json_t		*rejected = json_object();
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+	uint64_t	 lost = 0;
 	int		 r;
 
 	if (!http_want_get(req))
@@ -103,8 +107,11 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 		json_object_set_new(rejected, reject_name(r),
 		    json_integer((json_int_t)w->ingest->rejected[r]));
 	store_stats(w->store, &st);
+	/* Steps a stalled loop let fall out of a queue's outbox. */
+	while (map_next(w->queues, &pos, &id, &val))
+		lost += ((struct queue *)val)->steps_lost;
 	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
-	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}}",
+	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
 	    "queues", (json_int_t)map_count(w->queues),
@@ -117,6 +124,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "errors", (json_int_t)st.errors,
 	    "refused", (json_int_t)st.refused,
 	    "skipped", (json_int_t)st.skipped,
+	    "lost", (json_int_t)lost,
 	    "dropped", (json_int_t)st.dropped,
 	    "pending", (json_int_t)st.pending,
 	    "write_max_ms", st.write_max * 1000));

@@ -56,7 +56,6 @@ static const struct gmetric {
 /* A request waiting for a render. */
 struct waiter {
 	struct evhttp_request *req;	/* NULL once the client went away */
-	struct job	*job;
 	struct waiter	*next;
 };
 
@@ -405,7 +404,6 @@ graph_request(struct grapher *g, struct evhttp_request *req,
 	}
 	wt = xcalloc(1, sizeof(*wt));
 	wt->req = req;
-	wt->job = j;
 	wt->next = j->waiters;
 	j->waiters = wt;
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),

@@ -368,7 +368,6 @@ write_job(struct store *st, struct job *j)
 		st->stats.errors++;
 	if (took > st->stats.write_max)
 		st->stats.write_max = took;
-	st->stats.write_seconds += took;
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -494,13 +493,6 @@ store_free(struct store *st)
 	free(st);
 }
 
-/* The value of a gauge's average, or unknown. */
-static double
-avg(const struct step *s, int g)
-{
-	return step_gauge_avg(s, g);
-}
-
 void
 store_put(struct store *st, const char *id, const struct step *s)
 {
@@ -520,7 +512,7 @@ store_put(struct store *st, const char *id, const struct step *s)
 	*v++ = s->handle_sum;
 	*v++ = s->answered > 0 ? s->wait_max : NAN;
 	for (g = 0; g < STEP_GAUGES; g++) {
-		*v++ = avg(s, g);
+		*v++ = step_gauge_avg(s, g);
 		*v++ = s->gauge_max[g];
 	}
 

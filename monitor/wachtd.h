@@ -379,7 +379,6 @@ struct store_stats {
 	uint64_t	 skipped;	/* steps older than their file */
 	uint64_t	 dropped;	/* steps beyond the queue's bound */
 	double		 write_max;	/* s, the slowest update */
-	double		 write_seconds;	/* s, all updates */
 	size_t		 pending;	/* queued, not yet written */
 };
 

@@ -50,7 +50,8 @@ check "every step handed over is written" wait_until "$WAIT" written
 st=$(api /api/v1/status)
 check "one write per finished step of the one active queue, not per input: $(jq .history.writes <<< "$st") for 20 inputs" \
     test "$(jq .history.writes <<< "$st")" -le 5
-check_eq "no write failed" "0 0" "$(jq -r '"\(.history.errors) \(.history.dropped)"' <<< "$st")"
+check_eq "no write failed, no step dropped or lost" "0 0 0" \
+    "$(jq -r '"\(.history.errors) \(.history.dropped) \(.history.lost)"' <<< "$st")"
 stop_wachtd
 check_eq "SIGTERM exits 0" 0 "$WACHTD_STATUS"
 check "the file is where DESIGN says" test -f "$RRD"
