@@ -44,8 +44,10 @@ check_eq() {
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below the kernel's ephemeral range (32768 up), so no client socket of
+# another test can hold the port we are about to bind.
 free_port() {
-	local p=$((20000 + RANDOM % 30000))
+	local p=$((20000 + RANDOM % 12000))
 	while port_busy "$p"; do p=$((p + 1)); done
 	echo "$p"
 }
