@@ -70,7 +70,9 @@ outbox_push(struct queue *q, const struct step *s)
 		q->noutbox--;
 		q->steps_lost++;
 	}
-	q->outbox[q->noutbox++] = *s;
+	q->outbox[q->noutbox] = *s;
+	q->outbox[q->noutbox++].open_secs = calendar_open_seconds(
+	    q->conf->hours.to, s->start, s->end);
 }
 
 /*
@@ -152,6 +154,7 @@ roll(struct queue *q, double now)
 		step_open(&q->prev, n - 1, q->step_len, NULL);
 		q->prev_blind = 1;
 		step_open(&q->cur, n, q->step_len, q->held);
+		q->cur.start = fmax(q->cur.start, now);	/* watched from now */
 		return;
 	}
 	while (q->cur.n < n) {
@@ -233,11 +236,10 @@ queue_close(struct queue *q, double now)
 {
 	queue_flush(q, now);
 	hold_all(q, now);
-	/*
-	 * Written as the whole step: its counts are all there are, and an
-	 * update at `now` would leave most of the step unknown to RRD, so
-	 * the counts would be lost at the next start.
-	 */
+	/* Watched up to now, and written as the whole step: its counts are
+	 * all there are. A start within the same step adds its own to the
+	 * next step (store.c), so none is lost. */
+	q->cur.end = fmin(q->cur.end, fmax(now, q->cur.start));
 	outbox_push(q, &q->cur);
 	q->cur.n = -1;
 }
@@ -281,31 +283,67 @@ slice_at(struct queue *q, double ts)
 	return s;
 }
 
-/* Counts one answered contact that waited `wait` seconds. */
+/*
+ * Whether a contact answered at ts after `wait` seconds met the norm:
+ * within answer_within or max_wait, or for respond_within within its
+ * budget of working time, counted in the queue's opening hours.
+ */
+static int
+on_time(const struct queue *q, double ts, double wait)
+{
+	const struct hours_conf *h = q->conf->hours.to;
+	const struct norm_conf *n;
+
+	if (q->within > 0)
+		return wait <= q->within;
+	if ((n = config_queue_norm(q->conf, NORM_RESPOND_WITHIN)) == NULL)
+		return 0;
+	if (n->respond_workdays > 0)
+		return ts <= calendar_add_workdays(h, ts - wait,
+		    n->respond_workdays);
+	return calendar_open_seconds(h, ts - wait, ts) <= n->respond_within;
+}
+
+/*
+ * Whether the norm report counts a contact that came in at `arrival`:
+ * only while open, since a closed line has no norm to meet. Messages
+ * for a respond_within queue all count: their clock runs in open time.
+ */
+static int
+counts_open(const struct queue *q, double arrival)
+{
+	return config_queue_norm(q->conf, NORM_RESPOND_WITHIN) != NULL ||
+	    calendar_is_open(q->conf->hours.to, arrival);
+}
+
+/* Counts one contact answered at ts that waited `wait` seconds. */
 static void
 answered(struct queue *q, struct slice *s, struct step *st, double wait,
-    double now)
+    double ts, double now)
 {
-	int	 within = q->within > 0 && wait <= q->within;
+	int	 within = on_time(q, ts, wait);
 
 	s->answered++;
 	s->answered_within += within;
-	step_answered(st, wait, within);
+	step_answered(st, wait, within, counts_open(q, ts - wait));
 	/* Asterisk's holdtime: H <- (3H + w) / 4. */
 	q->holdtime = isnan(q->holdtime) ? wait : (3 * q->holdtime + wait) / 4;
 	track(q, GAUGE_EWT, q->holdtime, now);
 }
 
+/* Counts one contact that gave up at ts after `wait` seconds. */
 static void
-abandoned(struct queue *q, struct slice *s, struct step *st, double wait)
+abandoned(struct queue *q, struct slice *s, struct step *st, double wait,
+    double ts)
 {
 	const struct norm_conf *n;
+	int	 quick;
 
 	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
+	quick = n != NULL && wait < n->short_abandon;
 	s->abandoned++;
-	st->abandoned++;
-	if (n != NULL && wait < n->short_abandon)
-		s->abandoned_short++;
+	s->abandoned_short += quick;
+	step_abandoned(st, wait, quick, counts_open(q, ts - wait));
 }
 
 /* join: the contact enters the waiting set. */
@@ -329,7 +367,7 @@ join(struct queue *q, const struct payload *in, struct slice *s,
 	*since = in->ts;
 	map_put(q->waiters, in->id, since);
 	s->arrived++;
-	st->arrived++;
+	step_arrived(st, 1, counts_open(q, in->ts));
 	track_waiters(q, now);
 	return 0;
 }
@@ -353,9 +391,9 @@ leave(struct queue *q, const struct payload *in, struct slice *s,
 	free(since);
 	step_sample(&q->cur, GAUGE_LONGEST_WAIT, wait);
 	if (in->outcome == OUTCOME_ANSWERED)
-		answered(q, s, st, wait, now);
+		answered(q, s, st, wait, in->ts, now);
 	else if (in->outcome == OUTCOME_ABANDONED)
-		abandoned(q, s, st, wait);
+		abandoned(q, s, st, wait, in->ts);
 	track_waiters(q, now);
 	return 0;
 }
@@ -388,13 +426,13 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 	switch (m) {
 	case METRIC_ARRIVED:
 		s->arrived += (uint32_t)in->value;
-		st->arrived += (uint32_t)in->value;
+		step_arrived(st, (uint32_t)in->value, counts_open(q, ts));
 		break;
 	case METRIC_ANSWERED:
-		answered(q, s, st, in->value, now);
+		answered(q, s, st, in->value, ts, now);
 		break;
 	case METRIC_ABANDONED:
-		abandoned(q, s, st, in->value);
+		abandoned(q, s, st, in->value, ts);
 		break;
 	case METRIC_HANDLE_TIME:
 		s->handled++;

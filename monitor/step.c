@@ -52,11 +52,38 @@ step_gauge_avg(const struct step *s, int g)
 }
 
 void
-step_answered(struct step *s, double wait, int within)
+step_arrived(struct step *s, uint32_t n, int open)
+{
+	s->arrived += n;
+	if (open)
+		s->open_arrived += n;
+}
+
+void
+step_answered(struct step *s, double wait, int within, int open)
 {
 	s->answered++;
 	s->answered_within += within != 0;
 	s->wait_sum += wait;
 	if (wait > s->wait_max)
 		s->wait_max = wait;
+	if (!open)
+		return;
+	s->open_answered++;
+	s->open_within += within != 0;
+	s->open_wait_sum += wait;
+	if (wait > s->open_wait_max)
+		s->open_wait_max = wait;
+}
+
+void
+step_abandoned(struct step *s, double wait, int quick, int open)
+{
+	s->abandoned++;
+	if (!open)
+		return;
+	s->open_abandoned++;
+	s->open_short += quick != 0;
+	if (wait > s->open_wait_max)
+		s->open_wait_max = wait;
 }

@@ -7,8 +7,11 @@
  *
  * Counts are ABSOLUTE data sources: RRD turns "3 arrived in this step"
  * into a rate, and rate x seconds gives the count back exactly over any
- * period, also across a step written in two parts at a restart. Gauges
- * are GAUGE, with their step average and their step maximum.
+ * period, also across a step written in two parts at a restart. They are
+ * never unknown: RRD would scale a half-known row up to a whole one, so a
+ * time nobody watched counts zero contacts, and `watched` says how long
+ * that was. Their heartbeat is therefore as long as the file. Gauges are
+ * GAUGE, with their step average and maximum, and unknown when unwatched.
  */
 #include <errno.h>
 #include <math.h>
@@ -26,6 +29,8 @@
 #include "wachtd.h"
 
 #define PENDING_MAX	100000	/* steps queued; more means the disk died */
+#define COUNT_HEARTBEAT	(11 * 366 * 86400UL) /* counts: never unknown */
+#define UPDATE_MAX	1024	/* "TIME:v:v:..." */
 
 /* librrd keeps one rrdcached connection for the whole process. */
 static pthread_mutex_t	 rrdc_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -42,7 +47,10 @@ store_rrdc_unlock(void)
 	pthread_mutex_unlock(&rrdc_mutex);
 }
 
-/* The data sources this version writes, in update order. */
+/*
+ * The data sources this version writes, in update order. A new version
+ * appends: older files get the new ones added (migrate_file).
+ */
 static const struct {
 	const char	*name;
 	const char	*type;
@@ -67,6 +75,16 @@ static const struct {
 	{ "oldest_age_max", "GAUGE" },
 	{ "ewt", "GAUGE" },
 	{ "ewt_max", "GAUGE" },
+	/* Added in 0.2: what the norm report counts (struct step). */
+	{ "watched", "ABSOLUTE" },
+	{ "open", "ABSOLUTE" },
+	{ "open_arrived", "ABSOLUTE" },
+	{ "open_answered", "ABSOLUTE" },
+	{ "open_within", "ABSOLUTE" },
+	{ "open_abandoned", "ABSOLUTE" },
+	{ "open_short", "ABSOLUTE" },
+	{ "open_wait_sum", "ABSOLUTE" },
+	{ "open_wait_max", "GAUGE" },
 };
 #define NSOURCES	(sizeof(sources) / sizeof(sources[0]))
 
@@ -74,7 +92,8 @@ static const struct {
 struct job {
 	struct job	*next;
 	char		*path;
-	double		 start, end;
+	double		 start;		/* watched from: a gap before is 0, U */
+	double		 at;		/* the step's end: its update time */
 	double		 v[NSOURCES];
 };
 
@@ -87,6 +106,7 @@ enum file_state {
 struct file {
 	enum file_state	 state;
 	double		 last;		/* its last update: never go back */
+	double		 carry[NSOURCES]; /* counts of a step it had already */
 };
 
 struct store {
@@ -94,6 +114,7 @@ struct store {
 	char		*daemon;	/* rrdcached address, or NULL */
 	unsigned long	 step;
 	char		*template;	/* "arrived:answered:..." */
+	double		 gap[NSOURCES];	/* before a step: counts 0, gauges U */
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 work;		/* a job was queued, or quit */
@@ -128,6 +149,22 @@ make_dirs(const char *path)
 	return rc;
 }
 
+/* Counts may span any gap (see the top); gauges go unknown after two
+ * steps without a value. */
+static unsigned long
+heartbeat(const struct store *st, size_t k)
+{
+	return strcmp(sources[k].type, "ABSOLUTE") == 0 ? COUNT_HEARTBEAT :
+	    2 * st->step;
+}
+
+static void
+ds_def(char *buf, size_t len, const struct store *st, size_t k)
+{
+	snprintf(buf, len, "DS:%s:%s:%lu:0:U", sources[k].name,
+	    sources[k].type, heartbeat(st, k));
+}
+
 /* Rows of an archive that keeps `secs` at `per` steps a row. */
 static void
 add_rra(const char **argv, int *argc, char bufs[][64], const char *cf,
@@ -156,8 +193,7 @@ create_file(struct store *st, const char *path, time_t start)
 	size_t		 i;
 
 	for (i = 0; i < NSOURCES; i++) {
-		snprintf(bufs[argc], 64, "DS:%s:%s:%lu:0:U", sources[i].name,
-		    sources[i].type, 2 * st->step);
+		ds_def(bufs[argc], 64, st, i);
 		argv[argc] = bufs[argc];
 		argc++;
 	}
@@ -186,16 +222,19 @@ create_file(struct store *st, const char *path, time_t start)
 }
 
 /*
- * An existing file must have our step and our data sources. One from an
- * older layout is left untouched: history is never overwritten.
+ * An existing file must have our step, and our data sources in our order
+ * (rrdcached takes values by position): all of them, or those of an
+ * older version, which migrate_file completes. Anything else is left
+ * untouched, since history is never overwritten. Returns the number of
+ * data sources the file has, or -1 to leave it alone.
  */
 static int
-check_file(struct store *st, const char *path)
+check_file(struct store *st, const char *path, int *old_heartbeat)
 {
 	rrd_info_t	*info, *i;
 	unsigned long	 step = 0;
-	size_t		 k, found = 0, total = 0;
-	int		 misordered = 0;
+	size_t		 k, total = 0, known = 0;
+	int		 misfit = 0;
 	char		 key[64];
 
 	rrd_clear_error();
@@ -204,23 +243,29 @@ check_file(struct store *st, const char *path)
 		    "alone", path, rrd_get_error());
 		return -1;
 	}
+	*old_heartbeat = 0;
 	for (i = info; i != NULL; i = i->next) {
 		if (strcmp(i->key, "step") == 0)
 			step = i->value.u_cnt;
-		if (strncmp(i->key, "ds[", 3) == 0 &&
-		    strstr(i->key, "].index") != NULL)
+		if (strncmp(i->key, "ds[", 3) != 0)
+			continue;
+		if (strstr(i->key, "].index") != NULL)
 			total++;
-		/* In our order: rrdcached takes values by position. */
 		for (k = 0; k < NSOURCES; k++) {
-			snprintf(key, sizeof(key), "ds[%s].type",
-			    sources[k].name);
-			if (strcmp(i->key, key) == 0 &&
-			    strcmp(i->value.u_str, sources[k].type) == 0)
-				found++;
-			snprintf(key, sizeof(key), "ds[%s].index",
-			    sources[k].name);
-			if (strcmp(i->key, key) == 0 && i->value.u_cnt != k)
-				misordered = 1;
+			snprintf(key, sizeof(key), "ds[%s].", sources[k].name);
+			if (strncmp(i->key, key, strlen(key)) != 0)
+				continue;
+			if (strcmp(i->key + strlen(key), "index") == 0) {
+				known++;
+				misfit |= i->value.u_cnt != k;
+			} else if (strcmp(i->key + strlen(key), "type") == 0)
+				misfit |= strcmp(i->value.u_str,
+				    sources[k].type) != 0;
+			else if (strcmp(i->key + strlen(key),
+			    "minimal_heartbeat") == 0 &&
+			    strcmp(sources[k].type, "ABSOLUTE") == 0)
+				*old_heartbeat |= i->value.u_cnt !=
+				    heartbeat(st, k);
 		}
 	}
 	rrd_info_free(info);
@@ -230,17 +275,49 @@ check_file(struct store *st, const char *path)
 		    step, st->step);
 		return -1;
 	}
-	if (found == NSOURCES && total == NSOURCES && misordered) {
-		log_warnx("store: %s has our data sources in another order; "
-		    "not writing it (see README: history)", path);
+	if (misfit || known != total || total == 0) {
+		log_warnx("store: %s has data sources this version does not "
+		    "write, or in another order; not writing it (see README: "
+		    "history)", path);
 		return -1;
 	}
-	if (found != NSOURCES || total != NSOURCES) {
-		log_warnx("store: %s has %zu of the %zu data sources this "
-		    "version writes; not writing it (see README: history)",
-		    path, found, NSOURCES);
+	return (int)total;
+}
+
+/* Adds the data sources a file of an older version lacks (rrd_tune
+ * writes a new file and renames it over the old one). */
+static int
+migrate_file(struct store *st, const char *path, size_t have,
+    int old_heartbeat)
+{
+	const char	*argv[2 * NSOURCES + 2];
+	char		 bufs[2 * NSOURCES + 2][64];
+	size_t		 k;
+	int		 argc = 0;
+
+	argv[argc++] = "tune";
+	argv[argc++] = path;
+	for (k = 0; k < have && old_heartbeat; k++)
+		if (strcmp(sources[k].type, "ABSOLUTE") == 0) {
+			argv[argc++] = "--heartbeat";
+			snprintf(bufs[argc], 64, "%s:%lu", sources[k].name,
+			    heartbeat(st, k));
+			argv[argc] = bufs[argc];
+			argc++;
+		}
+	for (k = have; k < NSOURCES; k++) {
+		ds_def(bufs[argc], 64, st, k);
+		argv[argc] = bufs[argc];
+		argc++;
+	}
+	rrd_clear_error();
+	if (rrd_tune(argc, (char **)(uintptr_t)argv) != 0) {
+		log_warnx("store: cannot add the new data sources to %s: %s; "
+		    "not writing it", path, rrd_get_error());
 		return -1;
 	}
+	log_info("store: %s: added %zu data sources of this version", path,
+	    NSOURCES - have);
 	return 0;
 }
 
@@ -280,23 +357,18 @@ daemon_up(struct store *st)
 static void
 write_job(struct store *st, struct job *j)
 {
-	static const double unknown[NSOURCES] = {
-		NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
-		NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN
-	};
-	char		 gap[512], vals[512];
+	char		 gap[UPDATE_MAX], vals[UPDATE_MAX];
 	const char	*argv[2];
 	struct timespec	 t0, t1;
 	struct file	*f;
 	double		 took;
-	int		 rc, n = 0;
+	int		 rc, n = 0, have, old_heartbeat;
+	size_t		 k;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((f = map_get(st->files, j->path)) == NULL) {
 		f = xcalloc(1, sizeof(*f));
 		if (access(j->path, F_OK) == 0) {
-			f->state = check_file(st, j->path) == 0 ? FILE_OK :
-			    FILE_REFUSED;
 			/* rrdcached may hold newer updates than the file. */
 			if (st->daemon != NULL) {
 				store_rrdc_lock();
@@ -304,6 +376,12 @@ write_job(struct store *st, struct job *j)
 					rrdc_flush(j->path);
 				store_rrdc_unlock();
 			}
+			have = check_file(st, j->path, &old_heartbeat);
+			f->state = have == -1 || (((size_t)have < NSOURCES ||
+			    old_heartbeat) && migrate_file(st, j->path,
+			    (size_t)have, old_heartbeat) == -1) ?
+			    FILE_REFUSED : FILE_OK;
+			/* In whole seconds, as every update time we send. */
 			f->last = (double)rrd_last_r(j->path);
 		} else if (create_file(st, j->path, (time_t)j->start) == 0) {
 			f->state = FILE_OK;
@@ -324,12 +402,24 @@ write_job(struct store *st, struct job *j)
 		pthread_mutex_unlock(&st->lock);
 		return;
 	}
-	/* Never "illegal attempt to update": only what is newer is sent. */
-	format_update(gap, sizeof(gap), j->start, unknown);
-	format_update(vals, sizeof(vals), j->end, j->v);
-	if (j->start > f->last)
+	/*
+	 * Never "illegal attempt to update": only what is newer is sent.
+	 * A step the file has already (a start within the step a stop
+	 * wrote) passes its counts on to the next one, so none is lost.
+	 */
+	for (k = 0; k < NSOURCES; k++)
+		if (st->gap[k] == 0) {
+			if (j->at > f->last)
+				j->v[k] += f->carry[k];
+			else
+				f->carry[k] += j->v[k];
+		}
+	/* RRD counts unknown time in whole seconds: a gap ends on one. */
+	format_update(gap, sizeof(gap), ceil(j->start), st->gap);
+	format_update(vals, sizeof(vals), j->at, j->v);
+	if (ceil(j->start) > f->last && ceil(j->start) < j->at)
 		argv[n++] = gap;
-	if (j->end > f->last)
+	if (j->at > f->last)
 		argv[n++] = vals;
 	rrd_clear_error();
 	rc = -1;
@@ -355,8 +445,10 @@ write_job(struct store *st, struct job *j)
 	if (rc != 0)
 		log_complain(&st->trouble, util_now(), "store: %s: %s",
 		    j->path, rrd_get_error());
-	else
-		f->last = fmax(f->last, j->end);
+	else if (n > 0) {
+		f->last = fmax(f->last, j->at);
+		memset(f->carry, 0, sizeof(f->carry));
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	pthread_mutex_lock(&st->lock);
@@ -391,6 +483,35 @@ flush_daemon(struct store *st)
 	store_rrdc_unlock();
 }
 
+/*
+ * At the stop: counts still carried (a start and a stop within one step)
+ * ride on a step of their own after the file's last, or they would be
+ * lost; the next start passes them on again if it reaches that step.
+ */
+static void
+write_carries(struct store *st)
+{
+	struct job	 j;
+	struct file	*f;
+	const char	*path;
+	void		*val;
+	size_t		 pos = 0, k;
+	int		 any;
+
+	while (map_next(st->files, &pos, &path, &val)) {
+		f = val;
+		for (k = 0, any = 0; k < NSOURCES; k++)
+			any |= f->carry[k] != 0;
+		if (f->state != FILE_OK || !any)
+			continue;
+		memset(&j, 0, sizeof(j));
+		j.path = (char *)(uintptr_t)path;
+		j.start = j.at = f->last + (double)st->step;
+		memcpy(j.v, st->gap, sizeof(j.v));
+		write_job(st, &j);
+	}
+}
+
 static void *
 writer(void *arg)
 {
@@ -409,8 +530,13 @@ writer(void *arg)
 			pthread_cond_broadcast(&st->idle);
 			continue;
 		}
-		if ((j = st->head) == NULL)
-			break;		/* quit, and nothing left to write */
+		if ((j = st->head) == NULL) {
+			/* quit, and nothing left to write */
+			pthread_mutex_unlock(&st->lock);
+			write_carries(st);
+			pthread_mutex_lock(&st->lock);
+			break;
+		}
 		if ((st->head = j->next) == NULL)
 			st->tail = &st->head;
 		pthread_mutex_unlock(&st->lock);
@@ -456,6 +582,7 @@ store_new(const char *state_dir, double step, const char *rrdcached)
 		if (i > 0)
 			strcat(st->template, ":");
 		strcat(st->template, sources[i].name);
+		st->gap[i] = strcmp(sources[i].type, "ABSOLUTE") == 0 ? 0 : NAN;
 	}
 	st->tail = &st->head;
 	st->files = map_new();
@@ -502,7 +629,7 @@ store_put(struct store *st, const char *id, const struct step *s)
 
 	xasprintf(&j->path, "%s/%s.rrd", st->dir, id);
 	j->start = s->start;
-	j->end = s->end;
+	j->at = (double)(s->n + 1) * s->len;
 	*v++ = s->arrived;
 	*v++ = s->answered;
 	*v++ = s->answered_within;
@@ -515,6 +642,16 @@ store_put(struct store *st, const char *id, const struct step *s)
 		*v++ = step_gauge_avg(s, g);
 		*v++ = s->gauge_max[g];
 	}
+	*v++ = s->end - s->start;
+	*v++ = s->open_secs;
+	*v++ = s->open_arrived;
+	*v++ = s->open_answered;
+	*v++ = s->open_within;
+	*v++ = s->open_abandoned;
+	*v++ = s->open_short;
+	*v++ = s->open_wait_sum;
+	*v++ = s->open_answered + s->open_abandoned > 0 ? s->open_wait_max :
+	    NAN;
 
 	pthread_mutex_lock(&st->lock);
 	if (st->pending >= PENDING_MAX) {

@@ -216,9 +216,9 @@ enum gauge {
 };
 
 struct step {
-	int64_t		 n;		/* start = n * len; -1: not open */
-	double		 start;		/* s since the epoch */
-	double		 end;		/* normally start + len */
+	int64_t		 n;		/* n * len; -1: not open */
+	double		 start;		/* watched from: n * len, or a start */
+	double		 end;		/* watched to: n * len + len, or a stop */
 	double		 len;		/* s: [daemon] step */
 	uint32_t	 arrived;
 	uint32_t	 answered;
@@ -231,6 +231,16 @@ struct step {
 	double		 gauge_sum[STEP_GAUGES];  /* value x seconds held */
 	double		 gauge_secs[STEP_GAUGES]; /* seconds with a value */
 	double		 gauge_max[STEP_GAUGES];  /* NAN: never known */
+	/* The contacts the norm report counts: those that came in while
+	 * open (respond_within queues: all, their clock runs in open time). */
+	uint32_t	 open_arrived;
+	uint32_t	 open_answered;
+	uint32_t	 open_within;
+	uint32_t	 open_abandoned;
+	uint32_t	 open_short;	/* abandoned quicker than short_abandon */
+	double		 open_wait_sum;	/* s, of the answered */
+	double		 open_wait_max;	/* s, answered or abandoned */
+	double		 open_secs;	/* opening time in [start, end) */
 };
 
 /* Opens step n; held[] are the values carried in (NULL: none known). */
@@ -243,7 +253,10 @@ void		 step_hold(struct step *, int g, double v, double from,
 void		 step_sample(struct step *, int g, double v);
 /* Time-weighted average, NAN without any value held. */
 double		 step_gauge_avg(const struct step *, int g);
-void		 step_answered(struct step *, double wait, int within);
+/* Counts one contact; `open`: it came in while open (see above). */
+void		 step_arrived(struct step *, uint32_t n, int open);
+void		 step_answered(struct step *, double wait, int within, int open);
+void		 step_abandoned(struct step *, double wait, int quick, int open);
 
 /* ------------------------------------------------------------------ */
 /* queue.c: live state of one queue, a pure function of inputs and now */
@@ -502,6 +515,8 @@ struct wachtd {
 	double		 started;
 };
 
+/* Seconds the last and the slowest step tick held the loop. */
+void		 wachtd_loop_stats(double *step_last, double *step_max);
 
 /* ------------------------------------------------------------------ */
 /* log.c: one logger; stderr in the foreground, syslog otherwise */

@@ -105,6 +105,25 @@ start_wachtd
 check "wachtd starts on the file after kill -9" api /healthz
 stop_wachtd
 
+# A stop and a start within one step: both parts of it count.
+start_wachtd
+fresh_step; d=$S
+pub $Q/arrived 2
+sleep 0.2
+stop_wachtd
+start_wachtd
+pub $Q/arrived 3
+sleep 0.2
+stop_wachtd
+sum_since() { # the arrivals on disk from step $1 on
+	rrdtool fetch "$RRD" AVERAGE -r $STEP -s $(($1 - STEP)) -e now |
+	    awk -v s=$STEP 'NR > 2 && $2 !~ /nan/ { n += $2 * s } END { printf "%g\n", n }'
+}
+took=$(( $(date +%s) - d ))
+# What the second run counted rides on the step after: wait till it is past.
+while [ "$(date +%s)" -lt $((d + 3 * STEP)) ]; do sleep 0.2; done
+check_eq "a restart within a step loses no count (${took} s)" 5 "$(sum_since $d)"
+
 # A file of another layout is never overwritten.
 mkdir -p "$TMP/state/rrd/email"
 rrdtool create "$TMP/state/rrd/email/info.rrd" --step $STEP \
@@ -114,8 +133,36 @@ start_wachtd
 pub $PREFIX/in/email/info/backlog 3
 # Its first step is written two step boundaries later.
 check "a file of another layout is refused with a clear message" \
-    wait_until $((STEP * 3 + WAIT)) grep -q "info.rrd has 1 of the 20 data sources" "$TMP/wachtd.log"
+    wait_until $((STEP * 3 + WAIT)) grep -q "info.rrd has data sources this version does not write" "$TMP/wachtd.log"
 check_eq "and left untouched" "$sum0" "$(md5sum < "$TMP/state/rrd/email/info.rrd")"
 check_eq "the queue itself still works" 3 "$(field email/info .backlog)"
 stop_wachtd
+
+# A file of version 0.1 (its 20 data sources, 2-step heartbeats) gets the
+# new ones added, and keeps its history.
+OLD=$TMP/state/rrd/balie/burgerzaken.rrd
+mkdir -p "$(dirname "$OLD")"
+ds=
+for d in arrived answered answered_within abandoned handled wait_sum handle_sum; do
+	ds="$ds DS:$d:ABSOLUTE:$((2 * STEP)):0:U"
+done
+for d in wait_max waiting waiting_max longest_wait longest_wait_max agents \
+    agents_max backlog backlog_max oldest_age oldest_age_max ewt ewt_max; do
+	ds="$ds DS:$d:GAUGE:$((2 * STEP)):0:U"
+done
+t0=$(( $(date +%s) / STEP * STEP - 20 * STEP ))
+rrdtool create "$OLD" --step $STEP --start $t0 $ds RRA:AVERAGE:0.5:1:1000
+rrdtool update "$OLD" "$((t0 + STEP)):$(printf '%s' 6; for i in $(seq 19); do printf ':U'; done)"
+start_wachtd
+pub $PREFIX/in/balie/burgerzaken/arrived 1
+check "a file of version 0.1 is migrated, saying so" \
+    wait_until $((STEP * 3 + WAIT)) grep -q "burgerzaken.rrd: added 9 data sources" "$TMP/wachtd.log"
+stop_wachtd
+info=$(rrdtool info "$OLD")
+check "it has the new data sources" grep -q '^ds\[open_wait_max\].index = 28$' <<< "$info"
+check "its counts no longer go unknown in a gap" \
+    grep -q "^ds\[arrived\].minimal_heartbeat = $((11 * 366 * 86400))$" <<< "$info"
+check_eq "and its history is still there" 6 "$(rrdtool fetch "$OLD" AVERAGE -r $STEP \
+    -s $((t0 - STEP)) -e $((t0 + STEP)) | awk -v t=$((t0 + STEP)): -v s=$STEP '$1 == t { printf "%g", $2 * s }')"
+check "the new step is written on" test "$(rrdtool last "$OLD")" -gt $((t0 + STEP))
 exit 0

@@ -863,11 +863,137 @@ closed_hours_and_stale_only_while_open(void **state)
 	tzset();
 }
 
+/* Mondays 08:30-17:00 only, in Europe/Amsterdam. */
+static void
+monday_hours(struct hours_conf *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->open[1][0][0] = 8 * 60 + 30;
+	h->open[1][0][1] = 17 * 60;
+	h->nopen[1] = 1;
+}
+
+/* Every step the queue hands over when it stops at `at`, added up. */
+static void
+all_steps(struct queue *q, double at, struct step *sum)
+{
+	struct step	 s;
+
+	queue_close(q, at);
+	memset(sum, 0, sizeof(*sum));
+	while (queue_take_step(q, &s)) {
+		sum->arrived += s.arrived;
+		sum->answered += s.answered;
+		sum->answered_within += s.answered_within;
+		sum->abandoned += s.abandoned;
+		sum->open_arrived += s.open_arrived;
+		sum->open_answered += s.open_answered;
+		sum->open_within += s.open_within;
+		sum->open_abandoned += s.open_abandoned;
+		sum->open_short += s.open_short;
+		sum->open_wait_max = fmax(sum->open_wait_max, s.open_wait_max);
+		sum->open_secs += s.open_secs;
+	}
+}
+
+/*
+ * The norm report counts the contacts that came in while open: a caller
+ * who joined at 16:59:50 and was answered at 17:00:30 counts, one who
+ * rang at 17:00:05 does not; the graphs' counts take both.
+ */
+static void
+report_counts_contacts_that_came_in_while_open(void **state)
+{
+	struct qconf	 f;
+	struct hours_conf h;
+	struct queue	*q;
+	struct step	 s;
+	double		 t = amsterdam(2026, 11, 30, 17, 0, 30);
+
+	(void)state;
+	monday_hours(&h);
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	f.norm.short_abandon = 5;
+	f.conf.hours.to = &h;
+	q = queue_new(&f.conf, STEP);
+	ok(q, METRIC_ARRIVED, 1, t - 40, t - 40);	/* 16:59:50: open */
+	ok(q, METRIC_ABANDONED, 3, t - 31, t - 31);	/* came 16:59:56, quick */
+	ok(q, METRIC_ARRIVED, 1, t - 25, t - 25);	/* 17:00:05: closed */
+	ok(q, METRIC_ANSWERED, 40, t, t);	/* came at 16:59:50 */
+	ok(q, METRIC_ABANDONED, 25, t, t);	/* came at 17:00:05 */
+	all_steps(q, t + 2, &s);
+	assert_int_equal(s.arrived, 2);
+	assert_int_equal(s.open_arrived, 1);
+	assert_int_equal(s.answered, 1);
+	assert_int_equal(s.open_answered, 1);
+	assert_int_equal(s.open_within, 0);	/* 40 s > 30 s */
+	assert_int_equal(s.abandoned, 2);
+	assert_int_equal(s.open_abandoned, 1);
+	assert_int_equal(s.open_short, 1);
+	assert_true(s.open_wait_max == 40);
+	/* Watched from 16:59:50 to 17:00:32: 10 s of it open. */
+	assert_true(s.open_secs == 10);
+	queue_free(q);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/*
+ * respond_within counts working time: a mail of Monday 16:30 with a
+ * budget of 1 hour is on time at the next Monday 09:00 (30 + 30 minutes
+ * of opening time), not at 09:00:01; every mail counts for the report,
+ * also one that came in at night.
+ */
+static void
+respond_within_is_judged_in_working_time(void **state)
+{
+	struct qconf	 f;
+	struct hours_conf h;
+	struct queue	*q;
+	struct step	 s;
+	double		 sent = amsterdam(2026, 11, 30, 16, 30, 0);
+	double		 t = amsterdam(2026, 12, 7, 9, 0, 0);
+
+	(void)state;
+	monday_hours(&h);
+	qconf_init(&f, NORM_RESPOND_WITHIN, 0, 900);
+	f.norm.respond_within = 3600;
+	f.conf.hours.to = &h;
+	q = queue_new(&f.conf, STEP);
+	ok(q, METRIC_ANSWERED, t - sent, t, t);
+	ok(q, METRIC_ANSWERED, t + 1 - sent, t + 1, t + 1);
+	ok(q, METRIC_ANSWERED, 60, t + 2, t + 2);
+	ok(q, METRIC_ARRIVED, 1, t + 2, t + 2);
+	all_steps(q, t + 3, &s);
+	assert_int_equal(s.answered, 3);
+	assert_int_equal(s.answered_within, 2);	/* 09:00 and the quick one */
+	assert_int_equal(s.open_answered, 3);
+	assert_int_equal(s.open_within, 2);
+	assert_int_equal(s.open_arrived, 1);
+	queue_free(q);
+
+	/* Within 2 working days: Monday 16:30 is due the Monday after next,
+	 * at 16:30 (only Mondays are open). */
+	f.norm.respond_within = 0;
+	f.norm.respond_workdays = 2;
+	q = queue_new(&f.conf, STEP);
+	t = amsterdam(2026, 12, 14, 16, 30, 0);
+	ok(q, METRIC_ANSWERED, t - sent, t, t);
+	ok(q, METRIC_ANSWERED, t + 1 - sent, t + 1, t + 1);
+	all_steps(q, t + 2, &s);
+	assert_int_equal(s.answered_within, 1);
+	queue_free(q);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(service_level_is_share_answered_within),
+		cmocka_unit_test(report_counts_contacts_that_came_in_while_open),
+		cmocka_unit_test(respond_within_is_judged_in_working_time),
 		cmocka_unit_test(service_level_is_unknown_without_answers_or_norm),
 		cmocka_unit_test(events_leave_the_window_as_now_advances),
 		cmocka_unit_test(abandoned_contacts_count_by_the_norm),

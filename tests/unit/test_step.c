@@ -177,15 +177,46 @@ step_answered_sums_waits(void **state)
 
 	(void)state;
 	step_open(&s, 7, STEP, NULL);
-	step_answered(&s, 12, 1);
-	step_answered(&s, 40, 0);
-	step_answered(&s, 3, 1);
+	step_answered(&s, 12, 1, 1);
+	step_answered(&s, 40, 0, 1);
+	step_answered(&s, 3, 1, 1);
 	assert_int_equal(s.answered, 3);
 	assert_int_equal(s.answered_within, 2);
 	assert_num(s.wait_sum, 55);
 	assert_num(s.wait_max, 40);
 	assert_int_equal(s.arrived, 0);
 	assert_int_equal(s.abandoned, 0);
+}
+
+/* The report's counts take only contacts that came in while open; the
+ * graphs' counts take all. */
+static void
+step_open_counts_apart(void **state)
+{
+	struct step	 s;
+
+	(void)state;
+	step_open(&s, 7, STEP, NULL);
+	step_arrived(&s, 3, 1);
+	step_arrived(&s, 2, 0);
+	step_answered(&s, 12, 1, 1);
+	step_answered(&s, 400, 0, 0);	/* came in before opening */
+	step_answered(&s, 45, 0, 1);
+	step_abandoned(&s, 3, 1, 1);
+	step_abandoned(&s, 90, 0, 1);
+	step_abandoned(&s, 600, 0, 0);
+	assert_int_equal(s.arrived, 5);
+	assert_int_equal(s.open_arrived, 3);
+	assert_int_equal(s.answered, 3);
+	assert_int_equal(s.open_answered, 2);
+	assert_int_equal(s.open_within, 1);
+	assert_num(s.open_wait_sum, 57);
+	assert_int_equal(s.abandoned, 3);
+	assert_int_equal(s.open_abandoned, 2);
+	assert_int_equal(s.open_short, 1);
+	assert_num(s.wait_max, 400);
+	/* The longest of those counted, abandoned ones included. */
+	assert_num(s.open_wait_max, 90);
 }
 
 /* ------------------------------------------------------------------ */
@@ -321,10 +352,9 @@ counts_land_in_the_step_of_their_ts(void **state)
 	ok(q, METRIC_HANDLE_TIME, 90, T0 + 19.5, T0 + 19.5);
 	tick(q, T0 + 20, T0 + 30);
 
-	/* The step before the first input was open for late input: it is
-	 * written, empty. */
+	/* The first step is watched from the first input on. */
 	take(q, &s, N0);
-	assert_num(s.start, T0);
+	assert_num(s.start, T0 + 1);
 	assert_num(s.end, T0 + 10);
 	assert_counts(&s, { .arrived = 3, .answered = 1, .within = 1,
 	    .abandoned = 1, .handled = 1, .wait_sum = 12, .wait_max = 12,
@@ -663,7 +693,7 @@ outbox_is_oldest_first_and_consecutive(void **state)
 	 * input, stays unknown. */
 	for (k = 0; k <= 2; k++) {
 		take(q, &s, N0 + k);
-		assert_num(s.start, T0 + 10 * k);
+		assert_num(s.start, k == 0 ? T0 + 1 : T0 + 10 * k);
 		assert_num(s.end, T0 + 10 * k + 10);
 		assert_int_equal(s.arrived, k + 1);
 	}
@@ -761,7 +791,7 @@ flush_writes_the_completed_steps(void **state)
 	queue_flush(q, T0 + 16);
 
 	take(q, &s, N0);
-	assert_num(s.start, T0);
+	assert_num(s.start, T0 + 3);
 	assert_num(s.end, T0 + 10);
 	assert_int_equal(s.arrived, 1);
 	assert_gauge(&s, GAUGE_AGENTS, 2, 5, 2);
@@ -789,12 +819,12 @@ flush_writes_the_completed_steps(void **state)
 }
 
 /*
- * SIGTERM (queue_close): the completed steps and the step in progress,
- * written as the whole step it is (an update at now would leave the rest
- * of it unknown to RRD), its gauges held up to now.
+ * SIGTERM (queue_close): the completed steps and the step in progress up
+ * to now, its gauges held up to now; a start within the same step writes
+ * the rest of it.
  */
 static void
-close_writes_the_step_in_progress_whole(void **state)
+close_writes_the_step_in_progress_up_to_now(void **state)
 {
 	struct qconf	 f;
 	struct queue	*q;
@@ -814,7 +844,7 @@ close_writes_the_step_in_progress_whole(void **state)
 	assert_int_equal(s.arrived, 1);
 	take(q, &s, N0 + 1);
 	assert_num(s.start, T0 + 10);
-	assert_num(s.end, T0 + 20);
+	assert_num(s.end, T0 + 18);
 	assert_int_equal(s.arrived, 3);		/* 2 and the join */
 	/* (2 x 5 s + 6 x 3 s) / 8 s */
 	assert_gauge(&s, GAUGE_AGENTS, 3.5, 8, 6);
@@ -860,7 +890,7 @@ nothing_handed_out_before_data(void **state)
 	take_empty(q, N0 + 5, T0 + 50, T0 + 60);
 	take(q, &s, N0 + 6);
 	assert_num(s.start, T0 + 60);
-	assert_num(s.end, T0 + 70);
+	assert_num(s.end, T0 + 63);
 	assert_int_equal(s.arrived, 1);
 	assert_outbox_empty(q);
 	queue_free(q);
@@ -901,7 +931,7 @@ clock_step_back_writes_what_was_starts_over(void **state)
 	assert_num(s.end, b);
 	assert_int_equal(s.arrived, 1);
 	take(q, &s, N0 - 360);
-	assert_num(s.start, b);
+	assert_num(s.start, b + 5);	/* watched from the step back on */
 	assert_num(s.end, b + 10);
 	assert_int_equal(s.arrived, 7);
 	/* 4 agents still: from the step back at b + 5 on. */
@@ -920,6 +950,7 @@ main(void)
 		cmocka_unit_test(step_open_starts_clean),
 		cmocka_unit_test(step_gauge_arithmetic),
 		cmocka_unit_test(step_answered_sums_waits),
+		cmocka_unit_test(step_open_counts_apart),
 		cmocka_unit_test(counts_land_in_the_step_of_their_ts),
 		cmocka_unit_test(where_an_event_lands),
 		cmocka_unit_test(out_of_order_events_land_in_their_own_steps),
@@ -932,7 +963,7 @@ main(void)
 		cmocka_unit_test(full_outbox_drops_the_oldest),
 		cmocka_unit_test(gap_hands_out_prev_and_cur_only),
 		cmocka_unit_test(flush_writes_the_completed_steps),
-		cmocka_unit_test(close_writes_the_step_in_progress_whole),
+		cmocka_unit_test(close_writes_the_step_in_progress_up_to_now),
 		cmocka_unit_test(nothing_handed_out_before_data),
 		cmocka_unit_test(clock_step_back_writes_what_was_starts_over),
 	};
