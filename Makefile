@@ -31,11 +31,13 @@ else
 O	?= build
 endif
 
-CORE	 = config map payload parse queue step ingest log xmalloc util calendar
-EDGE	 = mqtt http api store graph
+CORE	 = config map payload parse queue step ingest log xmalloc util calendar \
+	   report
+EDGE	 = mqtt http api store graph work
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
-UNITS	 = parse payload config queue step ingest map sim calendar
+UNITS	 = parse payload config queue step ingest map sim calendar report_fmt \
+	   report
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
@@ -46,9 +48,11 @@ test_queue_DEPS	  = queue step calendar config parse map payload log xmalloc uti
 test_ingest_DEPS  = ingest queue step calendar config parse map payload log xmalloc util
 test_map_DEPS	  = map log xmalloc
 test_calendar_DEPS = calendar
+test_report_fmt_DEPS = report_fmt parse xmalloc log
+test_report_DEPS  = report
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
-all: $(O)/wachtd $(O)/wachtd-sim
+all: $(O)/wachtd $(O)/wachtd-sim $(O)/wachtctl
 
 $(O)/wachtd: $(WACHTD_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -56,8 +60,14 @@ $(O)/wachtd: $(WACHTD_OBJS)
 $(O)/wachtd-sim: $(O)/probes/sim.o $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+WACHTCTL_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,wachtctl \
+	   report_fmt parse xmalloc log))
+$(O)/wachtctl: $(WACHTCTL_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h \
-    monitor/calendar.h tests/unit/queue_fixture.h
+    monitor/calendar.h monitor/report_fmt.h monitor/report.h \
+    tests/unit/queue_fixture.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Imonitor -Iprobes -c -o $@ $<
 
@@ -88,22 +98,28 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@O=$(O) scripts/demo.sh
 
+# Issue 3: RRD writes per step and the loop's longest stall, as ratios.
+bench: all
+	@O=$(O) tests/bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(SYSCONFDIR)/wachtd $(DESTDIR)$(DATADIR)
 	install -m 755 $(O)/wachtd $(DESTDIR)$(SBINDIR)/wachtd
 	install -m 755 $(O)/wachtd-sim $(DESTDIR)$(BINDIR)/wachtd-sim
+	install -m 755 $(O)/wachtctl $(DESTDIR)$(BINDIR)/wachtctl
 	install -m 644 config/wachtd.conf.example $(DESTDIR)$(DATADIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf || \
 	    install -m 640 config/wachtd.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/wachtd $(DESTDIR)$(BINDIR)/wachtd-sim
+	rm -f $(DESTDIR)$(SBINDIR)/wachtd $(DESTDIR)$(BINDIR)/wachtd-sim \
+	    $(DESTDIR)$(BINDIR)/wachtctl
 	rm -rf $(DESTDIR)$(DATADIR)
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/wachtd (your configuration)"
 
 clean:
 	rm -rf build build-sanitize
 
-.PHONY: all deps tests check demo install uninstall clean
+.PHONY: all deps tests check demo bench install uninstall clean

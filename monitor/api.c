@@ -1,6 +1,8 @@
 /*
  * api.c: the internal HTTP API (DESIGN §6) over the daemon's live state.
  * Handlers only read memory: nothing here waits on the broker or a disk.
+ * The report reads RRD files in the worker thread (work.c) and answers
+ * from the loop when that is done.
  */
 #include <sys/queue.h>
 
@@ -9,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <rrd.h>
+#include <rrd_client.h>
 
 #include "parse.h"
+#include "report.h"
 #include "wachtd.h"
 
 /* Queue ids sorted, so the list reads the same on every request. */
@@ -95,6 +101,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	void		*val;
 	size_t		 pos = 0;
 	uint64_t	 lost = 0;
+	double		 step_last, step_max;
 	int		 r;
 
 	if (!http_want_get(req))
@@ -110,8 +117,9 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	/* Steps a stalled loop let fall out of a queue's outbox. */
 	while (map_next(w->queues, &pos, &id, &val))
 		lost += ((struct queue *)val)->steps_lost;
+	wachtd_loop_stats(&step_last, &step_max);
 	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
-	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}}",
+	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}, s:{s:f, s:f}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
 	    "queues", (json_int_t)map_count(w->queues),
@@ -127,7 +135,10 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "lost", (json_int_t)lost,
 	    "dropped", (json_int_t)st.dropped,
 	    "pending", (json_int_t)st.pending,
-	    "write_max_ms", st.write_max * 1000));
+	    "write_max_ms", st.write_max * 1000,
+	    "loop",
+	    "step_ms", step_last * 1000,
+	    "step_max_ms", step_max * 1000));
 }
 
 /* "1764412345" or "2026-11-29" (local midnight); -1 when neither. */
@@ -301,11 +312,345 @@ out:
 	evhttp_clear_headers(&params);
 }
 
+/* ------------------------------------------------------------------ */
+/* GET /api/v1/report?from=DATE&to=DATE: read off the loop (work.c) */
+
+struct report_item {
+	char		 id[128];
+	char		*label;
+	char		*path;
+	int		 has_norm;
+	struct report_norm norm;
+	struct report_tally tally;
+	char		 error[256];
+};
+
+struct report_job {
+	struct evhttp_request *req;	/* NULL once the client went away */
+	char		 from[16], to[16];
+	double		 start, end, now;
+	char		*daemon;	/* rrdcached to flush first, or NULL */
+	struct report_item *items;
+	size_t		 n;
+};
+
+/* The norm a queue answers to, as the report judges it. */
+static int
+report_norm_of(const struct queue_conf *qc, struct report_norm *rn)
+{
+	static const enum norm_kind kinds[] = {
+		NORM_ANSWER_WITHIN, NORM_MAX_WAIT, NORM_RESPOND_WITHIN
+	};
+	const struct norm_conf *n = NULL;
+	size_t	 i;
+
+	for (i = 0; i < 3 && n == NULL; i++)
+		n = config_queue_norm(qc, kinds[i]);
+	if (n == NULL)
+		return 0;
+	memset(rn, 0, sizeof(*rn));
+	snprintf(rn->name, sizeof(rn->name), "%s", n->name);
+	rn->kind = n->kind;
+	rn->target = 100;	/* "nobody waits longer", "every e-mail" */
+	if (n->kind == NORM_ANSWER_WITHIN) {
+		rn->limit = n->answer_within;
+		rn->target = n->target;
+		rn->count_abandoned = n->abandoned == ABANDON_COUNT;
+	} else if (n->kind == NORM_MAX_WAIT)
+		rn->limit = n->max_wait;
+	else {
+		rn->limit = n->respond_within;
+		rn->workdays = n->respond_workdays;
+	}
+	return 1;
+}
+
+/* In the worker: one fetch of one file, added to its tally. */
+static int
+report_fetch(struct report_item *it, const struct report_job *j,
+    const char *cf)
+{
+	time_t		 start = (time_t)j->start, end = (time_t)j->end;
+	unsigned long	 step = 1, ds_cnt = 0, i;
+	char		**names = NULL;
+	rrd_value_t	*data = NULL;
+	size_t		 rows;
+
+	rrd_clear_error();
+	if (rrd_fetch_r(it->path, cf, &start, &end, &step, &ds_cnt, &names,
+	    &data) != 0) {
+		if (strcmp(cf, "MAX") != 0 && access(it->path, F_OK) == 0)
+			snprintf(it->error, sizeof(it->error), "%s",
+			    rrd_get_error());
+		return -1;
+	}
+	rows = step > 0 ? (size_t)((end - start) / (time_t)step) : 0;
+	report_tally_rows(&it->tally, it->has_norm ? &it->norm : NULL,
+	    j->start, j->end, (double)start + (double)step, step, ds_cnt,
+	    names, data, rows, strcmp(cf, "MAX") == 0);
+	for (i = 0; i < ds_cnt; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	rrd_freemem(data);
+	return 0;
+}
+
+static void
+report_run(void *arg)
+{
+	struct report_job *j = arg;
+	struct report_item *it;
+	size_t		 i;
+
+	for (i = 0; i < j->n; i++) {
+		it = &j->items[i];
+		if (j->daemon != NULL) {
+			/* What rrdcached holds counts too. */
+			store_rrdc_lock();
+			if (rrdc_connect(j->daemon) == 0)
+				rrdc_flush(it->path);
+			store_rrdc_unlock();
+		}
+		if (report_fetch(it, j, "AVERAGE") == 0)
+			report_fetch(it, j, "MAX");
+	}
+}
+
+static json_t *
+report_norm_json(const struct report_norm *n)
+{
+	static const char *kind[] = {
+		[NORM_ANSWER_WITHIN] = "answer_within",
+		[NORM_MAX_WAIT] = "max_wait",
+		[NORM_RESPOND_WITHIN] = "respond_within"
+	};
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:f, s:f}", "name", n->name, "kind",
+	    kind[n->kind], "limit", n->limit, "target", n->target);
+	if (n->workdays > 0)
+		json_object_set_new(o, "workdays", json_integer(n->workdays));
+	return o;
+}
+
+/* One row of the contract: figures, with who they are about. */
+static json_t *
+report_row(const char *id, const char *channel, const char *label,
+    const struct report_tally *t, const struct report_norm *n)
+{
+	json_t	*o = report_tally_json(t, n);
+
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "channel", json_string(channel));
+	json_object_set_new(o, "label", json_string(label));
+	json_object_set_new(o, "norm", n != NULL ? report_norm_json(n) :
+	    json_null());
+	json_object_set_new(o, "resolution", t->resolution > 0 ?
+	    json_integer((json_int_t)t->resolution) : json_null());
+	return o;
+}
+
+static void
+report_free(struct report_job *j)
+{
+	size_t	 i;
+
+	for (i = 0; i < j->n; i++) {
+		free(j->items[i].label);
+		free(j->items[i].path);
+	}
+	free(j->items);
+	free(j->daemon);
+	free(j);
+}
+
+/* Back in the loop: the answer, unless the client left. */
+static void
+report_done(void *arg, int ran)
+{
+	struct report_job *j = arg;
+	struct report_tally channel, total;
+	json_t		*queues, *channels, *o;
+	char		 start[40], end[40], now[40], chan[64];
+	size_t		 i, len;
+
+	if (j->req == NULL)
+		goto out;
+	/* The connection must not call back into j once it is freed. */
+	evhttp_connection_set_closecb(evhttp_request_get_connection(j->req),
+	    NULL, NULL);
+	if (!ran)
+		goto out;	/* stopping: the listener goes too */
+	for (i = 0; i < j->n; i++)
+		if (j->items[i].error[0] != '\0') {
+			log_warnx("report: %s: %s", j->items[i].path,
+			    j->items[i].error);
+			http_error(j->req, 500, "the history of %s could not be "
+			    "read", j->items[i].id);
+			goto out;
+		}
+	queues = json_array();
+	channels = json_array();
+	report_tally_init(&total);
+	report_tally_init(&channel);
+	chan[0] = '\0';
+	for (i = 0; i <= j->n; i++) {
+		const struct report_item *it = &j->items[i];
+
+		len = i < j->n ? strcspn(it->id, "/") : 0;
+		if (chan[0] != '\0' && (i == j->n ||
+		    strlen(chan) != len || strncmp(chan, it->id, len) != 0)) {
+			json_array_append_new(channels, report_row(chan, chan,
+			    chan, &channel, NULL));
+			report_tally_init(&channel);
+		}
+		if (i == j->n)
+			break;
+		snprintf(chan, sizeof(chan), "%.*s", (int)len, it->id);
+		json_array_append_new(queues, report_row(it->id, chan,
+		    it->label, &it->tally, it->has_norm ? &it->norm : NULL));
+		report_tally_add(&channel, &it->tally);
+		report_tally_add(&total, &it->tally);
+	}
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+	    "from", j->from, "to", j->to,
+	    "start", util_iso8601(j->start, start, sizeof(start)),
+	    "end", util_iso8601(j->end, end, sizeof(end)),
+	    "timezone", getenv("TZ") != NULL ? getenv("TZ") : "",
+	    "generated", util_iso8601(j->now, now, sizeof(now)),
+	    "queues", queues, "channels", channels,
+	    "total", report_row("totaal", "", "Totaal", &total, NULL));
+	http_reply_json(j->req, 200, o);
+out:
+	report_free(j);
+}
+
+static void
+report_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct report_job *j = arg;
+
+	(void)evcon;
+	/* See graph.c: a detached request is ours to free. */
+	if (j->req != NULL && evhttp_request_get_connection(j->req) == NULL)
+		evhttp_request_free(j->req);
+	j->req = NULL;
+}
+
+/* A YYYY-MM-DD parameter as local midnight; -1 when bad. */
+static double
+report_day(const char *s, int *ymd)
+{
+	struct tm	 tm;
+	const char	*why;
+
+	if (s == NULL || parse_date(s, ymd, &why) == -1)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = *ymd / 10000 - 1900;
+	tm.tm_mon = *ymd / 100 % 100 - 1;
+	tm.tm_mday = *ymd % 100;
+	tm.tm_isdst = -1;
+	return (double)mktime(&tm);
+}
+
+/* Midnight after the day that begins at t: mktime normalises the 32nd. */
+static double
+day_after(double t)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	localtime_r(&tt, &tm);
+	tm.tm_mday++;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (double)mktime(&tm);
+}
+
+static void
+api_report(struct evhttp_request *req, const char *rest, void *arg)
+{
+	struct wachtd	*w = arg;
+	struct evkeyvalq params;
+	struct report_job *j;
+	struct queue	**all;
+	const char	*query, *key;
+	void		*val;
+	size_t		 pos = 0, n = 0, i;
+	double		 from, to;
+	int		 ymd_from, ymd_to;
+
+	if (!http_want_get(req))
+		return;
+	if (rest[0] != '\0') {
+		http_error(req, 404, "no such path");
+		return;
+	}
+	query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	TAILQ_INIT(&params);
+	if (query == NULL || evhttp_parse_query_str(query, &params) != 0) {
+		http_error(req, 400, "use /api/v1/report?from=YYYY-MM-DD&"
+		    "to=YYYY-MM-DD");
+		goto out;
+	}
+	from = report_day(evhttp_find_header(&params, "from"), &ymd_from);
+	to = report_day(evhttp_find_header(&params, "to"), &ymd_to);
+	if (from == -1 || to == -1) {
+		http_error(req, 400, "from and to must be dates like "
+		    "2026-07-01 (both days included)");
+		goto out;
+	}
+	if (from > to) {
+		http_error(req, 400, "from must not lie after to");
+		goto out;
+	}
+	if (to - from > 11 * 366 * 86400.0) {
+		http_error(req, 400, "at most 10 years are kept");
+		goto out;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->req = req;
+	snprintf(j->from, sizeof(j->from), "%s",
+	    evhttp_find_header(&params, "from"));
+	snprintf(j->to, sizeof(j->to), "%s", evhttp_find_header(&params, "to"));
+	j->start = from;
+	j->end = day_after(to);
+	j->now = util_now();
+	j->daemon = w->conf->rrdcached != NULL ? xstrdup(w->conf->rrdcached) :
+	    NULL;
+	all = xcalloc(map_count(w->queues) + 1, sizeof(*all));
+	while (map_next(w->queues, &pos, &key, &val))
+		all[n++] = val;
+	qsort(all, n, sizeof(*all), by_id);
+	j->items = xcalloc(n + 1, sizeof(*j->items));
+	j->n = n;
+	for (i = 0; i < n; i++) {
+		struct report_item *it = &j->items[i];
+		const struct queue_conf *qc = all[i]->conf;
+
+		snprintf(it->id, sizeof(it->id), "%s", qc->id);
+		it->label = xstrdup(qc->label != NULL ? qc->label : qc->id);
+		xasprintf(&it->path, "%s/rrd/%s.rrd", w->conf->state_dir,
+		    qc->id);
+		it->has_norm = report_norm_of(qc, &it->norm);
+		report_tally_init(&it->tally);
+		it->tally.expected = fmax(0, fmin(j->end, j->now) - j->start);
+	}
+	free(all);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    report_closed, j);
+	work_submit(w->work, report_run, report_done, j);
+out:
+	evhttp_clear_headers(&params);
+}
+
 void
 api_register(struct http *h, struct wachtd *w)
 {
 	http_route(h, "/graph/", api_graph, w);
 	http_route(h, "/api/v1/queues", api_queues, w);
 	http_route(h, "/api/v1/status", api_status, w);
+	http_route(h, "/api/v1/report", api_report, w);
 	http_route(h, "/healthz", api_healthz, w);
 }

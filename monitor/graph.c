@@ -153,7 +153,11 @@ render(struct job *j)
 		for (d = 0; d < sizeof(sources) / sizeof(sources[0]); d++)
 			if (strcmp(tok, sources[d]) == 0)
 				ARG("DEF:%s=%s:%s:AVERAGE", tok, s->rrd, tok);
-	ARG("CDEF:v=%s", m->rpn);
+	/* Counts of a time nobody watched are stored as 0 (store.c): drawn
+	 * as a gap. Rows from before `watched` existed are drawn as they are. */
+	ARG("DEF:watched=%s:watched:AVERAGE", s->rrd);
+	ARG("CDEF:raw=%s", m->rpn);
+	ARG("CDEF:v=watched,UN,raw,watched,0,GT,raw,UNKN,IF,IF");
 	ARG("LINE2:v#1f5f9f:gemiddeld");
 	if (m->max != NULL) {
 		ARG("DEF:top=%s:%s:MAX", s->rrd, m->max);

@@ -495,6 +495,20 @@ void		 http_error(struct evhttp_request *, int code, const char *fmt,
 int		 http_want_get(struct evhttp_request *);
 
 /* ------------------------------------------------------------------ */
+/* work.c: one thread for blocking library calls, drained by the loop */
+
+struct worker;
+typedef void	(*work_fn)(void *arg);
+/* In the loop; ran is 0 for a job dropped unrun at the stop. */
+typedef void	(*work_done_fn)(void *arg, int ran);
+
+struct worker	*work_new(struct event_base *);
+/* Runs every finished job's done, and the unrun ones' with ran 0. */
+void		 work_free(struct worker *);
+void		 work_submit(struct worker *, work_fn run, work_done_fn done,
+		    void *arg);
+
+/* ------------------------------------------------------------------ */
 /* api.c: the internal HTTP API over the daemon's live state */
 
 struct wachtd;
@@ -512,6 +526,7 @@ struct wachtd {
 	struct http	*http;
 	struct store	*store;
 	struct grapher	*graph;
+	struct worker	*work;		/* reports */
 	double		 started;
 };
 

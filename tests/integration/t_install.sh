@@ -7,6 +7,7 @@ cd "$ROOT"
 make -s install O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
 check "wachtd in PREFIX/sbin" test -x "$TMP/root/usr/sbin/wachtd"
 check "wachtd-sim in PREFIX/bin" test -x "$TMP/root/usr/bin/wachtd-sim"
+check "wachtctl in PREFIX/bin" test -x "$TMP/root/usr/bin/wachtctl"
 check "PREFIX=/usr puts the configuration in /etc" \
     test -f "$TMP/root/etc/wachtd/wachtd.conf"
 check "the example is kept in PREFIX/share" \
@@ -22,7 +23,8 @@ check "another PREFIX keeps its own etc" \
     test -f "$TMP/root/opt/wachtd/etc/wachtd/wachtd.conf"
 make -s uninstall O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
 check "uninstall removes the programs" \
-    test ! -e "$TMP/root/usr/sbin/wachtd" -a ! -e "$TMP/root/usr/bin/wachtd-sim"
+    test ! -e "$TMP/root/usr/sbin/wachtd" -a ! -e "$TMP/root/usr/bin/wachtd-sim" \
+    -a ! -e "$TMP/root/usr/bin/wachtctl"
 check "uninstall keeps the configuration" \
     test -f "$TMP/root/etc/wachtd/wachtd.conf"
 exit 0

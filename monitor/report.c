@@ -1,0 +1,165 @@
+/*
+ * report.c: the norm report's arithmetic (report.h). Pure: rows in, sums
+ * and shares out, no I/O and no clock.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+#include "wachtd.h"
+
+/* The data sources a report reads, and where each one adds up. */
+static const struct {
+	const char	*name;
+	size_t		 at;		/* offset of its double in the tally */
+} counted[] = {
+	{ "watched", offsetof(struct report_tally, watched) },
+	{ "open", offsetof(struct report_tally, open) },
+	{ "open_arrived", offsetof(struct report_tally, contacts) },
+	{ "open_answered", offsetof(struct report_tally, answered) },
+	{ "open_within", offsetof(struct report_tally, within) },
+	{ "open_abandoned", offsetof(struct report_tally, abandoned) },
+	{ "open_wait_sum", offsetof(struct report_tally, wait_sum) },
+};
+#define NCOUNTED	(sizeof(counted) / sizeof(counted[0]))
+
+void
+report_tally_init(struct report_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->wait_max = NAN;
+}
+
+/* The column of a data source, or -1. */
+static int
+column(size_t ds_cnt, char *const *names, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < ds_cnt; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+report_tally_rows(struct report_tally *t, const struct report_norm *n,
+    double from, double to, double first_end, unsigned long step,
+    size_t ds_cnt, char *const *names, const double *data, size_t rows,
+    int max)
+{
+	int	 col[NCOUNTED], quick, wmax;
+	size_t	 r, k;
+	double	 mid, v, q;
+
+	for (k = 0; k < NCOUNTED; k++)
+		col[k] = column(ds_cnt, names, counted[k].name);
+	quick = column(ds_cnt, names, "open_short");
+	wmax = column(ds_cnt, names, "open_wait_max");
+	for (r = 0; r < rows; r++) {
+		const double *row = data + r * ds_cnt;
+
+		/* A row counts in the period its middle lies in: rows of a
+		 * day are UTC days, the period local ones. */
+		mid = first_end + (double)r * (double)step - step / 2.0;
+		if (mid < from || mid >= to)
+			continue;
+		if (max) {
+			if (wmax >= 0 && !isnan(row[wmax]) &&
+			    (isnan(t->wait_max) || row[wmax] > t->wait_max))
+				t->wait_max = row[wmax];
+			continue;
+		}
+		/* Unknown counts: before the file, or not yet written. */
+		if (col[0] < 0 || isnan(row[col[0]]))
+			continue;
+		for (k = 0; k < NCOUNTED; k++) {
+			v = col[k] >= 0 && !isnan(row[col[k]]) ?
+			    row[col[k]] * (double)step : 0;
+			*(double *)((char *)t + counted[k].at) += v;
+		}
+		/* Without a norm nothing is "within": no share either. */
+		if (n == NULL)
+			continue;
+		q = quick >= 0 && !isnan(row[quick]) ? row[quick] * step : 0;
+		v = col[3] >= 0 && !isnan(row[col[3]]) ? row[col[3]] * step : 0;
+		t->denominator += v;
+		if (n->count_abandoned) {
+			v = col[5] >= 0 && !isnan(row[col[5]]) ?
+			    row[col[5]] * (double)step : 0;
+			t->denominator += v - q;
+		}
+	}
+	if (!max && (t->resolution == 0 || step > t->resolution))
+		t->resolution = step;
+}
+
+void
+report_tally_add(struct report_tally *sum, const struct report_tally *t)
+{
+	sum->expected += t->expected;
+	sum->watched += t->watched;
+	sum->open += t->open;
+	sum->contacts += t->contacts;
+	sum->answered += t->answered;
+	sum->within += t->within;
+	sum->abandoned += t->abandoned;
+	sum->denominator += t->denominator;
+	sum->wait_sum += t->wait_sum;
+	if (!isnan(t->wait_max) && (isnan(sum->wait_max) ||
+	    t->wait_max > sum->wait_max))
+		sum->wait_max = t->wait_max;
+	if (t->resolution > sum->resolution)
+		sum->resolution = t->resolution;
+}
+
+/* A number to a tenth, or null. */
+static json_t *
+tenth(double x)
+{
+	if (isnan(x) || isinf(x))
+		return json_null();
+	x = round(x * 10) / 10;
+	if (x == floor(x))
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+/* A count: RRD's rates times seconds come back within rounding. */
+static json_t *
+count(double x)
+{
+	return json_integer((json_int_t)llround(x));
+}
+
+json_t *
+report_tally_json(const struct report_tally *t, const struct report_norm *n)
+{
+	double	 pct = NAN, answered = round(t->answered);
+	double	 den = round(t->denominator);
+	json_t	*met = json_null();
+
+	if (den > 0)
+		pct = 100.0 * round(t->within) / den;
+	if (n != NULL && n->kind == NORM_MAX_WAIT && !isnan(t->wait_max))
+		met = json_boolean(t->wait_max <= n->limit);
+	else if (n != NULL && !isnan(pct))
+		met = json_boolean(pct >= n->target - 1e-9);
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+	    " s:o}",
+	    "covered", t->expected > 0 ? tenth(fmin(100, 100.0 * t->watched /
+	        t->expected)) : json_null(),
+	    "open_hours", tenth(t->open / 3600),
+	    "contacts", count(t->contacts),
+	    "answered", count(t->answered),
+	    "abandoned", count(t->abandoned),
+	    "within", count(t->within),
+	    "within_pct", tenth(pct),
+	    "met", met,
+	    "wait_avg", answered > 0 ? tenth(t->wait_sum / answered) :
+	        json_null(),
+	    "wait_max", tenth(t->wait_max),
+	    "abandon_pct", answered + round(t->abandoned) > 0 ?
+	        tenth(100.0 * round(t->abandoned) / (answered +
+	        round(t->abandoned))) : json_null());
+}

@@ -1,0 +1,812 @@
+/*
+ * test_report_fmt.c: the period report of `wachtctl report` (report_fmt.h)
+ * from one fixture report, in every format. One table row per thing a
+ * reader of the report relies on; each row is its own named test. A row
+ * lists pieces of output that must appear in that order (optionally all
+ * on the line that starts with a given label), and pieces that must not
+ * appear at all. Expected figures are written out by hand.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report_fmt.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define WANT_MAX	12
+#define DASH		"\xe2\x80\x94"		/* the em dash of "no value" */
+
+/*
+ * Three channels with their subtotals, plus a chat queue whose channel
+ * has no subtotal row. Labels carry what formats must escape: a comma and
+ * quotes (CSV), <&> (HTML), a terminal escape (text).
+ */
+static const char fixture[] =
+"{\n"
+" \"from\": \"2026-07-01\", \"to\": \"2026-09-30\",\n"
+" \"start\": \"2026-07-01T00:00:00+02:00\",\n"
+" \"end\": \"2026-10-01T00:00:00+02:00\",\n"
+" \"timezone\": \"Europe/Amsterdam\",\n"
+" \"generated\": \"2026-11-29T15:20:00+01:00\",\n"
+" \"queues\": [\n"
+"  {\"id\": \"balie/burgerzaken\", \"channel\": \"balie\",\n"
+"   \"label\": \"Balie <Burgerzaken> & Paspoort\",\n"
+"   \"norm\": {\"name\": \"balie\", \"kind\": \"max_wait\", \"limit\": 600,\n"
+"    \"target\": 90},\n"
+"   \"resolution\": 3600, \"covered\": 100, \"open_hours\": 500,\n"
+"   \"contacts\": 12345, \"answered\": 12000, \"abandoned\": 300,\n"
+"   \"within\": 10500, \"within_pct\": 87.5, \"met\": false,\n"
+"   \"wait_avg\": 245, \"wait_max\": 7800, \"abandon_pct\": 2.4},\n"
+"  {\"id\": \"chat/website\", \"channel\": \"chat\",\n"
+"   \"label\": \"Chat\\u001b[2J website\", \"norm\": null,\n"
+"   \"resolution\": 300, \"covered\": 100, \"open_hours\": 10,\n"
+"   \"contacts\": 5, \"answered\": 5, \"abandoned\": 0, \"within\": 5,\n"
+"   \"within_pct\": null, \"met\": null, \"wait_avg\": 3, \"wait_max\": 9,\n"
+"   \"abandon_pct\": 0},\n"
+"  {\"id\": \"email/info\", \"channel\": \"email\", \"label\": \"E-mail info@\",\n"
+"   \"norm\": {\"name\": \"email\", \"kind\": \"respond_within\",\n"
+"    \"limit\": 57600, \"workdays\": 2, \"target\": null},\n"
+"   \"resolution\": 3600, \"covered\": 99.96, \"open_hours\": 800,\n"
+"   \"contacts\": 300, \"answered\": 290, \"abandoned\": 0, \"within\": 280,\n"
+"   \"within_pct\": 96.6, \"met\": null, \"wait_avg\": 90000,\n"
+"   \"wait_max\": 200000, \"abandon_pct\": 0},\n"
+"  {\"id\": \"telefoon/algemeen\", \"channel\": \"telefoon\",\n"
+"   \"label\": \"Telefoon 14 0548\",\n"
+"   \"norm\": {\"name\": \"telefoon\", \"kind\": \"answer_within\",\n"
+"    \"limit\": 30, \"target\": 80},\n"
+"   \"resolution\": 3600, \"covered\": 98.7, \"open_hours\": 1234.5,\n"
+"   \"contacts\": 812, \"answered\": 790, \"abandoned\": 22, \"within\": 650,\n"
+"   \"within_pct\": 82.3, \"met\": true, \"wait_avg\": 21.4,\n"
+"   \"wait_max\": 605, \"abandon_pct\": 2.7},\n"
+"  {\"id\": \"telefoon/vergunningen\", \"channel\": \"telefoon\",\n"
+"   \"label\": \"Vergunningen, \\\"bouw\\\"\",\n"
+"   \"norm\": {\"name\": \"telefoon\", \"kind\": \"answer_within\",\n"
+"    \"limit\": 30, \"target\": 80},\n"
+"   \"resolution\": 3600, \"covered\": 100, \"open_hours\": 100,\n"
+"   \"contacts\": 0, \"answered\": 0, \"abandoned\": 0, \"within\": 0,\n"
+"   \"within_pct\": null, \"met\": null, \"wait_avg\": null,\n"
+"   \"wait_max\": null, \"abandon_pct\": null}\n"
+" ],\n"
+" \"channels\": [\n"
+"  {\"id\": \"balie\", \"channel\": \"balie\", \"label\": \"balie\",\n"
+"   \"norm\": null, \"resolution\": null, \"covered\": 100,\n"
+"   \"open_hours\": 500, \"contacts\": 12345, \"answered\": 12000,\n"
+"   \"abandoned\": 300, \"within\": 10500, \"within_pct\": 87.5,\n"
+"   \"met\": null, \"wait_avg\": 245, \"wait_max\": 7800,\n"
+"   \"abandon_pct\": 2.4},\n"
+"  {\"id\": \"email\", \"channel\": \"email\", \"label\": \"email\",\n"
+"   \"norm\": null, \"resolution\": null, \"covered\": 99.96,\n"
+"   \"open_hours\": 800, \"contacts\": 300, \"answered\": 290,\n"
+"   \"abandoned\": 0, \"within\": 280, \"within_pct\": 96.6, \"met\": null,\n"
+"   \"wait_avg\": 90000, \"wait_max\": 200000, \"abandon_pct\": 0},\n"
+"  {\"id\": \"telefoon\", \"channel\": \"telefoon\", \"label\": \"telefoon\",\n"
+"   \"norm\": null, \"resolution\": null, \"covered\": 99.2,\n"
+"   \"open_hours\": 1334.5, \"contacts\": 812, \"answered\": 790,\n"
+"   \"abandoned\": 22, \"within\": 650, \"within_pct\": 82.3, \"met\": null,\n"
+"   \"wait_avg\": 21.4, \"wait_max\": 605, \"abandon_pct\": 2.7}\n"
+" ],\n"
+" \"total\": {\"id\": \"totaal\", \"channel\": null, \"label\": null,\n"
+"   \"norm\": null, \"resolution\": null, \"covered\": null,\n"
+"   \"open_hours\": 2644.5, \"contacts\": 13462, \"answered\": 13085,\n"
+"   \"abandoned\": 322, \"within\": 11435, \"within_pct\": 87.4,\n"
+"   \"met\": null, \"wait_avg\": 229.1, \"wait_max\": 200000,\n"
+"   \"abandon_pct\": 2.4}\n"
+"}\n";
+
+/* What rrdtool draws, cut short: a prolog, a DOCTYPE and cairo's ids. */
+static const char fixture_svg[] =
+"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
+"\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
+"<svg xmlns=\"http://www.w3.org/2000/svg\" "
+"xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"700pt\" "
+"height=\"200pt\" viewBox=\"0 0 700 200\" version=\"1.1\">\n"
+"<defs><g><symbol overflow=\"visible\" id=\"glyph0-1\">"
+"<path d=\"M 0 0 L 1 1 Z\"/></symbol></g>"
+"<clipPath id=\"clip1\"><path d=\"M 0 0 L 700 200 Z\"/></clipPath></defs>\n"
+"<g clip-path=\"url(#clip1)\"><use xlink:href=\"#glyph0-1\" x=\"5\" "
+"y=\"9\"/></g>\n"
+"</svg>\n";
+
+/* What the fake daemon answers for each graph, by the path asked. */
+enum answer {
+	ANSWER_SVG,		/* fixture_svg */
+	ANSWER_FAIL,		/* 404, 500 or unreachable: fetch says -1 */
+	ANSWER_SCRIPT,		/* an SVG that would run script */
+	ANSWER_JUNK		/* 200, but no SVG in it */
+};
+
+struct fake {
+	enum answer	 sl;		/* telefoon/algemeen/sl.svg */
+	char		 asked[2048];	/* every path, one per line */
+};
+
+/* The HTML formatter's fetch callback, without a network. */
+static int
+fake_fetch(const char *path, char **body, size_t *len, void *arg)
+{
+	struct fake	*f = arg;
+	const char	*answer;
+	enum answer	 a = ANSWER_FAIL;
+
+	strncat(f->asked, path, sizeof(f->asked) - strlen(f->asked) - 2);
+	strcat(f->asked, "\n");
+	if (strncmp(path, "/graph/telefoon/algemeen/sl.svg?", 32) == 0)
+		a = f->sl;
+	switch (a) {
+	case ANSWER_SVG:
+		answer = fixture_svg;
+		break;
+	case ANSWER_SCRIPT:
+		answer = "<svg xmlns=\"http://www.w3.org/2000/svg\">"
+		    "<script>alert(1)</script></svg>";
+		break;
+	case ANSWER_JUNK:
+		answer = "<html><body>proxy error</body></html>";
+		break;
+	default:
+		return -1;
+	}
+	*len = strlen(answer);
+	*body = malloc(*len);
+	assert_non_null(*body);
+	memcpy(*body, answer, *len);	/* not NUL-terminated, like curl's */
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The formats */
+
+enum edit {
+	AS_IS,
+	NO_START_END,		/* "start"/"end" left out: days instead */
+};
+
+struct fcase {
+	const char	*what;
+	enum report_fmt_format format;
+	enum edit	 edit;
+	enum answer	 sl;
+	const char	*line;		/* look only on the line starting so */
+	const char	*want[WANT_MAX]; /* in this order */
+	const char	*never[4];
+};
+
+#define TEXT	REPORT_FMT_TEXT
+#define CSV	REPORT_FMT_CSV
+#define JSON	REPORT_FMT_JSON
+#define HTML	REPORT_FMT_HTML
+#define CSV_HEAD "from,to,level,id,channel,label,norm,norm_kind,norm_limit," \
+	"norm_workdays,norm_target,resolution,covered,open_hours,contacts," \
+	"answered,abandoned,within,within_pct,met,wait_avg,wait_max," \
+	"abandon_pct\r\n"
+
+static struct fcase fcases[] = {
+	/* Text: what a manager reads in a terminal or an e-mail. */
+	{ "text heading names the period and the time zone", TEXT, AS_IS,
+	    ANSWER_SVG, NULL, {
+	    "Verantwoording wachttijden 1 juli 2026 t/m 30 september 2026\n"
+	    "Tijdzone Europe/Amsterdam, gemaakt op 29 november 2026 om 15:20\n"
+	    }, { NULL } },
+	{ "text has a section per channel, queues before their subtotal, "
+	    "the total last", TEXT, AS_IS, ANSWER_SVG, NULL, {
+	    "\nBalie\nWachtrij ", "\nBalie <Burgerzaken> & Paspoort ",
+	    "\nTotaal balie ", "\nChat\nWachtrij ", "\nChat [2J website ",
+	    "\nEmail\nWachtrij ", "\nE-mail info@ * ", "\nTotaal email * ",
+	    "\nTelefoon\nWachtrij ", "\nTelefoon 14 0548 * ",
+	    "\nVergunningen, \"bouw\" ", "\nTotaal telefoon * " },
+	    { "Totaal chat" } },
+	{ "text column headings are Dutch and in order", TEXT, AS_IS,
+	    ANSWER_SVG, "Wachtrij", { "Wachtrij", "Contacten", "Beantwoord",
+	    "Binnen norm", "Norm", "Gehaald", "Gem. wacht", "Max. wacht",
+	    "Afgehaakt\n" }, { NULL } },
+	{ "text percentages have one decimal and a comma", TEXT, AS_IS,
+	    ANSWER_SVG, "Telefoon 14 0548", { "82,3%", "(2,7%)" },
+	    { "82.3", "2.7" } },
+	{ "text counts have Dutch thousands dots", TEXT, AS_IS, ANSWER_SVG,
+	    "Balie <Burgerzaken>", { " 12.345 ", " 12.000 ", "300 (2,4%)" },
+	    { "12345" } },
+	{ "text durations: seconds, minutes and seconds", TEXT, AS_IS,
+	    ANSWER_SVG, "Telefoon 14 0548", { " 21 s ", " 10 min 05 s " },
+	    { NULL } },
+	{ "text durations: minutes and seconds, hours and minutes", TEXT,
+	    AS_IS, ANSWER_SVG, "Balie <Burgerzaken>", { " 4 min 05 s ",
+	    " 2 u 10 min " }, { NULL } },
+	{ "text durations past a day stay in hours", TEXT, AS_IS, ANSWER_SVG,
+	    "E-mail info@", { " 25 u 00 min ", " 55 u 33 min " }, { NULL } },
+	{ "text norms in words", TEXT, AS_IS, ANSWER_SVG, NULL, {
+	    "max. 10 min", "binnen 2 werkdagen", "80% binnen 30 s" },
+	    { NULL } },
+	{ "text met and not met are ja and nee", TEXT, AS_IS, ANSWER_SVG,
+	    "Telefoon 14 0548", { "80% binnen 30 s", " ja " }, { "nee" } },
+	{ "text not met is nee", TEXT, AS_IS, ANSWER_SVG,
+	    "Balie <Burgerzaken>", { "90% max. 10 min", " nee " },
+	    { " ja " } },
+	{ "text unknown figures are an em dash", TEXT, AS_IS, ANSWER_SVG,
+	    "Vergunningen", { "  0  ", "  0  ", DASH, "80% binnen 30 s",
+	    DASH, DASH, DASH, "  0\n" }, { "0,0%", " 0 s", "(" } },
+	{ "text coverage under 100% gets a footnote, never rounded up",
+	    TEXT, AS_IS, ANSWER_SVG, NULL, {
+	    "\n* E-mail info@: gemeten gedurende 99,9% van de periode.\n",
+	    "* Totaal email: gemeten gedurende 99,9% van de periode.\n",
+	    "* Telefoon 14 0548: gemeten gedurende 98,7% van de periode.\n",
+	    "* Totaal telefoon: gemeten gedurende 99,2% van de periode.\n" },
+	    { "100,0%", "* Totaal:", "* Balie" } },
+	{ "text keeps a terminal escape in a label out", TEXT, AS_IS,
+	    ANSWER_SVG, NULL, { "Chat [2J website" }, { "\x1b" } },
+
+	/* CSV: for spreadsheets and scripts. */
+	{ "csv header row", CSV, AS_IS, ANSWER_SVG, NULL, { CSV_HEAD },
+	    { NULL } },
+	{ "csv quotes a label with a comma and quotes", CSV, AS_IS,
+	    ANSWER_SVG, NULL, { "\r\n2026-07-01,2026-09-30,queue,"
+	    "telefoon/vergunningen,telefoon,\"Vergunningen, \"\"bouw\"\"\","
+	    "telefoon,answer_within,30,,80,3600,100,100,0,0,0,0,,,,,\r\n" },
+	    { NULL } },
+	{ "csv figures are machine figures", CSV, AS_IS, ANSWER_SVG, NULL, {
+	    "\r\n2026-07-01,2026-09-30,queue,telefoon/algemeen,telefoon,"
+	    "Telefoon 14 0548,telefoon,answer_within,30,,80,3600,98.7,1234.5,"
+	    "812,790,22,650,82.3,true,21.4,605,2.7\r\n" }, { "82,3" } },
+	{ "csv leaves HTML characters and workdays alone", CSV, AS_IS,
+	    ANSWER_SVG, NULL, { "\r\n2026-07-01,2026-09-30,queue,"
+	    "balie/burgerzaken,balie,Balie <Burgerzaken> & Paspoort,balie,"
+	    "max_wait,600,,90,3600,100,500,12345,12000,300,10500,87.5,false,"
+	    "245,7800,2.4\r\n", "\r\n2026-07-01,2026-09-30,queue,email/info,"
+	    "email,E-mail info@,email,respond_within,57600,2,,3600,99.96,800,"
+	    "300,290,0,280,96.6,,90000,200000,0\r\n" }, { "&amp;" } },
+	{ "csv rows: queues, then their channel, the total last", CSV, AS_IS,
+	    ANSWER_SVG, NULL, { ",queue,balie/burgerzaken,",
+	    "\r\n2026-07-01,2026-09-30,channel,balie,balie,balie,,,,,,,100,500,"
+	    "12345,12000,300,10500,87.5,,245,7800,2.4\r\n",
+	    ",queue,chat/website,chat,", ",queue,email/info,",
+	    ",channel,email,", ",queue,telefoon/algemeen,",
+	    ",queue,telefoon/vergunningen,", ",channel,telefoon,",
+	    "\r\n2026-07-01,2026-09-30,total,totaal,,,,,,,,,,2644.5,13462,"
+	    "13085,322,11435,87.4,,229.1,200000,2.4\r\n" },
+	    { ",channel,chat," } },
+
+	/* JSON: the daemon's own, readable. */
+	{ "json passes the report through, pretty-printed", JSON, AS_IS,
+	    ANSWER_SVG, NULL, { "{\n  \"from\": \"2026-07-01\",\n",
+	    "\"queues\": [\n", "\"within_pct\": 82.3,", "\"met\": true,",
+	    "\"total\": {" }, { "82.29999" } },
+
+	/* HTML: printable, accessible, self-contained. */
+	{ "html is a Dutch HTML5 document", HTML, AS_IS, ANSWER_SVG, NULL, {
+	    "<!DOCTYPE html>\n<html lang=\"nl\">\n", "<meta charset=\"utf-8\">",
+	    "<title>Verantwoording wachttijden 1 juli 2026 t/m 30 september "
+	    "2026</title>", "</html>\n" }, { NULL } },
+	{ "html needs nothing from outside", HTML, AS_IS, ANSWER_SVG, NULL,
+	    { "<style>" }, { "<link", "<script", " src=", "@import" } },
+	{ "html escapes <&> in a label", HTML, AS_IS, ANSWER_SVG, NULL, {
+	    "<th scope=\"row\">Balie &lt;Burgerzaken&gt; &amp; Paspoort</th>" },
+	    { "<Burgerzaken>" } },
+	{ "html has a captioned table per channel with scoped headers", HTML,
+	    AS_IS, ANSWER_SVG, NULL, { "<section class=\"kanaal\"",
+	    "<h2 id=\"kanaal-0\">Balie</h2>", "<table>\n<caption>Balie: ",
+	    "<th scope=\"col\">Wachtrij</th>", "<th scope=\"col\">Afgehaakt</th>",
+	    "<tfoot>\n<tr><th scope=\"row\">Totaal balie</th>",
+	    "<caption>Alle kanalen samen, 1 juli 2026 t/m 30 september 2026"
+	    "</caption>" }, { NULL } },
+	{ "html keeps a control character in a label out", HTML, AS_IS,
+	    ANSWER_SVG, NULL, { "<th scope=\"row\">Chat [2J website</th>" },
+	    { "\x1b" } },
+	{ "html says met and not met in words", HTML, AS_IS, ANSWER_SVG, NULL,
+	    { "<td class=\"tekst nee\">Niet gehaald</td>",
+	    "<td class=\"tekst ja\">Gehaald</td>" }, { NULL } },
+	{ "html figures as in the text table", HTML, AS_IS, ANSWER_SVG, NULL, {
+	    "<th scope=\"row\">Telefoon 14 0548 *</th><td>812</td><td>790</td>"
+	    "<td>82,3%</td><td class=\"tekst\">80% binnen 30 s</td>",
+	    "<td>21 s</td><td>10 min 05 s</td><td>22 (2,7%)</td></tr>",
+	    "<p class=\"noot\">* Telefoon 14 0548: gemeten gedurende 98,7% "
+	    "van de periode.</p>" }, { NULL } },
+	{ "html reads an em dash out as no data", HTML, AS_IS, ANSWER_SVG,
+	    NULL, { "<span aria-hidden=\"true\">" DASH "</span><span "
+	    "class=\"sr\">geen gegevens</span>" }, { NULL } },
+	{ "html prints a channel per page", HTML, AS_IS, ANSWER_SVG, NULL, {
+	    "@media print", "section.kanaal { break-before: page; }" },
+	    { NULL } },
+	{ "html embeds a graph inline, without prolog or DOCTYPE", HTML,
+	    AS_IS, ANSWER_SVG, NULL, { "<h3>Telefoon 14 0548</h3>\n<figure>\n"
+	    "<svg role=\"img\" aria-labelledby=\"cap", "\" focusable=\"false\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\"", "</svg>\n<figcaption id=\"cap",
+	    "\">Servicelevel (% binnen de norm beantwoord) " DASH
+	    " Telefoon 14 0548, 1 juli 2026 t/m 30 september 2026</figcaption>"
+	    "\n</figure>\n" }, { "<?xml", "<!DOCTYPE svg", "svg11.dtd" } },
+	{ "html gives each graph's ids a prefix of their own", HTML, AS_IS,
+	    ANSWER_SVG, NULL, { "id=\"g6-glyph0-1\"", "id=\"g6-clip1\"",
+	    "clip-path=\"url(#g6-clip1)\"", "xlink:href=\"#g6-glyph0-1\"" },
+	    { "id=\"glyph0-1\"", "\"#glyph0-1\"" } },
+	{ "html notes a graph that could not be fetched", HTML, AS_IS,
+	    ANSWER_SVG, NULL, { "<h3>Telefoon 14 0548</h3>", "</figure>\n"
+	    "<p class=\"geen-grafiek\">Grafiek \xe2\x80\x9eWachtenden\xe2\x80\x9d "
+	    "is niet beschikbaar.</p>\n" }, { NULL } },
+	{ "html refuses an SVG with script, with a note", HTML, AS_IS,
+	    ANSWER_SCRIPT, NULL, { "<h3>Telefoon 14 0548</h3>\n"
+	    "<p class=\"geen-grafiek\">Grafiek \xe2\x80\x9eServicelevel" },
+	    { "<script", "alert(" } },
+	{ "html notes an answer that is no SVG", HTML, AS_IS, ANSWER_JUNK,
+	    NULL, { "<h3>Telefoon 14 0548</h3>\n"
+	    "<p class=\"geen-grafiek\">Grafiek \xe2\x80\x9eServicelevel" },
+	    { "proxy error", "<figure>" } },
+};
+
+/* Checks each want in order, in out or in its one line, and the nevers. */
+static void
+expect(const char *out, const struct fcase *c)
+{
+	const char	*p = out, *q, *end = out + strlen(out);
+	char		 prefix[128];
+	size_t		 i;
+
+	if (c->line != NULL) {
+		snprintf(prefix, sizeof(prefix), "\n%s", c->line);
+		if ((p = strstr(out, prefix)) == NULL)
+			fail_msg("no line starts with \"%s\" in:\n%s", c->line,
+			    out);
+		p++;
+		end = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : end;
+	}
+	for (i = 0; i < WANT_MAX && c->want[i] != NULL; i++) {
+		q = strstr(p, c->want[i]);
+		if (q == NULL || q + strlen(c->want[i]) > end)
+			fail_msg("\"%s\" missing (or out of order) in:\n%.*s",
+			    c->want[i], (int)(end - (c->line ? p : out)),
+			    c->line ? p : out);
+		p = q + strlen(c->want[i]);
+	}
+	p = c->line != NULL ? strstr(out, prefix) + 1 : out;
+	for (i = 0; i < NELEM(c->never) && c->never[i] != NULL; i++) {
+		q = strstr(p, c->never[i]);
+		if (q != NULL && q < end)
+			fail_msg("\"%s\" should not be in:\n%.*s", c->never[i],
+			    (int)(end - p), p);
+	}
+}
+
+static json_t *
+load(enum edit edit)
+{
+	json_error_t	 err;
+	json_t		*r = json_loads(fixture, 0, &err);
+
+	if (r == NULL)
+		fail_msg("fixture: line %d: %s", err.line, err.text);
+	if (edit == NO_START_END) {
+		json_object_del(r, "start");
+		json_object_del(r, "end");
+	}
+	return r;
+}
+
+/* Runs a formatter into memory: its output, which the caller frees. */
+static char *
+render(const json_t *r, enum report_fmt_format f, struct fake *fk, int *rc,
+    const char **why)
+{
+	char	*out = NULL;
+	size_t	 len = 0;
+	FILE	*mem = open_memstream(&out, &len);
+
+	assert_non_null(mem);
+	*rc = report_fmt_write(mem, r, f, fake_fetch, fk, why);
+	assert_int_equal(fclose(mem), 0);
+	return out;
+}
+
+static void
+run_fcase(void **state)
+{
+	const struct fcase *c = *state;
+	struct fake	 fk = { .sl = c->sl, .asked = "" };
+	json_t		*r = load(c->edit);
+	const char	*why = NULL;
+	char		*out;
+	int		 rc;
+
+	out = render(r, c->format, &fk, &rc, &why);
+	if (rc != 0)
+		fail_msg("refused: %s", why != NULL ? why : "(no reason)");
+	expect(out, c);
+	free(out);
+	json_decref(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Graphs asked for */
+
+/* Which graphs, for which period, each norm kind gets. */
+static void
+graphs_follow_the_norm_kind(void **state)
+{
+	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
+	json_t		*r = load(AS_IS);
+	const char	*why;
+	char		*out;
+	int		 rc;
+
+	(void)state;
+	out = render(r, HTML, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	/* 2026-07-01T00:00+02:00 and 2026-10-01T00:00+02:00 as epochs. */
+#define PERIOD	"?start=1782856800&end=1790805600&width=700&height=200\n"
+	assert_string_equal(fk.asked,
+	    "/graph/balie/burgerzaken/wait.svg" PERIOD
+	    "/graph/balie/burgerzaken/waiting.svg" PERIOD
+	    "/graph/chat/website/waiting.svg" PERIOD
+	    "/graph/email/info/oldest_age.svg" PERIOD
+	    "/graph/email/info/backlog.svg" PERIOD
+	    "/graph/telefoon/algemeen/sl.svg" PERIOD
+	    "/graph/telefoon/algemeen/waiting.svg" PERIOD
+	    "/graph/telefoon/vergunningen/sl.svg" PERIOD
+	    "/graph/telefoon/vergunningen/waiting.svg" PERIOD);
+#undef PERIOD
+	free(out);
+	json_decref(r);
+}
+
+/* Without "start"/"end" the days go to the daemon, the end exclusive. */
+static void
+graphs_without_epochs_ask_for_days(void **state)
+{
+	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
+	json_t		*r = load(NO_START_END);
+	const char	*why;
+	char		*out;
+	int		 rc;
+
+	(void)state;
+	out = render(r, HTML, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(fk.asked, "/graph/telefoon/algemeen/sl.svg"
+	    "?start=2026-07-01&end=2026-10-01&width=700&height=200\n"));
+	assert_non_null(strstr(out, "<figure>"));
+	free(out);
+	json_decref(r);
+}
+
+/* Without a fetch callback the report has tables only. */
+static void
+html_without_fetch_has_no_graphs(void **state)
+{
+	json_t		*r = load(AS_IS);
+	const char	*why;
+	char		*out = NULL;
+	size_t		 len = 0;
+	FILE		*mem = open_memstream(&out, &len);
+
+	(void)state;
+	assert_int_equal(report_fmt_html(mem, r, NULL, NULL, &why), 0);
+	fclose(mem);
+	assert_null(strstr(out, "<figure>"));
+	assert_null(strstr(out, "geen-grafiek\">"));
+	assert_non_null(strstr(out, "<table>"));
+	free(out);
+	json_decref(r);
+}
+
+/* Every line of a text table ends in the same column. */
+static void
+text_columns_line_up(void **state)
+{
+	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
+	json_t		*r = load(AS_IS);
+	const char	*why, *line, *nl;
+	char		*out;
+	size_t		 width = 0, w;
+	int		 rc, rows = 0;
+
+	(void)state;
+	out = render(r, TEXT, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	/* Table lines: headings, rules and rows; not the heading of the
+	 * report, channel titles or footnotes. */
+	assert_non_null(line = strstr(out, "\n\n"));
+	for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		if (nl - line < 60 || line[0] == '*')
+			continue;
+		for (w = 0; line < nl; line++)
+			if (((unsigned char)*line & 0xc0) != 0x80)
+				w++;
+		if (width == 0)
+			width = w;
+		assert_int_equal(w, width);
+		rows++;
+	}
+	/* 5 sections: heading and rule each, 9 rows, 3 rules above totals. */
+	assert_int_equal(rows, 5 * 2 + 9 + 3);
+	free(out);
+	json_decref(r);
+}
+
+/* A long label ends in "…" after 47 characters, not bytes, in text only. */
+static void
+text_shortens_a_long_label(void **state)
+{
+	char		 e60[128] = "";
+	json_t		*r;
+	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
+	const char	*why;
+	char		*out, want[256];
+	int		 rc, i;
+
+	(void)state;
+	/* 60 characters of two bytes each. */
+	for (i = 0; i < 60; i++)
+		strcat(e60, "\xc3\xa9");
+	r = json_pack("{s:s, s:s, s:[{s:s, s:s, s:f}], s:[], "
+	    "s:{s:s}}", "from", "2026-07-01", "to", "2026-07-31", "queues",
+	    "id", "balie/lang", "label", e60, "covered", 50.0, "channels",
+	    "total", "id", "totaal");
+	assert_non_null(r);
+	snprintf(want, sizeof(want), "\n%.94s\xe2\x80\xa6 *  ", e60);
+	out = render(r, TEXT, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	if (strstr(out, want) == NULL)
+		fail_msg("no shortened label in:\n%s", out);
+	free(out);
+	out = render(r, HTML, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	snprintf(want, sizeof(want), "<th scope=\"row\">%s *</th>", e60);
+	assert_non_null(strstr(out, want));
+	free(out);
+	json_decref(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Not a report */
+
+struct ecase {
+	const char	*what;
+	const char	*json;
+};
+
+static struct ecase ecases[] = {
+	{ "an array instead of an object", "[]" },
+	{ "no from", "{\"to\": \"2026-09-30\", \"queues\": [], \"channels\": [],"
+	    " \"total\": {}}" },
+	{ "no queues", "{\"from\": \"2026-07-01\", \"to\": \"2026-09-30\", "
+	    "\"channels\": [], \"total\": {}}" },
+	{ "queues not a list", "{\"from\": \"2026-07-01\", \"to\": "
+	    "\"2026-09-30\", \"queues\": {}, \"channels\": [], \"total\": {}}" },
+	{ "a queue without id", "{\"from\": \"2026-07-01\", \"to\": "
+	    "\"2026-09-30\", \"queues\": [{\"label\": \"x\"}], \"channels\": [],"
+	    " \"total\": {}}" },
+	{ "a channel without id", "{\"from\": \"2026-07-01\", \"to\": "
+	    "\"2026-09-30\", \"queues\": [], \"channels\": [7], \"total\": {}}" },
+	{ "no total", "{\"from\": \"2026-07-01\", \"to\": \"2026-09-30\", "
+	    "\"queues\": [], \"channels\": []}" },
+};
+
+/* Text, CSV and HTML refuse it with a reason; nothing is half written. */
+static void
+run_ecase(void **state)
+{
+	const struct ecase *c = *state;
+	static const enum report_fmt_format fs[] = { TEXT, CSV, HTML };
+	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
+	json_t		*r = json_loads(c->json, 0, NULL);
+	const char	*why;
+	char		*out;
+	size_t		 i;
+	int		 rc;
+
+	assert_non_null(r);
+	for (i = 0; i < NELEM(fs); i++) {
+		why = NULL;
+		out = render(r, fs[i], &fk, &rc, &why);
+		assert_int_equal(rc, -1);
+		assert_non_null(why);
+		assert_true(why[0] != '\0');
+		assert_string_equal(out, "");
+		free(out);
+	}
+	assert_string_equal(fk.asked, "");
+	json_decref(r);
+}
+
+/* An empty period is still a report: every table, and no rows. */
+static void
+empty_report_is_a_report(void **state)
+{
+	json_t		*r = json_loads("{\"from\": \"2026-07-01\", \"to\": "
+	    "\"2026-07-01\", \"queues\": [], \"channels\": [], \"total\": "
+	    "{\"id\": \"totaal\", \"contacts\": 0}}", 0, NULL);
+	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
+	const char	*why;
+	char		*out;
+	int		 rc;
+
+	(void)state;
+	out = render(r, TEXT, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "Verantwoording wachttijden 1 juli 2026\n"));
+	assert_non_null(strstr(out, "\nTotaal   "));
+	free(out);
+	out = render(r, CSV, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, CSV_HEAD "2026-07-01,2026-07-01,total,totaal,"
+	    ",,,,,,,,,,0,,,,,,,,\r\n");
+	free(out);
+	json_decref(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Durations, percentages and times */
+
+enum helper {
+	DURATION,
+	PERCENT,
+	TIME
+};
+
+static const char *helper_names[] = { "duration", "percent", "time" };
+
+struct hcase {
+	enum helper	 helper;
+	double		 in;		/* DURATION, PERCENT */
+	const char	*s;		/* TIME: input */
+	const char	*want;		/* DURATION, PERCENT: output */
+	long long	 epoch;		/* TIME: -1 when refused */
+};
+
+static struct hcase hcases[] = {
+	{ DURATION, 0, NULL, "0 s", 0 },
+	{ DURATION, 21.4, NULL, "21 s", 0 },
+	{ DURATION, 59.4, NULL, "59 s", 0 },
+	{ DURATION, 59.6, NULL, "1 min 00 s", 0 },
+	{ DURATION, 245, NULL, "4 min 05 s", 0 },
+	{ DURATION, 3599, NULL, "59 min 59 s", 0 },
+	{ DURATION, 3600, NULL, "1 u 00 min", 0 },
+	{ DURATION, 7800, NULL, "2 u 10 min", 0 },
+	{ DURATION, 7829, NULL, "2 u 10 min", 0 },
+	{ DURATION, 7831, NULL, "2 u 11 min", 0 },
+	{ DURATION, 200000, NULL, "55 u 33 min", 0 },
+	{ DURATION, -1, NULL, DASH, 0 },
+	{ DURATION, NAN, NULL, DASH, 0 },
+	{ PERCENT, 82.3, NULL, "82,3%", 0 },
+	{ PERCENT, 100, NULL, "100,0%", 0 },
+	{ PERCENT, 0, NULL, "0,0%", 0 },
+	{ PERCENT, 2.66, NULL, "2,7%", 0 },
+	{ PERCENT, INFINITY, NULL, DASH, 0 },
+	{ TIME, 0, "2026-07-01T00:00:00+02:00", NULL, 1782856800 },
+	{ TIME, 0, "2026-06-30T22:00:00Z", NULL, 1782856800 },
+	{ TIME, 0, "2026-07-01T00:00:00.750+02:00", NULL, 1782856800 },
+	{ TIME, 0, "2026-07-01T00:00:00+0200", NULL, 1782856800 },
+	{ TIME, 0, "2026-07-01 00:00:00+02", NULL, 1782856800 },
+	{ TIME, 0, "2026-12-31T23:00:00-01:00", NULL, 1798761600 },
+	{ TIME, 0, "2028-02-29T12:00:00+01:00", NULL, 1835434800 },
+	{ TIME, 0, "2026-07-01", NULL, -1 },
+	{ TIME, 0, "2026-07-01T00:00:00", NULL, -1 },
+	{ TIME, 0, "2026-02-29T00:00:00Z", NULL, -1 },
+	{ TIME, 0, "2026-07-01T25:00:00Z", NULL, -1 },
+	{ TIME, 0, "2026-07-01T00:00:00+02:00 ", NULL, -1 },
+	{ TIME, 0, "2026-07-01T00:00:00+2:00", NULL, -1 },
+	{ TIME, 0, "", NULL, -1 },
+};
+
+static void
+run_hcase(void **state)
+{
+	const struct hcase *c = *state;
+	char		 buf[64];
+	long long	 epoch = -12345;
+
+	switch (c->helper) {
+	case DURATION:
+		assert_string_equal(report_fmt_duration(c->in, buf,
+		    sizeof(buf)), c->want);
+		break;
+	case PERCENT:
+		assert_string_equal(report_fmt_percent(c->in, buf,
+		    sizeof(buf)), c->want);
+		break;
+	case TIME:
+		if (c->epoch == -1)
+			assert_int_equal(report_fmt_time(c->s, &epoch), -1);
+		else {
+			assert_int_equal(report_fmt_time(c->s, &epoch), 0);
+			assert_int_equal(epoch, c->epoch);
+		}
+		break;
+	}
+}
+
+/* The format names wachtctl accepts after --format. */
+static void
+format_names(void **state)
+{
+	enum report_fmt_format f;
+
+	(void)state;
+	assert_int_equal(report_fmt_format("text", &f), 0);
+	assert_int_equal(f, TEXT);
+	assert_int_equal(report_fmt_format("csv", &f), 0);
+	assert_int_equal(f, CSV);
+	assert_int_equal(report_fmt_format("json", &f), 0);
+	assert_int_equal(f, JSON);
+	assert_int_equal(report_fmt_format("html", &f), 0);
+	assert_int_equal(f, HTML);
+	assert_int_equal(report_fmt_format("pdf", &f), -1);
+	assert_int_equal(report_fmt_format("HTML", &f), -1);
+	assert_int_equal(report_fmt_format("", &f), -1);
+}
+
+/* JSON out parses back to exactly the report that came in. */
+static void
+json_round_trips(void **state)
+{
+	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
+	json_t		*r = load(AS_IS), *back;
+	const char	*why;
+	char		*out;
+	int		 rc;
+
+	(void)state;
+	out = render(r, JSON, &fk, &rc, &why);
+	assert_int_equal(rc, 0);
+	assert_non_null(back = json_loads(out, 0, NULL));
+	assert_true(json_equal(r, back));
+	json_decref(back);
+	free(out);
+	json_decref(r);
+}
+
+#define NSINGLE	8
+
+int
+main(void)
+{
+	static char	 names[NELEM(fcases) + NELEM(ecases) +
+			    NELEM(hcases)][200];
+	struct CMUnitTest tests[NELEM(fcases) + NELEM(ecases) +
+			    NELEM(hcases) + NSINGLE];
+	size_t		 i, n = 0, k = 0;
+
+	for (i = 0; i < NELEM(fcases); i++, k++) {
+		snprintf(names[k], sizeof(names[k]), "%s", fcases[i].what);
+		tests[n++] = (struct CMUnitTest){ names[k], run_fcase, NULL,
+		    NULL, &fcases[i] };
+	}
+	for (i = 0; i < NELEM(ecases); i++, k++) {
+		snprintf(names[k], sizeof(names[k]), "not a report: %s",
+		    ecases[i].what);
+		tests[n++] = (struct CMUnitTest){ names[k], run_ecase, NULL,
+		    NULL, &ecases[i] };
+	}
+	for (i = 0; i < NELEM(hcases); i++, k++) {
+		if (hcases[i].helper == TIME)
+			snprintf(names[k], sizeof(names[k]), "time \"%s\" %s",
+			    hcases[i].s, hcases[i].epoch == -1 ? "refused" :
+			    "read");
+		else
+			snprintf(names[k], sizeof(names[k]), "%s %g is \"%s\"",
+			    helper_names[hcases[i].helper], hcases[i].in,
+			    hcases[i].want);
+		tests[n++] = (struct CMUnitTest){ names[k], run_hcase, NULL,
+		    NULL, &hcases[i] };
+	}
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(graphs_follow_the_norm_kind);
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(graphs_without_epochs_ask_for_days);
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(html_without_fetch_has_no_graphs);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(text_columns_line_up);
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(text_shortens_a_long_label);
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(empty_report_is_a_report);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(format_names);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(json_round_trips);
+	if (n != NELEM(tests))
+		abort();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
