@@ -58,6 +58,45 @@ queue_new(const struct queue_conf *conf, double step)
 	return q;
 }
 
+/*
+ * Opening hours cost a localtime_r or more per question, asked for every
+ * queue on every tick and input: the answer is kept for as long as it
+ * holds, [cal_from, cal_until).
+ */
+static void
+learn_hours(struct queue *q, double now)
+{
+	const struct hours_conf *h = q->conf->hours.to;
+	double	 until;
+
+	if (now >= q->cal_from && now < q->cal_until)
+		return;
+	q->cal_open = calendar_is_open(h, now);
+	until = q->cal_open ? calendar_next_close(h, now) :
+	    calendar_next_open(h, now);
+	q->cal_from = now;
+	/* Never open within the horizon: look again in a day. */
+	q->cal_until = isnan(until) ? now + 86400 : until;
+}
+
+/* Whether the queue is open at t, from what is known when it can be. */
+static int
+open_at(const struct queue *q, double t)
+{
+	if (t >= q->cal_from && t < q->cal_until)
+		return q->cal_open;
+	return calendar_is_open(q->conf->hours.to, t);
+}
+
+/* Seconds of opening time in [from, to). */
+static double
+open_between(const struct queue *q, double from, double to)
+{
+	if (from >= q->cal_from && to <= q->cal_until)
+		return q->cal_open && to > from ? to - from : 0;
+	return calendar_open_seconds(q->conf->hours.to, from, to);
+}
+
 /* Queues a finished step for the store; the oldest goes if none takes. */
 static void
 outbox_push(struct queue *q, const struct step *s)
@@ -71,8 +110,7 @@ outbox_push(struct queue *q, const struct step *s)
 		q->steps_lost++;
 	}
 	q->outbox[q->noutbox] = *s;
-	q->outbox[q->noutbox++].open_secs = calendar_open_seconds(
-	    q->conf->hours.to, s->start, s->end);
+	q->outbox[q->noutbox++].open_secs = open_between(q, s->start, s->end);
 }
 
 /*
@@ -261,6 +299,7 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
 
 	q->conf = conf;
 	shape(q, step);
+	q->cal_from = q->cal_until = 0;	/* its hours may have changed */
 	/* Counts sliced another way, or judged by another limit, would lie. */
 	if (q->width != width || q->window != window || q->within != within)
 		clear_slices(q);
@@ -313,7 +352,7 @@ static int
 counts_open(const struct queue *q, double arrival)
 {
 	return config_queue_norm(q->conf, NORM_RESPOND_WITHIN) != NULL ||
-	    calendar_is_open(q->conf->hours.to, arrival);
+	    open_at(q, arrival);
 }
 
 /* Counts one contact answered at ts that waited `wait` seconds. */
@@ -472,8 +511,9 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 static int
 is_stale(const struct queue *q, double now)
 {
-	return q->updated > 0 && calendar_open_seconds(q->conf->hours.to,
-	    q->updated, now) > 3 * q->conf->interval;
+	/* Opening time cannot exceed the time passed: mostly, that settles it. */
+	return q->updated > 0 && now - q->updated > 3 * q->conf->interval &&
+	    open_between(q, q->updated, now) > 3 * q->conf->interval;
 }
 
 void
@@ -511,8 +551,9 @@ queue_tick(struct queue *q, double now)
 			q->dirty = 1;
 	}
 	/* Turning stale, opening and closing are news no input brings. */
+	learn_hours(q, now);
 	stale = is_stale(q, now);
-	open = calendar_is_open(q->conf->hours.to, now);
+	open = q->cal_open;
 	if (stale != q->stale || open != q->open) {
 		q->stale = stale;
 		q->open = open;
@@ -569,7 +610,7 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 		denominator += abandoned_counted;
 	v->sl = n != NULL && denominator > 0 ?
 	    100.0 * v->answered_within / denominator : NAN;
-	v->open = calendar_is_open(q->conf->hours.to, now);
+	v->open = open_at(q, now);
 	v->stale = is_stale(q, now);
 }
 

@@ -308,6 +308,9 @@ struct queue {
 	int		 dirty;		/* changed since published */
 	int		 stale;		/* as of the last tick or input */
 	int		 open;		/* as of the last tick */
+	double		 cal_from;	/* open is cal_open from cal_from ... */
+	double		 cal_until;	/* ... until here (learn_hours) */
+	int		 cal_open;
 };
 
 /* What a reader sees at `now`; NAN for unknown numbers. */
