@@ -307,21 +307,27 @@ calendar_next_open(const struct hours_conf *h, double t)
 	return NAN;
 }
 
-/* Ranges that touch, also across midnight, make one opening: a night
- * shift 20:00-24:00 and 00:00-06:00 closes at 06:00. */
-double
-calendar_next_close(const struct hours_conf *h, double t)
+/*
+ * Follows the opening around t through ranges that touch, for at most
+ * `days` days after t's date; *cut says the search stopped there, open.
+ * Returns the close, or where it stopped (still open up to there).
+ */
+static double
+open_run(const struct hours_conf *h, double t, long days, int *cut)
 {
 	double	 r[HOURS_RANGES_MAX][2], end = t;
 	long	 day, d;
 	int	 i, n;
 
-	if (h == NULL)
+	*cut = 0;
+	if (h == NULL) {
+		*cut = 1;
 		return INFINITY;
+	}
 	if (!calendar_is_open(h, t))
 		return t;
 	day = local_day(t, NULL);
-	for (d = day; d <= day + CALENDAR_SEARCH_DAYS; d++) {
+	for (d = day; d <= day + days; d++) {
 		n = day_ranges(h, d, r);
 		for (i = 0; i < n; i++) {
 			if (r[i][0] > end)
@@ -331,7 +337,27 @@ calendar_next_close(const struct hours_conf *h, double t)
 		if (end < local_instant(d + 1, 0))
 			return end;
 	}
-	return INFINITY;
+	*cut = 1;
+	return end;
+}
+
+/* Ranges that touch, also across midnight, make one opening: a night
+ * shift 20:00-24:00 and 00:00-06:00 closes at 06:00. */
+double
+calendar_next_close(const struct hours_conf *h, double t)
+{
+	int	 cut;
+	double	 end = open_run(h, t, CALENDAR_SEARCH_DAYS, &cut);
+
+	return cut ? INFINITY : end;
+}
+
+double
+calendar_open_until(const struct hours_conf *h, double t, long days)
+{
+	int	 cut;
+
+	return open_run(h, t, days, &cut);
 }
 
 /* Only the dates from `from`'s to `to`'s hold ranges that overlap. */

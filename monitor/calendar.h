@@ -40,6 +40,11 @@ double	calendar_next_open(const struct hours_conf *, double t);
  * open for the whole search horizon. */
 double	calendar_next_close(const struct hours_conf *, double t);
 
+/* An instant up to which the opening around t lasts at least: its close,
+ * or where a search of `days` days after t's date stopped (cheaper than
+ * calendar_next_close for hours open around the clock); t when closed. */
+double	calendar_open_until(const struct hours_conf *, double t, long days);
+
 /* Seconds of opening time in [from, to); 0 when to <= from. */
 double	calendar_open_seconds(const struct hours_conf *, double from, double to);
 

@@ -72,7 +72,7 @@ learn_hours(struct queue *q, double now)
 	if (now >= q->cal_from && now < q->cal_until)
 		return;
 	q->cal_open = calendar_is_open(h, now);
-	until = q->cal_open ? calendar_next_close(h, now) :
+	until = q->cal_open ? calendar_open_until(h, now, 1) :
 	    calendar_next_open(h, now);
 	q->cal_from = now;
 	/* Never open within the horizon: look again in a day. */

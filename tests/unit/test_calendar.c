@@ -327,12 +327,13 @@ enum op {
 	NEXT_CLOSE,
 	OPEN_SECONDS,
 	ADD_OPEN,
-	ADD_WORKDAYS
+	ADD_WORKDAYS,
+	OPEN_UNTIL		/* calendar_open_until, n days */
 };
 
 static const char *op_names[] = {
 	"is_open", "next_open", "next_close", "open_seconds", "add_open",
-	"add_workdays"
+	"add_workdays", "open_until"
 };
 
 struct tcase {
@@ -352,8 +353,20 @@ struct tcase {
 #define SECS(h, f, t, w, what)	  { OPEN_SECONDS, h, f, t, 0, NULL, w, what }
 #define ADD(h, t, s, w, what)	  { ADD_OPEN, h, t, NULL, s, w, 0, what }
 #define WORKDAYS(h, t, d, w, what) { ADD_WORKDAYS, h, t, NULL, d, w, 0, what }
+#define UNTIL(h, t, d, w, what)	  { OPEN_UNTIL, h, t, NULL, d, w, 0, what }
 
 static struct tcase cases[] = {
+	/* open_until: the close when it comes within the days searched, else
+	 * where the search stopped, still open up to there. */
+	UNTIL(&office, "2026-11-30 10:00", 1, "2026-11-30 17:00",
+	    "office hours: today's close"),
+	UNTIL(&office, "2026-11-30 18:00", 1, "2026-11-30 18:00",
+	    "closed: t itself"),
+	UNTIL(&always, "2026-11-30 10:00", 1, "2026-12-02 00:00",
+	    "around the clock: open at least to the end of the days searched"),
+	UNTIL(&always, "2026-11-30 10:00", 3, "2026-12-04 00:00",
+	    "three days searched"),
+	UNTIL(NULL, "2026-11-30 10:00", 1, "INF", "no [hours]: for ever"),
 	/* Range edges: open from the first second, closed at the last. */
 	OPEN(&office, "2026-11-30 08:29:59", 0, "a second before opening"),
 	OPEN(&office, "2026-11-30 08:30", 1, "opens at 08:30"),
@@ -555,6 +568,9 @@ run_case(void **state)
 		break;
 	case ADD_WORKDAYS:
 		got = calendar_add_workdays(c->h, t, (int)c->n);
+		break;
+	case OPEN_UNTIL:
+		got = calendar_open_until(c->h, t, (long)c->n);
 		break;
 	}
 	want = at(c->want);
