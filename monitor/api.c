@@ -31,16 +31,32 @@ by_id(const void *a, const void *b)
 	return strcmp((*x)->conf->id, (*y)->conf->id);
 }
 
+/* Every queue, sorted by id; *n of them (caller frees). */
+static struct queue **
+sorted_queues(const struct wachtd *w, size_t *n)
+{
+	struct queue	**all;
+	const char	*key;
+	void		*val;
+	size_t		 pos = 0;
+
+	all = xcalloc(map_count(w->queues) + 1, sizeof(*all));
+	*n = 0;
+	while (map_next(w->queues, &pos, &key, &val))
+		all[(*n)++] = val;
+	qsort(all, *n, sizeof(*all), by_id);
+	return all;
+}
+
 /* GET /api/v1/queues and /api/v1/queues/CHANNEL/NAME */
 static void
 api_queues(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
 	struct queue	*q, **all;
-	const char	*key, *why;
-	void		*val;
+	const char	*why;
 	json_t		*list;
-	size_t		 pos = 0, n = 0, i;
+	size_t		 n, i;
 	double		 now = util_now();
 
 	if (!http_want_get(req))
@@ -62,10 +78,7 @@ api_queues(struct evhttp_request *req, const char *rest, void *arg)
 		http_error(req, 404, "no such path");
 		return;
 	}
-	all = xcalloc(map_count(w->queues) + 1, sizeof(*all));
-	while (map_next(w->queues, &pos, &key, &val))
-		all[n++] = val;
-	qsort(all, n, sizeof(*all), by_id);
+	all = sorted_queues(w, &n);
 	list = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, queue_json(all[i], now));
@@ -141,11 +154,25 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "step_max_ms", step_max * 1000));
 }
 
+/* Local midnight at the start of YYYYMMDD plus `days` (mktime
+ * normalises the 32nd). */
+static long
+local_midnight(int ymd, int days)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = ymd / 10000 - 1900;
+	tm.tm_mon = ymd / 100 % 100 - 1;
+	tm.tm_mday = ymd % 100 + days;
+	tm.tm_isdst = -1;
+	return (long)mktime(&tm);
+}
+
 /* "1764412345" or "2026-11-29" (local midnight); -1 when neither. */
 static long
 parse_instant(const char *s)
 {
-	struct tm	 tm;
 	const char	*why;
 	long		 v;
 	int		 ymd;
@@ -154,12 +181,7 @@ parse_instant(const char *s)
 		return v;
 	if (parse_date(s, &ymd, &why) == -1)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = ymd / 10000 - 1900;
-	tm.tm_mon = ymd / 100 % 100 - 1;
-	tm.tm_mday = ymd % 100;
-	tm.tm_isdst = -1;
-	return (long)mktime(&tm);
+	return local_midnight(ymd, 0);
 }
 
 /* The norm line of a graph, from the queue's norms. */
@@ -474,13 +496,9 @@ report_done(void *arg, int ran)
 	char		 start[40], end[40], now[40], chan[64];
 	size_t		 i, len;
 
-	if (j->req == NULL)
+	/* Stopping (not ran): the listener goes too, no answer. */
+	if (!http_release(&j->req) || !ran)
 		goto out;
-	/* The connection must not call back into j once it is freed. */
-	evhttp_connection_set_closecb(evhttp_request_get_connection(j->req),
-	    NULL, NULL);
-	if (!ran)
-		goto out;	/* stopping: the listener goes too */
 	for (i = 0; i < j->n; i++)
 		if (j->items[i].error[0] != '\0') {
 			log_warnx("report: %s: %s", j->items[i].path,
@@ -526,59 +544,14 @@ out:
 }
 
 static void
-report_closed(struct evhttp_connection *evcon, void *arg)
-{
-	struct report_job *j = arg;
-
-	(void)evcon;
-	/* See graph.c: a detached request is ours to free. */
-	if (j->req != NULL && evhttp_request_get_connection(j->req) == NULL)
-		evhttp_request_free(j->req);
-	j->req = NULL;
-}
-
-/* A YYYY-MM-DD parameter as local midnight; -1 when bad. */
-static double
-report_day(const char *s, int *ymd)
-{
-	struct tm	 tm;
-	const char	*why;
-
-	if (s == NULL || parse_date(s, ymd, &why) == -1)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = *ymd / 10000 - 1900;
-	tm.tm_mon = *ymd / 100 % 100 - 1;
-	tm.tm_mday = *ymd % 100;
-	tm.tm_isdst = -1;
-	return (double)mktime(&tm);
-}
-
-/* Midnight after the day that begins at t: mktime normalises the 32nd. */
-static double
-day_after(double t)
-{
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-
-	localtime_r(&tt, &tm);
-	tm.tm_mday++;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return (double)mktime(&tm);
-}
-
-static void
 api_report(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
 	struct evkeyvalq params;
 	struct report_job *j;
 	struct queue	**all;
-	const char	*query, *key;
-	void		*val;
-	size_t		 pos = 0, n = 0, i;
-	double		 from, to;
+	const char	*query, *from, *to, *why;
+	size_t		 n, i;
 	int		 ymd_from, ymd_to;
 
 	if (!http_want_get(req))
@@ -594,35 +567,32 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 		    "to=YYYY-MM-DD");
 		goto out;
 	}
-	from = report_day(evhttp_find_header(&params, "from"), &ymd_from);
-	to = report_day(evhttp_find_header(&params, "to"), &ymd_to);
-	if (from == -1 || to == -1) {
+	from = evhttp_find_header(&params, "from");
+	to = evhttp_find_header(&params, "to");
+	if (from == NULL || to == NULL ||
+	    parse_date(from, &ymd_from, &why) == -1 ||
+	    parse_date(to, &ymd_to, &why) == -1) {
 		http_error(req, 400, "from and to must be dates like "
 		    "2026-07-01 (both days included)");
 		goto out;
 	}
-	if (from > to) {
+	if (ymd_from > ymd_to) {
 		http_error(req, 400, "from must not lie after to");
 		goto out;
 	}
-	if (to - from > 11 * 366 * 86400.0) {
+	if (ymd_to - ymd_from > 110000) {
 		http_error(req, 400, "at most 10 years are kept");
 		goto out;
 	}
 	j = xcalloc(1, sizeof(*j));
-	j->req = req;
-	snprintf(j->from, sizeof(j->from), "%s",
-	    evhttp_find_header(&params, "from"));
-	snprintf(j->to, sizeof(j->to), "%s", evhttp_find_header(&params, "to"));
-	j->start = from;
-	j->end = day_after(to);
+	snprintf(j->from, sizeof(j->from), "%s", from);
+	snprintf(j->to, sizeof(j->to), "%s", to);
+	j->start = (double)local_midnight(ymd_from, 0);
+	j->end = (double)local_midnight(ymd_to, 1);
 	j->now = util_now();
 	j->daemon = w->conf->rrdcached != NULL ? xstrdup(w->conf->rrdcached) :
 	    NULL;
-	all = xcalloc(map_count(w->queues) + 1, sizeof(*all));
-	while (map_next(w->queues, &pos, &key, &val))
-		all[n++] = val;
-	qsort(all, n, sizeof(*all), by_id);
+	all = sorted_queues(w, &n);
 	j->items = xcalloc(n + 1, sizeof(*j->items));
 	j->n = n;
 	for (i = 0; i < n; i++) {
@@ -638,8 +608,7 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 		it->tally.expected = fmax(0, fmin(j->end, j->now) - j->start);
 	}
 	free(all);
-	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-	    report_closed, j);
+	http_hold(req, &j->req);
 	work_submit(w->work, report_run, report_done, j);
 out:
 	evhttp_clear_headers(&params);

@@ -1,17 +1,15 @@
 /*
  * graph.c: PNG and SVG graphs from the RRD files, rendered by librrd in
- * one worker thread (librrd 1.7 is not safe to render from several) and
- * cached per step, so the loop never waits on a render. Requests for a
- * graph already being drawn wait on that one render.
+ * the worker thread (work.c; librrd 1.7 is not safe to render from
+ * several) and cached per step, so the loop never waits on a render.
+ * Requests for a graph already being drawn wait on that one render.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 #include <event2/http.h>
 #include <rrd.h>
 
@@ -60,14 +58,14 @@ struct waiter {
 };
 
 struct job {
+	struct grapher	*g;
 	struct graph_spec spec;
 	int64_t		 stepno;
 	struct waiter	*waiters;
 	unsigned char	*image;		/* NULL when rendering failed */
 	size_t		 len;
 	char		 error[256];
-	struct job	*next;		/* on todo or done, under lock */
-	struct job	*busy_next;	/* on busy, in the loop only */
+	struct job	*busy_next;	/* jobs not yet answered */
 };
 
 struct cached {
@@ -80,17 +78,10 @@ struct cached {
 };
 
 struct grapher {
-	struct event	*ev_done;
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 work;
-	struct job	*todo;		/* for the worker */
-	struct job	*done;		/* for the loop */
+	struct worker	*work;
 	struct job	*busy;		/* every job not yet answered */
-	int		 quit;
 	struct cached	 cache[CACHE_SIZE];
 	uint64_t	 clock;
-	uint64_t	 renders;
 };
 
 int
@@ -112,8 +103,9 @@ graph_metric_norm(int metric)
 
 /* Renders one graph with librrd; in the worker thread only. */
 static void
-render(struct job *j)
+render(void *arg)
 {
+	struct job	*j = arg;
 	const struct graph_spec *s = &j->spec;
 	const struct gmetric *m = &metrics[s->metric];
 	char		 a[24][GRAPH_KEY_MAX + 64];
@@ -187,31 +179,6 @@ render(struct job *j)
 		snprintf(j->error, sizeof(j->error), "no image rendered");
 }
 
-static void *
-worker(void *arg)
-{
-	struct grapher	*g = arg;
-	struct job	*j;
-
-	pthread_mutex_lock(&g->lock);
-	for (;;) {
-		while (g->todo == NULL && !g->quit)
-			pthread_cond_wait(&g->work, &g->lock);
-		if (g->quit)
-			break;
-		j = g->todo;
-		g->todo = j->next;
-		pthread_mutex_unlock(&g->lock);
-		render(j);
-		pthread_mutex_lock(&g->lock);
-		j->next = g->done;
-		g->done = j;
-		event_active(g->ev_done, EV_READ, 0);
-	}
-	pthread_mutex_unlock(&g->lock);
-	return NULL;
-}
-
 static void
 send_image(struct evhttp_request *req, const unsigned char *image, size_t len,
     int svg)
@@ -229,20 +196,6 @@ send_image(struct evhttp_request *req, const unsigned char *image, size_t len,
 		evbuffer_add(buf, image, len);
 	evhttp_send_reply(req, 200, NULL, buf);
 	evbuffer_free(buf);
-}
-
-/* The client hung up while its graph was being drawn. */
-static void
-on_close(struct evhttp_connection *evcon, void *arg)
-{
-	struct waiter	*wt = arg;
-
-	(void)evcon;
-	/* libevent detaches an unanswered request from a connection that
-	 * failed and leaves it to the reply to free: there will be none. */
-	if (wt->req != NULL && evhttp_request_get_connection(wt->req) == NULL)
-		evhttp_request_free(wt->req);
-	wt->req = NULL;
 }
 
 /* Keeps a rendered graph, in place of the least recently used one. */
@@ -265,93 +218,55 @@ cache_put(struct grapher *g, const struct job *j)
 	c->used = ++g->clock;
 }
 
-/* In the loop: answers everyone who waited for finished renders. */
+/* In the loop: answers everyone who waited for the render; when the
+ * daemon stops before it ran, lets them go unanswered. */
 static void
-on_done(evutil_socket_t fd, short what, void *arg)
+rendered(void *arg, int ran)
 {
-	struct grapher	*g = arg;
-	struct job	*j, *next, **p;
+	struct job	*j = arg, **p;
+	struct grapher	*g = j->g;
 	struct waiter	*wt, *wnext;
 
-	(void)fd;
-	(void)what;
-	pthread_mutex_lock(&g->lock);
-	j = g->done;
-	g->done = NULL;
-	pthread_mutex_unlock(&g->lock);
-	for (; j != NULL; j = next) {
-		next = j->next;
-		for (p = &g->busy; *p != NULL; p = &(*p)->busy_next)
-			if (*p == j) {
-				*p = j->busy_next;
-				break;
-			}
-		g->renders++;
-		if (j->image != NULL)
-			cache_put(g, j);
-		for (wt = j->waiters; wt != NULL; wt = wnext) {
-			wnext = wt->next;
-			if (wt->req != NULL) {
-				evhttp_connection_set_closecb(
-				    evhttp_request_get_connection(wt->req),
-				    NULL, NULL);
-				if (j->image != NULL)
-					send_image(wt->req, j->image, j->len,
-					    j->spec.svg);
-				else if (strstr(j->error, "No such file") != NULL ||
-				    strstr(j->error, "opening") != NULL)
-					http_error(wt->req, 404, "no history yet "
-					    "for this queue");
-				else {
-					log_warnx("graph: %s: %s", j->spec.key,
-					    j->error);
-					http_error(wt->req, 500, "graph could not "
-					    "be drawn");
-				}
-			}
-			free(wt);
+	for (p = &g->busy; *p != NULL; p = &(*p)->busy_next)
+		if (*p == j) {
+			*p = j->busy_next;
+			break;
 		}
-		free(j->image);
-		free(j);
+	if (j->image != NULL)
+		cache_put(g, j);
+	for (wt = j->waiters; wt != NULL; wt = wnext) {
+		wnext = wt->next;
+		if (http_release(&wt->req) && ran) {
+			if (j->image != NULL)
+				send_image(wt->req, j->image, j->len,
+				    j->spec.svg);
+			else if (strstr(j->error, "No such file") != NULL ||
+			    strstr(j->error, "opening") != NULL)
+				http_error(wt->req, 404, "no history yet for "
+				    "this queue");
+			else {
+				log_warnx("graph: %s: %s", j->spec.key,
+				    j->error);
+				http_error(wt->req, 500, "graph could not be "
+				    "drawn");
+			}
+		}
+		free(wt);
 	}
+	free(j->image);
+	free(j);
 }
 
 struct grapher *
-graph_new(struct event_base *base)
+graph_new(struct worker *work)
 {
 	struct grapher	*g = xcalloc(1, sizeof(*g));
 
-	g->ev_done = event_new(base, -1, 0, on_done, g);
-	pthread_mutex_init(&g->lock, NULL);
-	pthread_cond_init(&g->work, NULL);
-	if (pthread_create(&g->thread, NULL, worker, g) != 0)
-		fatalx("graph: cannot start the render thread");
+	g->work = work;
 	return g;
 }
 
-/* Drops the requests of unfinished jobs: the daemon is stopping. */
-static void
-free_jobs(struct job *j)
-{
-	struct job	*next;
-	struct waiter	*wt, *wnext;
-
-	for (; j != NULL; j = next) {
-		next = j->busy_next;
-		for (wt = j->waiters; wt != NULL; wt = wnext) {
-			wnext = wt->next;
-			/* The connection must not call back into freed memory. */
-			if (wt->req != NULL)
-				evhttp_connection_set_closecb(
-				    evhttp_request_get_connection(wt->req),
-				    NULL, NULL);
-			free(wt);
-		}
-		free(j->image);
-		free(j);
-	}
-}
-
+/* After work_free, which has answered or dropped every job. */
 void
 graph_free(struct grapher *g)
 {
@@ -359,15 +274,6 @@ graph_free(struct grapher *g)
 
 	if (g == NULL)
 		return;
-	pthread_mutex_lock(&g->lock);
-	g->quit = 1;
-	pthread_cond_signal(&g->work);
-	pthread_mutex_unlock(&g->lock);
-	pthread_join(g->thread, NULL);
-	free_jobs(g->busy);	/* queued, rendering and done all are busy */
-	event_free(g->ev_done);
-	pthread_mutex_destroy(&g->lock);
-	pthread_cond_destroy(&g->work);
 	for (i = 0; i < CACHE_SIZE; i++)
 		free(g->cache[i].image);
 	free(g);
@@ -396,20 +302,15 @@ graph_request(struct grapher *g, struct evhttp_request *req,
 			break;
 	if (j == NULL) {
 		j = xcalloc(1, sizeof(*j));
+		j->g = g;
 		j->spec = *spec;
 		j->stepno = stepno;
 		j->busy_next = g->busy;
 		g->busy = j;
-		pthread_mutex_lock(&g->lock);
-		j->next = g->todo;
-		g->todo = j;
-		pthread_cond_signal(&g->work);
-		pthread_mutex_unlock(&g->lock);
+		work_submit(g->work, render, rendered, j);
 	}
 	wt = xcalloc(1, sizeof(*wt));
-	wt->req = req;
 	wt->next = j->waiters;
 	j->waiters = wt;
-	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-	    on_close, wt);
+	http_hold(req, &wt->req);
 }

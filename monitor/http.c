@@ -111,6 +111,37 @@ http_want_get(struct evhttp_request *req)
 	return 0;
 }
 
+/* The client left: libevent detached the request from the failed
+ * connection and leaves freeing it to the reply, which will not come. */
+static void
+on_gone(struct evhttp_connection *evcon, void *arg)
+{
+	struct evhttp_request **slot = arg;
+
+	(void)evcon;
+	if (*slot != NULL && evhttp_request_get_connection(*slot) == NULL)
+		evhttp_request_free(*slot);
+	*slot = NULL;
+}
+
+void
+http_hold(struct evhttp_request *req, struct evhttp_request **slot)
+{
+	*slot = req;
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    on_gone, slot);
+}
+
+int
+http_release(struct evhttp_request **slot)
+{
+	if (*slot == NULL)
+		return 0;
+	evhttp_connection_set_closecb(evhttp_request_get_connection(*slot),
+	    NULL, NULL);
+	return 1;
+}
+
 /* Finds the longest route whose prefix the path starts with. */
 static void
 dispatch(struct evhttp_request *req, void *arg)

@@ -8,20 +8,23 @@
 #include "report.h"
 #include "wachtd.h"
 
-/* The data sources a report reads, and where each one adds up. */
-static const struct {
-	const char	*name;
-	size_t		 at;		/* offset of its double in the tally */
-} counted[] = {
-	{ "watched", offsetof(struct report_tally, watched) },
-	{ "open", offsetof(struct report_tally, open) },
-	{ "open_arrived", offsetof(struct report_tally, contacts) },
-	{ "open_answered", offsetof(struct report_tally, answered) },
-	{ "open_within", offsetof(struct report_tally, within) },
-	{ "open_abandoned", offsetof(struct report_tally, abandoned) },
-	{ "open_wait_sum", offsetof(struct report_tally, wait_sum) },
+/* The counts a report reads, by data source. */
+enum counted {
+	C_WATCHED,
+	C_OPEN,
+	C_ARRIVED,
+	C_ANSWERED,
+	C_WITHIN,
+	C_ABANDONED,
+	C_SHORT,
+	C_WAIT_SUM,
+	NCOUNTED
 };
-#define NCOUNTED	(sizeof(counted) / sizeof(counted[0]))
+
+static const char *counted_names[NCOUNTED] = {
+	"watched", "open", "open_arrived", "open_answered", "open_within",
+	"open_abandoned", "open_short", "open_wait_sum"
+};
 
 void
 report_tally_init(struct report_tally *t)
@@ -48,13 +51,12 @@ report_tally_rows(struct report_tally *t, const struct report_norm *n,
     size_t ds_cnt, char *const *names, const double *data, size_t rows,
     int max)
 {
-	int	 col[NCOUNTED], quick, wmax;
+	int	 col[NCOUNTED], wmax;
 	size_t	 r, k;
-	double	 mid, v, q;
+	double	 mid, c[NCOUNTED];
 
 	for (k = 0; k < NCOUNTED; k++)
-		col[k] = column(ds_cnt, names, counted[k].name);
-	quick = column(ds_cnt, names, "open_short");
+		col[k] = column(ds_cnt, names, counted_names[k]);
 	wmax = column(ds_cnt, names, "open_wait_max");
 	for (r = 0; r < rows; r++) {
 		const double *row = data + r * ds_cnt;
@@ -71,24 +73,22 @@ report_tally_rows(struct report_tally *t, const struct report_norm *n,
 			continue;
 		}
 		/* Unknown counts: before the file, or not yet written. */
-		if (col[0] < 0 || isnan(row[col[0]]))
+		if (col[C_WATCHED] < 0 || isnan(row[col[C_WATCHED]]))
 			continue;
-		for (k = 0; k < NCOUNTED; k++) {
-			v = col[k] >= 0 && !isnan(row[col[k]]) ?
+		for (k = 0; k < NCOUNTED; k++)
+			c[k] = col[k] >= 0 && !isnan(row[col[k]]) ?
 			    row[col[k]] * (double)step : 0;
-			*(double *)((char *)t + counted[k].at) += v;
-		}
+		t->watched += c[C_WATCHED];
+		t->open += c[C_OPEN];
+		t->contacts += c[C_ARRIVED];
+		t->answered += c[C_ANSWERED];
+		t->within += c[C_WITHIN];
+		t->abandoned += c[C_ABANDONED];
+		t->wait_sum += c[C_WAIT_SUM];
 		/* Without a norm nothing is "within": no share either. */
-		if (n == NULL)
-			continue;
-		q = quick >= 0 && !isnan(row[quick]) ? row[quick] * step : 0;
-		v = col[3] >= 0 && !isnan(row[col[3]]) ? row[col[3]] * step : 0;
-		t->denominator += v;
-		if (n->count_abandoned) {
-			v = col[5] >= 0 && !isnan(row[col[5]]) ?
-			    row[col[5]] * (double)step : 0;
-			t->denominator += v - q;
-		}
+		if (n != NULL)
+			t->denominator += c[C_ANSWERED] + (n->count_abandoned ?
+			    c[C_ABANDONED] - c[C_SHORT] : 0);
 	}
 	if (!max && (t->resolution == 0 || step > t->resolution))
 		t->resolution = step;

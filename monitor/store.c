@@ -91,7 +91,7 @@ static const struct {
 /* One step of one queue, on its way to the disk. */
 struct job {
 	struct job	*next;
-	char		*path;
+	char		*path;		/* in the same allocation */
 	double		 start;		/* watched from: a gap before is 0, U */
 	double		 at;		/* the step's end: its update time */
 	double		 v[NSOURCES];
@@ -121,6 +121,9 @@ struct store {
 	pthread_cond_t	 idle;		/* the queue ran empty */
 	struct job	*head, **tail;
 	size_t		 pending;	/* queued or being written */
+	/* The loop's own: this tick's steps, handed over at once. */
+	struct job	*batch, **batch_tail;
+	size_t		 nbatch;
 	int		 flush;		/* rrdcached: flush every file */
 	int		 quit;
 	struct store_stats stats;	/* under lock */
@@ -541,7 +544,6 @@ writer(void *arg)
 			st->tail = &st->head;
 		pthread_mutex_unlock(&st->lock);
 		write_job(st, j);
-		free(j->path);
 		free(j);
 		pthread_mutex_lock(&st->lock);
 		if (--st->pending == 0)
@@ -585,6 +587,7 @@ store_new(const char *state_dir, double step, const char *rrdcached)
 		st->gap[i] = strcmp(sources[i].type, "ABSOLUTE") == 0 ? 0 : NAN;
 	}
 	st->tail = &st->head;
+	st->batch_tail = &st->batch;
 	st->files = map_new();
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->work, NULL);
@@ -599,6 +602,7 @@ store_free(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_commit(st);
 	pthread_mutex_lock(&st->lock);
 	st->quit = 1;
 	pthread_cond_signal(&st->work);
@@ -623,11 +627,13 @@ store_free(struct store *st)
 void
 store_put(struct store *st, const char *id, const struct step *s)
 {
-	struct job	*j = xcalloc(1, sizeof(*j));
+	size_t		 len = strlen(st->dir) + strlen(id) + sizeof("/.rrd");
+	struct job	*j = xcalloc(1, sizeof(*j) + len);
 	double		*v = j->v;
 	int		 g;
 
-	xasprintf(&j->path, "%s/%s.rrd", st->dir, id);
+	j->path = (char *)(j + 1);
+	snprintf(j->path, len, "%s/%s.rrd", st->dir, id);
 	j->start = s->start;
 	j->at = (double)(s->n + 1) * s->len;
 	*v++ = s->arrived;
@@ -652,26 +658,51 @@ store_put(struct store *st, const char *id, const struct step *s)
 	*v++ = s->open_wait_sum;
 	*v++ = s->open_answered + s->open_abandoned > 0 ? s->open_wait_max :
 	    NAN;
+	*st->batch_tail = j;
+	st->batch_tail = &j->next;
+	st->nbatch++;
+}
 
-	pthread_mutex_lock(&st->lock);
-	if (st->pending >= PENDING_MAX) {
-		st->stats.dropped++;
-		pthread_mutex_unlock(&st->lock);
-		free(j->path);
-		free(j);
+/*
+ * One lock and one wake-up for a tick's steps: taken one by one, the
+ * writer woke at the first and fought the loop for the lock over the
+ * rest (make bench).
+ */
+void
+store_commit(struct store *st)
+{
+	struct job	*j, *next;
+	size_t		 room;
+
+	if (st->nbatch == 0)
 		return;
+	pthread_mutex_lock(&st->lock);
+	room = st->pending < PENDING_MAX ? PENDING_MAX - st->pending : 0;
+	if (st->nbatch <= room) {
+		*st->tail = st->batch;
+		st->tail = st->batch_tail;
+		st->pending += st->nbatch;
+		st->stats.queued += st->nbatch;
+		pthread_cond_signal(&st->work);
+		j = NULL;
+	} else {
+		j = st->batch;	/* the disk died: drop, and count */
+		st->stats.dropped += st->nbatch;
 	}
-	*st->tail = j;
-	st->tail = &j->next;
-	st->pending++;
-	st->stats.queued++;
-	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);
+	for (; j != NULL; j = next) {
+		next = j->next;
+		free(j);
+	}
+	st->batch = NULL;
+	st->batch_tail = &st->batch;
+	st->nbatch = 0;
 }
 
 void
 store_sync(struct store *st)
 {
+	store_commit(st);
 	pthread_mutex_lock(&st->lock);
 	st->flush = st->daemon != NULL;
 	pthread_cond_signal(&st->work);

@@ -150,7 +150,7 @@ on_connect(void *arg)
 	each_queue(mark_dirty, 0);
 }
 
-/* Hands the queue's finished steps to the store. */
+/* Adds the queue's finished steps to the store's batch (store_commit). */
 static void
 store_steps(struct queue *q)
 {
@@ -206,6 +206,7 @@ on_step(evutil_socket_t fd, short what, void *arg)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	each_queue(tick_queue, util_now());
+	store_commit(w.store);
 	schedule_step();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	step_last = (double)(t1.tv_sec - t0.tv_sec) +
@@ -407,6 +408,7 @@ reload(void)
 		free(topic);
 	}
 	map_free(gone, free_queue);
+	store_commit(w.store);
 
 	in = ingest_new(c, w.queues);
 	in->accepted = w.ingest->accepted;
@@ -532,8 +534,8 @@ main(int argc, char *argv[])
 	/* Threads do not survive daemon(): start the writer after it. */
 	w.store = store_new(w.conf->state_dir, w.conf->step,
 	    w.conf->rrdcached);
-	w.graph = graph_new(w.base);
 	w.work = work_new(w.base);
+	w.graph = graph_new(w.work);
 	if ((w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect,
 	    NULL)) == NULL)
 		return 1;
@@ -565,8 +567,8 @@ main(int argc, char *argv[])
 	/* SIGTERM: every step, the current one as it stands, on disk. */
 	each_queue(close_queue, util_now());
 	store_free(w.store);
+	work_free(w.work);	/* answers or drops what graphs wait for */
 	graph_free(w.graph);
-	work_free(w.work);
 	mq_free(w.mq);
 	http_free(w.http);
 	ingest_free(w.ingest);

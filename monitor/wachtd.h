@@ -405,8 +405,10 @@ struct store	*store_new(const char *state_dir, double step,
 		    const char *rrdcached);
 /* Writes what is queued, then stops the thread and frees. */
 void		 store_free(struct store *);
-/* Queues one finished step of queue id; never blocks on I/O. */
+/* Adds one finished step of queue id to the loop's batch. */
 void		 store_put(struct store *, const char *id, const struct step *);
+/* Hands the batch to the writer: one lock, never waiting on I/O. */
+void		 store_commit(struct store *);
 /* librrd's one rrdcached connection, shared with graph rendering. */
 void		 store_rrdc_lock(void);
 void		 store_rrdc_unlock(void);
@@ -440,7 +442,9 @@ struct graph_spec {
 };
 
 struct grapher;
-struct grapher	*graph_new(struct event_base *);
+struct worker;
+/* Renders in the worker's thread: the one that may call librrd. */
+struct grapher	*graph_new(struct worker *);
 void		 graph_free(struct grapher *);
 /* The index of a graphable metric, or -1. */
 int		 graph_metric(const char *name);
@@ -496,6 +500,14 @@ void		 http_error(struct evhttp_request *, int code, const char *fmt,
 		    ...) PRINTFLIKE(3, 4);
 /* Nonzero when the request is GET or HEAD, else replies 405. */
 int		 http_want_get(struct evhttp_request *);
+/*
+ * For a request answered later (by a worker): *slot holds req, and turns
+ * NULL should the client leave meanwhile. http_release stops watching
+ * before the answer, or before *slot's memory goes; it returns nonzero
+ * when there is still a request to answer.
+ */
+void		 http_hold(struct evhttp_request *, struct evhttp_request **slot);
+int		 http_release(struct evhttp_request **slot);
 
 /* ------------------------------------------------------------------ */
 /* work.c: one thread for blocking library calls, drained by the loop */
