@@ -109,7 +109,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
 	struct store_stats st;
-	json_t		*rejected = json_object();
+	json_t		*rejected;
 	const char	*id;
 	void		*val;
 	size_t		 pos = 0;
@@ -123,6 +123,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 		http_error(req, 404, "no such path");
 		return;
 	}
+	rejected = json_object();
 	for (r = 0; r < REJECT_COUNT; r++)
 		json_object_set_new(rejected, reject_name(r),
 		    json_integer((json_int_t)w->ingest->rejected[r]));
@@ -169,7 +170,11 @@ local_midnight(int ymd, int days)
 	return (long)mktime(&tm);
 }
 
-/* "1764412345" or "2026-11-29" (local midnight); -1 when neither. */
+/*
+ * "1764412345" or "2026-11-29" (local midnight), from 2000 to 2099;
+ * -1 otherwise. librrd reads small numbers as something else entirely
+ * (a month, or seconds relative to the end).
+ */
 static long
 parse_instant(const char *s)
 {
@@ -177,9 +182,10 @@ parse_instant(const char *s)
 	long		 v;
 	int		 ymd;
 
-	if (parse_int(s, 0, 4102444800L, &v, &why) == 0)
+	if (parse_int(s, 946684800L, 4102444800L, &v, &why) == 0)
 		return v;
-	if (parse_date(s, &ymd, &why) == -1)
+	if (parse_date(s, &ymd, &why) == -1 || ymd < 20000101 ||
+	    ymd > 20991231)
 		return -1;
 	return local_midnight(ymd, 0);
 }
@@ -294,7 +300,8 @@ api_graph(struct evhttp_request *req, const char *rest, void *arg)
 		    strcmp(kv->key, "end") == 0) {
 			if ((v = parse_instant(kv->value)) == -1) {
 				http_error(req, 400, "%s must be epoch seconds or "
-				    "a date like 2026-11-29", kv->key);
+				    "a date like 2026-11-29, in 2000-2099",
+				    kv->key);
 				goto out;
 			}
 			*(kv->key[0] == 's' ? &gs.start : &gs.end) = v;
@@ -580,7 +587,8 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 		http_error(req, 400, "from must not lie after to");
 		goto out;
 	}
-	if (ymd_to - ymd_from > 110000) {
+	if (local_midnight(ymd_from, 0) < local_midnight(ymd_to, 1) -
+	    10 * 366 * 86400L) {
 		http_error(req, 400, "at most 10 years are kept");
 		goto out;
 	}

@@ -79,6 +79,7 @@ struct cached {
 
 struct grapher {
 	struct worker	*work;
+	struct complaint trouble;	/* renders that failed */
 	struct job	*busy;		/* every job not yet answered */
 	struct cached	 cache[CACHE_SIZE];
 	uint64_t	 clock;
@@ -245,8 +246,8 @@ rendered(void *arg, int ran)
 				http_error(wt->req, 404, "no history yet for "
 				    "this queue");
 			else {
-				log_warnx("graph: %s: %s", j->spec.key,
-				    j->error);
+				log_complain(&g->trouble, util_now(),
+				    "graph: %s: %s", j->spec.key, j->error);
 				http_error(wt->req, 500, "graph could not be "
 				    "drawn");
 			}

@@ -216,7 +216,7 @@ cb_connect(struct mosquitto *mosq, void *arg, int rc, int flags,
 		    mq->conf->port, mosquitto_reason_string(rc));
 		return;		/* the broker closes; lost() retries */
 	}
-	mq->connect_trouble.next = mq->connect_trouble.interval = 0;
+	log_relief(&mq->connect_trouble, "mqtt: the broker answers again");
 	log_info("mqtt: connected to %s:%d", mq->conf->host, mq->conf->port);
 	mq->connected = 1;
 	mq->up_since = util_now();

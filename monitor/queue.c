@@ -110,7 +110,8 @@ outbox_push(struct queue *q, const struct step *s)
 		q->steps_lost++;
 	}
 	q->outbox[q->noutbox] = *s;
-	q->outbox[q->noutbox++].open_secs = open_between(q, s->start, s->end);
+	q->outbox[q->noutbox++].open_secs = s->unwatched ? 0 :
+	    open_between(q, s->start, s->end);
 }
 
 /*
@@ -172,11 +173,14 @@ static void
 roll(struct queue *q, double now)
 {
 	int64_t	 n = (int64_t)floor(now / q->step_len);
+	double	 last;
 	int	 g;
 
 	if (q->cur.n >= 0 && n < q->cur.n - 1) {
 		/* The wall clock stepped back: write what was, start over. */
-		hold_all(q, fmin(q->held_since[0], q->cur.end));
+		for (g = 1, last = q->held_since[0]; g < STEP_GAUGES; g++)
+			last = fmax(last, q->held_since[g]);
+		hold_all(q, fmin(last, q->cur.end));
 		if (q->prev.n >= 0 && !q->prev_blind)
 			outbox_push(q, &q->prev);
 		outbox_push(q, &q->cur);
@@ -190,6 +194,7 @@ roll(struct queue *q, double now)
 		 * some lands there it stays unknown in the history rather
 		 * than a step of zero contacts. */
 		step_open(&q->prev, n - 1, q->step_len, NULL);
+		q->prev.unwatched = 1;	/* it began before we watched */
 		q->prev_blind = 1;
 		step_open(&q->cur, n, q->step_len, q->held);
 		q->cur.start = fmax(q->cur.start, now);	/* watched from now */
@@ -236,10 +241,8 @@ step_for(struct queue *q, double ts)
 
 	if (n >= q->cur.n)
 		return &q->cur;
-	if (n == q->prev.n) {
-		q->prev_blind = 0;
+	if (n == q->prev.n)
 		return &q->prev;
-	}
 	return NULL;
 }
 
@@ -340,7 +343,14 @@ on_time(const struct queue *q, double ts, double wait)
 	if (n->respond_workdays > 0)
 		return ts <= calendar_add_workdays(h, ts - wait,
 		    n->respond_workdays);
-	return calendar_open_seconds(h, ts - wait, ts) <= n->respond_within;
+	/* Open time never exceeds the time passed; past the budget, only
+	 * up to the next opening after it (no open time passes while closed).
+	 * Both questions cost the budget's days, not the wait's, which the
+	 * probe chooses. */
+	if (wait <= n->respond_within)
+		return 1;
+	return ts <= calendar_next_open(h,
+	    calendar_add_open(h, ts - wait, n->respond_within));
 }
 
 /*
@@ -501,6 +511,8 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 	default:
 		break;		/* gauges, stored above */
 	}
+	if (st == &q->prev)
+		q->prev_blind = 0;	/* input landed: it is written */
 	q->updated = now;
 	q->stale = 0;
 	q->dirty = 1;
@@ -511,9 +523,17 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 static int
 is_stale(const struct queue *q, double now)
 {
-	/* Opening time cannot exceed the time passed: mostly, that settles it. */
-	return q->updated > 0 && now - q->updated > 3 * q->conf->interval &&
-	    open_between(q, q->updated, now) > 3 * q->conf->interval;
+	double	 limit = 3 * q->conf->interval;
+
+	/* Opening time cannot exceed the time passed: mostly, that settles
+	 * it. Otherwise: stale once `limit` of opening time after the input
+	 * lies behind us; a search as long as the limit, not the silence. */
+	if (q->updated == 0 || now - q->updated <= limit)
+		return 0;
+	if (q->updated >= q->cal_from && now <= q->cal_until)
+		return q->cal_open;
+	return now > calendar_next_open(q->conf->hours.to,
+	    calendar_add_open(q->conf->hours.to, q->updated, limit));
 }
 
 void
@@ -523,8 +543,9 @@ queue_tick(struct queue *q, double now)
 	void		*val;
 	size_t		 pos = 0;
 	int64_t		 current = (int64_t)floor(now / q->width);
-	int		 i, stale, open;
+	int		 i, stale, open, dropped = 0;
 
+	roll(q, now);
 	if (q->waiters != NULL) {
 		/* A probe that lost a leave must not make the wait grow for
 		 * ever. Deletion shifts a later member back into this slot:
@@ -533,7 +554,10 @@ queue_tick(struct queue *q, double now)
 			if (*(double *)val < now - QUEUE_WAITER_TTL) {
 				free(map_del(q->waiters, id));
 				pos--;
+				dropped = 1;
 			}
+		if (dropped)
+			track_waiters(q, now);	/* the history sees it too */
 		if (map_count(q->waiters) > 0)
 			q->dirty = 1;	/* longest_wait grows */
 	}

@@ -332,8 +332,9 @@ format_update(char *buf, size_t len, double t, const double *v)
 
 	n = (size_t)snprintf(buf, len, "%.3f", t);
 	for (i = 0; i < NSOURCES && n < len; i++)
+		/* All digits: sums of waits run into the millions. */
 		n += (size_t)(isnan(v[i]) ? snprintf(buf + n, len - n, ":U") :
-		    snprintf(buf + n, len - n, ":%.6g", v[i]));
+		    snprintf(buf + n, len - n, ":%.17g", v[i]));
 }
 
 /*
@@ -648,7 +649,7 @@ store_put(struct store *st, const char *id, const struct step *s)
 		*v++ = step_gauge_avg(s, g);
 		*v++ = s->gauge_max[g];
 	}
-	*v++ = s->end - s->start;
+	*v++ = s->unwatched ? 0 : s->end - s->start;
 	*v++ = s->open_secs;
 	*v++ = s->open_arrived;
 	*v++ = s->open_answered;
@@ -702,7 +703,6 @@ store_commit(struct store *st)
 void
 store_sync(struct store *st)
 {
-	store_commit(st);
 	pthread_mutex_lock(&st->lock);
 	st->flush = st->daemon != NULL;
 	pthread_cond_signal(&st->work);

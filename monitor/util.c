@@ -17,6 +17,18 @@ util_now(void)
 }
 
 char *
+util_printable(const char *s, char *buf, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+char *
 util_iso8601(double t, char *buf, size_t len)
 {
 	struct tm	 tm;

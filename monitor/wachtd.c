@@ -129,13 +129,15 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 	struct queue	*q;
 	enum reject	 why;
 	double		 now = util_now();
+	char		 shown[128];
 
 	(void)arg;
 	if ((q = ingest_message(w.ingest, topic, payload, len, now,
 	    &why)) == NULL) {
 		/* The topic, never the payload: that may hold anything. */
 		log_complain(&reject_complaints[why], now, "rejected message "
-		    "on %.120s: %s", topic, reject_name(why));
+		    "on %s: %s", util_printable(topic, shown, sizeof(shown)),
+		    reject_name(why));
 		return;
 	}
 	if (publish_due(q, now))
@@ -174,6 +176,21 @@ flush_queue(struct queue *q, double now)
 {
 	queue_flush(q, now);
 	store_steps(q);
+}
+
+static void
+wait_for_disk(void *arg)
+{
+	(void)arg;
+	store_sync(w.store);
+}
+
+static void
+history_written(void *arg, int ran)
+{
+	(void)arg;
+	if (ran)
+		log_info("history written up to the last completed step");
 }
 
 /* SIGTERM, or a queue removed: also the step in progress. */
@@ -384,19 +401,26 @@ reload(void)
 		}
 	}
 
-	/* Files and steps are laid out for these two: they need a restart. */
+	/*
+	 * Files and steps are laid out for these; the time zone is read by
+	 * the writer and worker threads (setenv is not safe beside them).
+	 * They need a restart.
+	 */
 	if (c->step != old->step || strcmp(c->state_dir, old->state_dir) != 0 ||
+	    strcmp(c->timezone, old->timezone) != 0 ||
 	    (c->rrdcached == NULL) != (old->rrdcached == NULL) ||
 	    (c->rrdcached != NULL && strcmp(c->rrdcached, old->rrdcached))) {
-		log_warnx("reload: [daemon] step, state_dir and rrdcached take "
-		    "effect at the next restart; keeping the running ones");
+		log_warnx("reload: [daemon] step, state_dir, timezone and "
+		    "rrdcached take effect at the next restart; keeping the "
+		    "running ones");
 		c->step = old->step;
 		free(c->state_dir);
 		c->state_dir = xstrdup(old->state_dir);
+		free(c->timezone);
+		c->timezone = xstrdup(old->timezone);
 		free(c->rrdcached);
 		c->rrdcached = old->rrdcached ? xstrdup(old->rrdcached) : NULL;
 	}
-	set_timezone(c->timezone);
 	gone = w.queues;
 	w.queues = build_queues(c, gone);
 	removed = map_count(gone);
@@ -447,10 +471,11 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		reload();
 		break;
 	case SIGUSR1:
-		/* Every completed step on disk, e.g. before a backup. */
+		/* Every completed step on disk, e.g. before a backup; the
+		 * worker waits for the disk, the loop goes on. */
 		each_queue(flush_queue, util_now());
-		store_sync(w.store);
-		log_info("history written up to the last completed step");
+		store_commit(w.store);
+		work_submit(w.work, wait_for_disk, history_written, NULL);
 		break;
 	default:
 		log_info("received %s, shutting down", strsignal(sig));
@@ -566,9 +591,10 @@ main(int argc, char *argv[])
 
 	/* SIGTERM: every step, the current one as it stands, on disk. */
 	each_queue(close_queue, util_now());
-	store_free(w.store);
+	/* The worker first: a SIGUSR1 job in it waits on the store. */
 	work_free(w.work);	/* answers or drops what graphs wait for */
 	graph_free(w.graph);
+	store_free(w.store);
 	mq_free(w.mq);
 	http_free(w.http);
 	ingest_free(w.ingest);

@@ -241,6 +241,8 @@ struct step {
 	double		 open_wait_sum;	/* s, of the answered */
 	double		 open_wait_max;	/* s, answered or abandoned */
 	double		 open_secs;	/* opening time in [start, end) */
+	int		 unwatched;	/* began before the daemon watched:
+					 * only late input in it, none seen */
 };
 
 /* Opens step n; held[] are the values carried in (NULL: none known). */
@@ -412,7 +414,8 @@ void		 store_commit(struct store *);
 /* librrd's one rrdcached connection, shared with graph rendering. */
 void		 store_rrdc_lock(void);
 void		 store_rrdc_unlock(void);
-/* Waits until everything queued is written, and flushed (SIGUSR1). */
+/* Waits until everything committed is written, and flushed (SIGUSR1);
+ * from a thread other than the loop, which it would hold up. */
 void		 store_sync(struct store *);
 void		 store_stats(struct store *, struct store_stats *);
 
@@ -586,6 +589,10 @@ int		 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
 
 /* Wall-clock now, in epoch seconds: the one clock the core is handed. */
 double		 util_now(void);
+
+/* s cut to fit buf, control characters as '?': for the log, when a
+ * client chose s (a topic) and could forge lines with a newline. */
+char		*util_printable(const char *s, char *buf, size_t len);
 
 /* "2026-11-29T13:25:00+01:00" in the local (configured) timezone. */
 char		*util_iso8601(double t, char *buf, size_t len);

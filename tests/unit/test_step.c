@@ -943,6 +943,74 @@ clock_step_back_writes_what_was_starts_over(void **state)
 	queue_free(q);
 }
 
+/*
+ * Joins never left are dropped after QUEUE_WAITER_TTL: the history then
+ * shows nobody waiting, not the last count and an ever older wait.
+ */
+static void
+waiters_dropped_after_ttl_leave_the_history(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct step	 s;
+	double		 t = T0 + QUEUE_WAITER_TTL + 10;	/* a step start */
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	q = queue_new(&f.conf, STEP);
+	join_ok(q, "A", T0 + 1);
+	join_ok(q, "B", T0 + 2);
+	queue_tick(q, t);		/* both are dropped at t */
+	queue_tick(q, t + 10);
+	queue_tick(q, t + 20);
+	queue_tick(q, t + 30);
+	while (queue_take_step(q, &s) && s.n != (int64_t)((t + 10) / STEP))
+		;
+	assert_true(s.n == (int64_t)((t + 10) / STEP));
+	assert_gauge(&s, GAUGE_WAITING, 0, 10, 0);
+	assert_gauge(&s, GAUGE_LONGEST_WAIT, 0, 10, 0);
+	queue_free(q);
+}
+
+/*
+ * The step before the start is open for late input, but it began before
+ * the daemon watched: refused input does not make it written, and
+ * accepted input writes it with no time watched (the report's coverage).
+ */
+static void
+blind_step_is_written_only_for_input_and_unwatched(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct step	 s;
+	enum reject	 why;
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	q = queue_new(&f.conf, STEP);
+	tick(q, T0 + 5, T0 + 5);
+	assert_int_equal(life(q, METRIC_LEAVE, "X", OUTCOME_ANSWERED, T0 - 3,
+	    T0 + 5, &why), -1);
+	assert_int_equal(why, REJECT_UNKNOWN_ID);
+	ok(q, METRIC_ARRIVED, 1, T0 + 6, T0 + 6);
+	tick(q, T0 + 10, T0 + 20);
+	take(q, &s, N0);
+	assert_false(s.unwatched);
+	assert_num(s.start, T0 + 5);
+	assert_outbox_empty(q);
+	queue_free(q);
+
+	q = queue_new(&f.conf, STEP);
+	tick(q, T0 + 5, T0 + 5);
+	ok(q, METRIC_ARRIVED, 2, T0 - 3, T0 + 5);
+	tick(q, T0 + 10, T0 + 10);
+	take(q, &s, N0 - 1);
+	assert_int_equal(s.arrived, 2);
+	assert_true(s.unwatched);
+	assert_num(s.open_secs, 0);
+	queue_free(q);
+}
+
 int
 main(void)
 {
@@ -951,6 +1019,8 @@ main(void)
 		cmocka_unit_test(step_gauge_arithmetic),
 		cmocka_unit_test(step_answered_sums_waits),
 		cmocka_unit_test(step_open_counts_apart),
+		cmocka_unit_test(waiters_dropped_after_ttl_leave_the_history),
+		cmocka_unit_test(blind_step_is_written_only_for_input_and_unwatched),
 		cmocka_unit_test(counts_land_in_the_step_of_their_ts),
 		cmocka_unit_test(where_an_event_lands),
 		cmocka_unit_test(out_of_order_events_land_in_their_own_steps),
