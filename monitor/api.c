@@ -16,7 +16,6 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <rrd.h>
-#include <rrd_client.h>
 
 #include "parse.h"
 #include "report.h"
@@ -433,13 +432,8 @@ report_run(void *arg)
 
 	for (i = 0; i < j->n; i++) {
 		it = &j->items[i];
-		if (j->daemon != NULL) {
-			/* What rrdcached holds counts too. */
-			store_rrdc_lock();
-			if (rrdc_connect(j->daemon) == 0)
-				rrdc_flush(it->path);
-			store_rrdc_unlock();
-		}
+		if (j->daemon != NULL)	/* what it holds counts too */
+			store_flush_file(j->daemon, it->path);
 		if (report_fetch(it, j, "AVERAGE") == 0)
 			report_fetch(it, j, "MAX");
 	}
@@ -590,6 +584,10 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 	if (local_midnight(ymd_from, 0) < local_midnight(ymd_to, 1) -
 	    10 * 366 * 86400L) {
 		http_error(req, 400, "at most 10 years are kept");
+		goto out;
+	}
+	if (work_queued(w->work) >= WORK_QUEUED_MAX) {
+		http_busy(req);
 		goto out;
 	}
 	j = xcalloc(1, sizeof(*j));

@@ -301,6 +301,10 @@ graph_request(struct grapher *g, struct evhttp_request *req,
 	for (j = g->busy; j != NULL; j = j->busy_next)
 		if (j->stepno == stepno && strcmp(j->spec.key, spec->key) == 0)
 			break;
+	if (j == NULL && work_queued(g->work) >= WORK_QUEUED_MAX) {
+		http_busy(req);
+		return;
+	}
 	if (j == NULL) {
 		j = xcalloc(1, sizeof(*j));
 		j->g = g;

@@ -111,8 +111,12 @@ http_want_get(struct evhttp_request *req)
 	return 0;
 }
 
-/* The client left: libevent detached the request from the failed
- * connection and leaves freeing it to the reply, which will not come. */
+/*
+ * The connection of a waiting request closes: mostly at http_free (a
+ * reload to another listener), since libevent 2.1 stops reading while a
+ * request waits and so does not see a client hang up. A request still
+ * attached goes with its connection; a detached one is ours to free.
+ */
 static void
 on_gone(struct evhttp_connection *evcon, void *arg)
 {
@@ -140,6 +144,15 @@ http_release(struct evhttp_request **slot)
 	evhttp_connection_set_closecb(evhttp_request_get_connection(*slot),
 	    NULL, NULL);
 	return 1;
+}
+
+void
+http_busy(struct evhttp_request *req)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", "5");
+	http_error(req, 503, "busy drawing graphs and reports; try again "
+	    "in a few seconds");
 }
 
 /* Finds the longest route whose prefix the path starts with. */

@@ -46,11 +46,8 @@ queue_new(const struct queue_conf *conf, double step)
 	int		 i;
 
 	q->conf = conf;
-	for (i = 0; i < QUEUE_GAUGES; i++)
-		q->gauge[i] = NAN;
 	for (i = 0; i < STEP_GAUGES; i++)
 		q->held[i] = NAN;
-	q->holdtime = NAN;
 	q->step_len = step;
 	q->cur.n = q->prev.n = -1;
 	shape(q, step);
@@ -371,13 +368,14 @@ answered(struct queue *q, struct slice *s, struct step *st, double wait,
     double ts, double now)
 {
 	int	 within = on_time(q, ts, wait);
+	double	 h;
 
 	s->answered++;
 	s->answered_within += within;
 	step_answered(st, wait, within, counts_open(q, ts - wait));
 	/* Asterisk's holdtime: H <- (3H + w) / 4. */
-	q->holdtime = isnan(q->holdtime) ? wait : (3 * q->holdtime + wait) / 4;
-	track(q, GAUGE_EWT, q->holdtime, now);
+	h = q->held[GAUGE_EWT];
+	track(q, GAUGE_EWT, isnan(h) ? wait : (3 * h + wait) / 4, now);
 }
 
 /* Counts one contact that gave up at ts after `wait` seconds. */
@@ -464,7 +462,6 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 			*why = REJECT_LIFECYCLE;
 			return -1;
 		}
-		q->gauge[m] = in->value;
 		track(q, (int)m, in->value, now);
 	} else if ((s = slice_at(q, ts)) == NULL ||
 	    (st = step_for(q, ts)) == NULL) {
@@ -601,13 +598,13 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 		v->waiting = (double)map_count(q->waiters);
 		v->longest_wait = longest(q, now);
 	} else {
-		v->waiting = q->gauge[METRIC_WAITING];
-		v->longest_wait = q->gauge[METRIC_LONGEST_WAIT];
+		v->waiting = q->held[GAUGE_WAITING];
+		v->longest_wait = q->held[GAUGE_LONGEST_WAIT];
 	}
-	v->agents = q->gauge[METRIC_AGENTS];
-	v->backlog = q->gauge[METRIC_BACKLOG];
-	v->oldest_age = q->gauge[METRIC_OLDEST_AGE];
-	v->ewt = q->holdtime;
+	v->agents = q->held[GAUGE_AGENTS];
+	v->backlog = q->held[GAUGE_BACKLOG];
+	v->oldest_age = q->held[GAUGE_OLDEST_AGE];
+	v->ewt = q->held[GAUGE_EWT];
 	for (i = 0; i < QUEUE_SLICES; i++) {
 		const struct slice *s = &q->slices[i];
 

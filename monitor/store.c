@@ -357,6 +357,18 @@ daemon_up(struct store *st)
 	return 0;
 }
 
+int
+store_flush_file(const char *daemon, const char *path)
+{
+	int	 rc = -1;
+
+	store_rrdc_lock();
+	if (rrdc_is_connected(daemon) || rrdc_connect(daemon) == 0)
+		rc = rrdc_flush(path);
+	store_rrdc_unlock();
+	return rc;
+}
+
 /* Writes one step: "unknown" up to its start (a gap), then its values. */
 static void
 write_job(struct store *st, struct job *j)

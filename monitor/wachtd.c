@@ -533,9 +533,13 @@ main(int argc, char *argv[])
 	log_init(foreground, verbose, "wachtd");
 	set_timezone(w.conf->timezone);
 	signal(SIGPIPE, SIG_IGN);
+	/* Until the loop takes them (after the broker's first DNS lookup),
+	 * a reload or flush request must not kill us. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
 	mosquitto_lib_init();
 
-	/* The store and graph threads wake the loop with event_active. */
+	/* The store and worker threads wake the loop with event_active. */
 	if (evthread_use_pthreads() == -1)
 		fatalx("evthread_use_pthreads");
 	if ((w.base = event_base_new()) == NULL)

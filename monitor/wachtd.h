@@ -289,17 +289,17 @@ struct slice {
 
 struct queue {
 	const struct queue_conf *conf;
-	double		 gauge[QUEUE_GAUGES];	/* NAN until published */
 	double		 within;	/* s: answer_within of its norm */
 	double		 window;	/* s */
 	double		 width;		/* s per slice */
 	struct slice	 slices[QUEUE_SLICES];
 	struct map	*waiters;	/* id -> join time; lifecycle only */
-	double		 holdtime;	/* Asterisk's average wait, or NAN */
 	struct step	 cur;		/* the step in progress */
 	struct step	 prev;		/* the step before, open for late input */
 	int		 prev_blind;	/* prev began before we watched: no input */
-	double		 held[STEP_GAUGES];	/* values as held now */
+	double		 held[STEP_GAUGES];	/* values as held now, NAN
+						 * until known; ewt is Asterisk's
+						 * average wait */
 	double		 held_since[STEP_GAUGES];
 	double		 step_len;	/* s: [daemon] step */
 	struct step	 outbox[QUEUE_OUTBOX];	/* finished, to write */
@@ -411,6 +411,9 @@ void		 store_free(struct store *);
 void		 store_put(struct store *, const char *id, const struct step *);
 /* Hands the batch to the writer: one lock, never waiting on I/O. */
 void		 store_commit(struct store *);
+/* Asks rrdcached at daemon to write path out, for a reader; -1 when it
+ * cannot be asked (the file then has what it has). */
+int		 store_flush_file(const char *daemon, const char *path);
 /* librrd's one rrdcached connection, shared with graph rendering. */
 void		 store_rrdc_lock(void);
 void		 store_rrdc_unlock(void);
@@ -505,12 +508,14 @@ void		 http_error(struct evhttp_request *, int code, const char *fmt,
 int		 http_want_get(struct evhttp_request *);
 /*
  * For a request answered later (by a worker): *slot holds req, and turns
- * NULL should the client leave meanwhile. http_release stops watching
+ * NULL should its connection go meanwhile. http_release stops watching
  * before the answer, or before *slot's memory goes; it returns nonzero
  * when there is still a request to answer.
  */
 void		 http_hold(struct evhttp_request *, struct evhttp_request **slot);
 int		 http_release(struct evhttp_request **slot);
+/* 503 with Retry-After: the worker has enough to do. */
+void		 http_busy(struct evhttp_request *);
 
 /* ------------------------------------------------------------------ */
 /* work.c: one thread for blocking library calls, drained by the loop */
@@ -525,6 +530,10 @@ struct worker	*work_new(struct event_base *);
 void		 work_free(struct worker *);
 void		 work_submit(struct worker *, work_fn run, work_done_fn done,
 		    void *arg);
+/* Jobs submitted and not yet done: a client that left does not cancel
+ * its job (libevent 2.1 does not see it go), so callers bound this. */
+size_t		 work_queued(const struct worker *);
+#define WORK_QUEUED_MAX	16	/* then new graphs and reports get a 503 */
 
 /* ------------------------------------------------------------------ */
 /* api.c: the internal HTTP API over the daemon's live state */

@@ -26,6 +26,7 @@ struct worker {
 	struct work_job	*todo, **todo_tail;
 	struct work_job	*done;		/* finished, newest first */
 	int		 quit;
+	size_t		 queued;	/* the loop's count: not yet done */
 };
 
 static void *
@@ -72,11 +73,17 @@ finish(struct work_job *j, int ran)
 	}
 }
 
+size_t
+work_queued(const struct worker *wk)
+{
+	return wk->queued;
+}
+
 static void
 on_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker	*wk = arg;
-	struct work_job	*j;
+	struct work_job	*j, *next;
 
 	(void)fd;
 	(void)what;
@@ -84,6 +91,8 @@ on_done(evutil_socket_t fd, short what, void *arg)
 	j = wk->done;
 	wk->done = NULL;
 	pthread_mutex_unlock(&wk->lock);
+	for (next = j; next != NULL; next = next->next)
+		wk->queued--;
 	finish(j, 1);
 }
 
@@ -109,6 +118,7 @@ work_submit(struct worker *wk, work_fn run, work_done_fn done, void *arg)
 	j->run = run;
 	j->done = done;
 	j->arg = arg;
+	wk->queued++;
 	pthread_mutex_lock(&wk->lock);
 	*wk->todo_tail = j;
 	wk->todo_tail = &j->next;

@@ -185,7 +185,7 @@ routed_to_queue_and_metric(void **state)
 		assert_int_equal(v.abandoned, c->value);
 		break;
 	default:
-		assert_true(q->gauge[c->metric] == c->value);
+		assert_true(q->held[c->metric] == c->value);
 		break;
 	}
 	/* No other queue heard of it. */
