@@ -18,6 +18,8 @@ WERROR	?= $(if $(CI),1,)
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror,) \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Each object's headers, as the compiler saw them, in a .d file beside it.
+CFLAGS	+= -MMD -MP
 LDFLAGS	+= -Wl,--as-needed
 LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
@@ -48,7 +50,7 @@ test_queue_DEPS	  = queue step calendar config parse map payload log xmalloc uti
 test_ingest_DEPS  = ingest queue step calendar config parse map payload log xmalloc util
 test_map_DEPS	  = map log xmalloc
 test_calendar_DEPS = calendar
-test_report_fmt_DEPS = report_fmt parse xmalloc log
+test_report_fmt_DEPS = report_fmt parse calendar xmalloc log
 test_report_DEPS  = report
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -61,15 +63,14 @@ $(O)/wachtd-sim: $(O)/probes/sim.o $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 WACHTCTL_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,wachtctl \
-	   report_fmt parse xmalloc log))
+	   report_fmt parse calendar xmalloc log))
 $(O)/wachtctl: $(WACHTCTL_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(O)/%.o: %.c monitor/wachtd.h monitor/parse.h monitor/payload.h \
-    monitor/calendar.h monitor/report_fmt.h monitor/report.h \
-    tests/unit/queue_fixture.h
+$(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Imonitor -Iprobes -c -o $@ $<
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 .SECONDEXPANSION:
 $(O)/tests/test_%: $(O)/tests/unit/test_%.o \
@@ -77,7 +78,7 @@ $(O)/tests/test_%: $(O)/tests/unit/test_%.o \
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
 # The simulator's core without its main(), for its unit test.
-$(O)/probes/sim-core.o: probes/sim.c probes/sim.h monitor/parse.h
+$(O)/probes/sim-core.o: probes/sim.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DSIM_NO_MAIN -Imonitor -Iprobes -c -o $@ $<
 
@@ -99,7 +100,8 @@ demo: deps
 	@O=$(O) scripts/demo.sh
 
 # Issue 3: RRD writes per step and the loop's longest stall, as ratios.
-bench: all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@O=$(O) tests/bench/run.sh
 
 install: all

@@ -15,6 +15,7 @@ free_port() {
 	while port_busy "$p"; do p=$((p + 1)); done
 	echo "$p"
 }
+# stop RC: a failure keeps its exit status; Ctrl-C is a normal end.
 stop() {
 	trap - INT TERM EXIT
 	echo
@@ -22,9 +23,10 @@ stop() {
 	# wachtd first, so it can say "offline" to the broker.
 	for pid in $pids; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
 	rm -rf "$DIR"
-	exit 0
+	exit "$1"
 }
-trap stop INT TERM EXIT
+trap 'stop $?' EXIT
+trap 'stop 0' INT TERM
 
 BROKER_PORT=$(free_port 18830)
 HTTP_PORT=$(free_port 8080)

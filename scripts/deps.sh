@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="gcc make pkg-config libevent-dev libmosquitto-dev librrd-dev
 libjansson-dev libinih-dev libcurl4-openssl-dev libsystemd-dev libssl-dev
-libcmocka-dev mosquitto mosquitto-clients rrdtool rrdcached curl jq procps"
+libcmocka-dev mosquitto mosquitto-clients rrdtool rrdcached curl jq procps
+openssl valgrind"
 
 missing=
 for p in $PACKAGES; do

@@ -48,10 +48,6 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-for tool in mosquitto mosquitto_pub curl jq rrdtool; do
-	command -v "$tool" >/dev/null ||
-	    { echo "bench: $tool is missing (make deps)"; exit 1; }
-done
 for n in $QUEUES; do
 	case $n in
 	''|*[!0-9]*|0) echo "bench: BENCH_QUEUES must be counts: $QUEUES"; exit 2 ;;

@@ -154,6 +154,37 @@ field() { api "/api/v1/queues/$1" | jq -r "$2"; }
 
 pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$1" -m "$2"; }
 
+# burst TOPIC PAYLOAD COUNT: COUNT times the same message over one
+# connection (mosquitto_pub -l sends each line of stdin as one message).
+burst() {
+	yes -- "$2" | head -n "$3" | mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$1" -l
+}
+
+# burst_lines TOPIC LINE...: one connection, one message a line.
+burst_lines() {
+	local topic=$1
+	shift
+	printf '%s\n' "$@" | mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$topic" -l
+}
+
+# http_code PATH [CURL_OPTION...]: the HTTP status (000 without an
+# answer); the body is left in $TMP/body.
+http_code() {
+	local path=$1
+	shift
+	curl -s -o "$TMP/body" -w '%{http_code}' "$@" "http://127.0.0.1:$HTTP_PORT$path"
+}
+
+# rrd_sum FILE START [END]: the count of the first data source (arrived)
+# in FILE from START to END (now), as rrdtool reads it from the file itself.
+# Counts are ABSOLUTE: fetch gives a rate, rate x step the count.
+rrd_sum() {
+	local step
+	step=$(rrdtool info "$1" | sed -n 's/^step = //p')
+	rrdtool fetch "$1" AVERAGE -r "$step" -s "$2" -e "${3:-now}" |
+	    awk -v s="$step" 'NR > 2 && $2 !~ /nan/ { n += $2 * s } END { printf "%g\n", n }'
+}
+
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$WACHTD_PID/status"; }
 
 field_is() { test "$(field "$1" "$2")" = "$3"; }

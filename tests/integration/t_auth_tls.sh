@@ -15,7 +15,8 @@ CONF
 chmod 644 "$TMP/passwd"
 mosquitto -c "$TMP/mosquitto.conf" > "$TMP/mosquitto.log" 2>&1 &
 BROKER_PID=$!
-wait_until 5 port_busy "$BROKER_PORT"
+wait_until 5 port_busy "$BROKER_PORT" ||
+    { echo "# broker did not start"; cat "$TMP/mosquitto.log"; exit 1; }
 
 # Wrong password: refused, said clearly, retried, never healthy.
 printf 'fout\n' > "$TMP/pw"
@@ -24,8 +25,7 @@ sed -i "s|^client_id = .*|&\nusername = wachtd\npassword_file = $TMP/pw|" "$TMP/
 WACHTD_PID=$!
 check "a refused login is logged with the reason" \
     wait_until 10 grep -q 'refused the connection: Not authorized' "$TMP/wachtd.log"
-code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/healthz")
-check_eq "healthz is 503 while refused" 503 "$code"
+check_eq "healthz is 503 while refused" 503 "$(http_code /healthz)"
 stop_wachtd
 
 # Right password, with a trailing newline in the file as editors write it.
@@ -60,7 +60,8 @@ persistence false
 CONF
 mosquitto -c "$TMP/mosquitto.conf" > "$TMP/mosquitto.log" 2>&1 &
 BROKER_PID=$!
-wait_until 5 port_busy "$BROKER_PORT"
+wait_until 5 port_busy "$BROKER_PORT" ||
+    { echo "# broker did not start"; cat "$TMP/mosquitto.log"; exit 1; }
 sed -i -e '/^username/d' -e '/^password_file/d' \
     -e "s|^client_id = .*|&\ntls_ca = $TMP/ca.crt|" "$TMP/wachtd.conf"
 # A CA file that cannot be read must stop wachtd, never fall back to

@@ -11,7 +11,7 @@ wait_field email/info .backlog 1
 check_eq "value flows before the restart" 1 "$(field email/info .backlog)"
 
 stop_broker
-code_503() { test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/healthz")" = 503; }
+code_503() { test "$(http_code /healthz)" = 503; }
 check "healthz turns 503 while the broker is gone" wait_until 10 code_503
 check "the API still serves live state meanwhile" api /api/v1/queues/email/info
 

@@ -2,13 +2,27 @@
 # The sysadmin checks a configuration with -n before (re)starting.
 . "$(dirname "$0")/lib.sh"
 
-BROKER_PORT=$(free_port)
+# A live broker to notice a connection, and [http] listen on its port,
+# which is taken: -n can say OK only if it never tried to bind.
+start_broker
+HTTP_PORT=$BROKER_PORT
 write_config
 out=$("$BIN/wachtd" -n -c "$TMP/wachtd.conf" 2>&1)
-check_eq "-n on a good configuration exits 0" 0 $?
+rc=$?
+check_eq "-n on a good configuration exits 0" 0 $rc
 check_eq "-n says configuration OK" "configuration OK" "$out"
-check "-n touched no broker and created no state_dir" test ! -e "$TMP/state"
-check "-n opened no port" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$HTTP_PORT) 2>/dev/null"
+check "-n created no state_dir" test ! -e "$TMP/state"
+check_eq "-n opened no port (its listen port is taken, yet it says OK)" \
+    "0 configuration OK" "$rc $out"
+check "-n touched no broker (no connection from its client id)" \
+    bash -c "! grep -q 'wachtd-test-$$' '$TMP/mosquitto.log'"
+# The two checks above can fail: the broker logs a client's id, and the
+# daemon itself cannot start on that port.
+mosquitto_pub -p "$BROKER_PORT" -i "wachtd-test-$$-probe" -t probe -m 1
+check "the broker logs the client id of a connection" \
+    wait_until 5 grep -q "wachtd-test-$$-probe" "$TMP/mosquitto.log"
+timeout $((WAIT * 2)) "$BIN/wachtd" -f -c "$TMP/wachtd.conf" >> "$TMP/wachtd.log" 2>&1
+check_eq "the daemon on that configuration exits 1: the port is taken" 1 $?
 
 cat > "$TMP/bad.conf" <<'CONF'
 [daemon]

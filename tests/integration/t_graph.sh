@@ -8,12 +8,18 @@ write_config
 sed -i "s/^step = .*/step = 2s/" "$TMP/wachtd.conf"
 start_wachtd
 Q=$PREFIX/in/telefoon/algemeen
+# One RRD step each, the history needs steps: after each value the daemon
+# must hand over a step before the next value comes.
+queued() { api /api/v1/status | jq .history.steps_queued; }
+more_queued() { test "$(queued)" -gt "$1"; }
 for i in 1 2 3; do
+	n=$(queued)
 	pub $Q/answered $((i * 10))
 	pub $Q/agents $i
-	sleep 2		# one RRD step each: the history needs steps
+	wait_until $((WAIT + 3 * 2)) more_queued "$n"
 done
-wait_until 10 test -f "$TMP/state/rrd/telefoon/algemeen.rrd"
+check "the steps are written" wait_status '.history.writes >= 3' true
+check "the queue's history file is made" test -f "$TMP/state/rrd/telefoon/algemeen.rrd"
 G=http://127.0.0.1:$HTTP_PORT/graph/telefoon/algemeen
 
 get() { # URL -> "CODE TYPE", body in $TMP/body
@@ -50,7 +56,7 @@ bad() { # QUERY REASON
 bad "range=decade" "range must be day, week, month or year"
 bad "width=10" "width must be a whole number from 200 to 3000"
 bad "height=abc" "height must be a whole number from 100 to 2000"
-bad "start=yesterday" "start must be epoch seconds or a date like 2026-11-29"
+bad "start=yesterday" "start must be epoch seconds or a date like 2026-11-29, in 2000-2099"
 bad "start=2026-12-02&end=2026-12-01" "start must lie before end"
 bad "colour=red" "unknown parameter (use range, start, end, width, height)"
 

@@ -28,9 +28,6 @@ fresh_step() {
 		sleep 0.05
 	done
 }
-burst() { # TOPIC PAYLOAD COUNT
-	yes -- "$2" | head -n "$3" | mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$1" -l
-}
 
 # Step A: 4 arrivals, 3 answered after 10, 20 and 40 s; 1 abandoned.
 fresh_step; a=$S
@@ -43,13 +40,22 @@ burst $Q/arrived 1 2
 # Step C: 7 arrivals in one message.
 fresh_step; c=$S
 pub $Q/arrived 7
-sleep 0.5
 # 20 inputs in 3 steps for one queue: one RRD update per step, not per input.
-written() { api /api/v1/status | jq -e '.history | .pending == 0 and .writes + .skipped == .steps_queued' >/dev/null; }
-check "every step handed over is written" wait_until "$WAIT" written
+# Step C is handed over at the tick that ends the step after it, with A
+# and B (and the empty step before A, if the daemon watched it) before.
+written() {
+	api /api/v1/status | jq -e '.history | .steps_queued >= 3 and
+	    .pending == 0 and .writes + .skipped == .steps_queued' >/dev/null &&
+	    test "$(rrdtool last "$RRD")" -ge $((c + STEP))
+}
+check "steps A to C are handed over, and every step handed over is written" \
+    wait_until $((2 * STEP + WAIT)) written
 st=$(api /api/v1/status)
-check "one write per finished step of the one active queue, not per input: $(jq .history.writes <<< "$st") for 20 inputs" \
-    test "$(jq .history.writes <<< "$st")" -le 5
+writes=$(jq .history.writes <<< "$st")
+check_eq "each step handed over is written once" \
+    "$(jq .history.steps_queued <<< "$st")" "$writes"
+check "one write per finished step of the one active queue, not per input: $writes for 20 inputs" \
+    test "$writes" -ge 3 -a "$writes" -le 5
 check_eq "no write failed, no step dropped or lost" "0 0 0" \
     "$(jq -r '"\(.history.errors) \(.history.dropped) \(.history.lost)"' <<< "$st")"
 stop_wachtd
@@ -74,9 +80,8 @@ check_eq "step A: the longest answered wait" 40 "$(gauge $a 8)"
 check_eq "step B: 2 arrived, none answered" "2 0" "$(row $b 1) $(row $b 2)"
 check_eq "step B: no answered wait, so no maximum" nan "$(gauge $b 8)"
 check_eq "step C: seven in one message" 7 "$(row $c 1)"
-total=$(rrdtool fetch "$RRD" AVERAGE -r $STEP -s $((a - STEP)) -e $((c + STEP)) |
-    awk -v s=$STEP 'NR > 2 && $2 !~ /nan/ { n += $2 * s } END { printf "%g\n", n }')
-check_eq "no count lost or doubled over the whole run" 13 "$total"
+check_eq "no count lost or doubled over the whole run" 13 \
+    "$(rrd_sum "$RRD" $((a - STEP)) $((c + STEP)))"
 info=$(rrdtool info "$RRD")
 check "the file has the step of the configuration" grep -q "^step = $STEP$" <<< "$info"
 check "counts are ABSOLUTE" grep -q '^ds\[arrived\].type = "ABSOLUTE"' <<< "$info"
@@ -109,20 +114,27 @@ stop_wachtd
 start_wachtd
 fresh_step; d=$S
 pub $Q/arrived 2
-sleep 0.2
+wait_status .accepted 1
 stop_wachtd
 start_wachtd
 pub $Q/arrived 3
-sleep 0.2
+wait_status .accepted 1
 stop_wachtd
-sum_since() { # the arrivals on disk from step $1 on
-	rrdtool fetch "$RRD" AVERAGE -r $STEP -s $(($1 - STEP)) -e now |
-	    awk -v s=$STEP 'NR > 2 && $2 !~ /nan/ { n += $2 * s } END { printf "%g\n", n }'
-}
-took=$(( $(date +%s) - d ))
+took=$(( $(date +%s%N) / 1000000 - d * 1000 ))
+# Under valgrind a start alone can take longer than a step.
+restart="a restart within a step"
+if [ -z "${WACHTD_WRAPPER:-}" ]; then
+	check "the stop, start and stop fell within one step (${took} ms of $((STEP * 1000)))" \
+	    test "$took" -lt $((STEP * 1000))
+elif [ "$took" -ge $((STEP * 1000)) ]; then
+	restart="a restart (${took} ms)"
+	echo "# note: under valgrind the restart took ${took} ms of a $((STEP * 1000)) ms step: a restart within one step could not be exercised (slow start)"
+else
+	echo "# note: under valgrind the restart took ${took} ms of a $((STEP * 1000)) ms step (not judged: a start may be slower)"
+fi
 # What the second run counted rides on the step after: wait till it is past.
 while [ "$(date +%s)" -lt $((d + 3 * STEP)) ]; do sleep 0.2; done
-check_eq "a restart within a step loses no count (${took} s)" 5 "$(sum_since $d)"
+check_eq "$restart loses no count" 5 "$(rrd_sum "$RRD" $((d - STEP)))"
 
 # A file of another layout is never overwritten.
 mkdir -p "$TMP/state/rrd/email"

@@ -8,10 +8,6 @@ write_config
 start_wachtd
 Q=$PREFIX/in/telefoon/algemeen
 
-# mosquitto_pub -l sends each line of stdin as one message.
-burst() { # TOPIC PAYLOAD COUNT
-	yes -- "$2" | head -n "$3" | mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$1" -l
-}
 burst $Q/answered 10 100			# warm up: 100 good
 wait_status .accepted 100
 rss0=$(rss_kb)

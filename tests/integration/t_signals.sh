@@ -35,6 +35,9 @@ check "the old queues are still served" api /api/v1/queues/chat/website
 check_eq "and keep their state" 7 "$(field email/info .backlog)"
 check "the broken queue did not appear" bash -c "! curl -sf http://127.0.0.1:$HTTP_PORT/api/v1/queues/telefoon/broken"
 
+# So that "cleared" below means something: the state is retained now.
+check_eq "the new queue's state topic is retained" chat/website \
+    "$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/state/chat/website" -C 1 -W 5 2>/dev/null | jq -r .id)"
 cp "$TMP/good.conf" "$TMP/wachtd.conf"
 sed -i '/^\[queue chat\/website\]/,$d' "$TMP/wachtd.conf"
 kill -HUP "$WACHTD_PID"

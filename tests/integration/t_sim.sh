@@ -18,7 +18,6 @@ check "--rate 10 gives about ten times the calls ($n, $n10)" \
 check_eq "--dry-run without --duration is refused" 2 $?
 
 start_broker
-sed -e 's/^interval = 10s/interval = 1m/' "$ROOT/config/demo.conf" > "$TMP/demo.conf"
 write_config
 # The demo's queues, on our ports.
 sed -n '/^\[hours kcc\]/,$p' "$ROOT/config/demo.conf" > "$TMP/queues.conf"

@@ -3,7 +3,8 @@
 # report of a period. A mistake in the invocation exits 2 before anything
 # is asked, a daemon that cannot be reached exits 3, and an error answer
 # from the daemon exits 1 with the daemon's own message; each says so in
-# one line on stderr, and no output file is left behind.
+# one line on stderr, and the output file is left as it was: absent, or
+# the previous report.
 . "$(dirname "$0")/lib.sh"
 
 CTL=$BIN/wachtctl
@@ -79,6 +80,9 @@ usage_error "a day that does not exist" \
 usage_error "a year out of range" \
     "report: --from 1969-12-31: het jaar moet tussen 1970 en 2199 liggen" \
     -u "$DEAD" report --from 1969-12-31 --to 2026-09-30
+usage_error "a month that does not exist" \
+    "report: --to 2026-13-01: die dag bestaat niet" \
+    -u "$DEAD" report --from 2026-07-01 --to 2026-13-01
 usage_error "--from after --to" \
     "report: --from 2026-09-30 ligt na --to 2026-07-01" \
     -u "$DEAD" report --from 2026-09-30 --to 2026-07-01
@@ -97,6 +101,10 @@ usage_error "a user without a password file" \
 usage_error "an unreadable password file" \
     "wachtwoordbestand $TMP/geen: No such file or directory" \
     -u "$DEAD" -U beheer -P "$TMP/geen" report $DAYS
+WACHTD_USER=beheer WACHTD_PASSWORD_FILE=$TMP/geen usage_error \
+    "basic auth from the environment" \
+    "wachtwoordbestand $TMP/geen: No such file or directory" \
+    -u "$DEAD" report $DAYS
 
 # --- report: the daemon cannot be reached ---------------------------
 
@@ -106,6 +114,11 @@ check "an unreachable daemon is named in one line" \
     test "$(wc -l < "$TMP/ctl.err")" -eq 1 -a \
     "${ERR#"wachtctl: wachtd is niet bereikbaar op $DEAD: "}" != "$ERR"
 check "an unreachable daemon leaves no output file" test ! -e "$TMP/rapport.txt"
+printf 'vorig rapport\n' > "$TMP/vorig.txt"
+ctl -u "$DEAD" report $DAYS -o "$TMP/vorig.txt"
+check_eq "an unreachable daemon with an old report exits 3" 3 "$RC"
+check_eq "an unreachable daemon leaves the previous report as it was" \
+    "vorig rapport" "$(cat "$TMP/vorig.txt")"
 WACHTD_URL=$DEAD/ ctl report $DAYS
 check_eq "\$WACHTD_URL is used without -u" 3 "$RC"
 check "\$WACHTD_URL loses its trailing slash" \
@@ -129,4 +142,38 @@ check_eq "an error answer exits 1" 1 "$RC"
 check_eq "an error answer shows the daemon's message" \
     "wachtctl: wachtd: no such queue (HTTP 404)" "$ERR"
 check "an error answer leaves no output file" test ! -e "$TMP/rapport.txt"
+ctl -u "$URL/api/v1/queues/telefoon" report $DAYS -o "$TMP/vorig.txt"
+check_eq "an error answer with an old report exits 1" 1 "$RC"
+check_eq "an error answer leaves the previous report as it was" \
+    "vorig rapport" "$(cat "$TMP/vorig.txt")"
+
+# A report that cannot be written, as on a full disk (here no file may
+# grow), leaves the previous one as it was, and no file of its own.
+ERR=$( (trap '' XFSZ; ulimit -f 0; exec "$CTL" -u "$URL" report $DAYS \
+    -o "$TMP/vorig.txt") 2>&1 >/dev/null)
+RC=$?
+check_eq "a report that cannot be written exits 1" 1 "$RC"
+check_eq "a report that cannot be written says why" \
+    "wachtctl: kan $TMP/vorig.txt niet schrijven: File too large" "$ERR"
+check_eq "a report that cannot be written leaves the previous one" \
+    "vorig rapport" "$(cat "$TMP/vorig.txt")"
+check_eq "a report that cannot be written leaves no file of its own" \
+    "vorig.txt" "$(cd "$TMP" && ls -d vorig.txt*)"
+
+# A new report replaces the previous one, keeping its permissions; a
+# first one gets what the umask allows, as any new file.
+chmod 640 "$TMP/vorig.txt"
+ctl -u "$URL" report $DAYS -o "$TMP/vorig.txt"
+check_eq "a report over a previous one exits 0" 0 "$RC"
+check_eq "a report replaces the previous one" \
+    "Verantwoording wachttijden 1 juli 2026 t/m 30 september 2026" \
+    "$(head -1 "$TMP/vorig.txt")"
+check_eq "a report keeps the permissions of the previous one" 640 \
+    "$(stat -c %a "$TMP/vorig.txt")"
+check_eq "a report leaves no file of its own" "vorig.txt" \
+    "$(cd "$TMP" && ls -d vorig.txt*)"
+(umask 027; exec "$CTL" -u "$URL" report $DAYS -o "$TMP/nieuw.txt")
+check_eq "a first report is written" 0 "$?"
+check_eq "a first report has the permissions the umask allows" 640 \
+    "$(stat -c %a "$TMP/nieuw.txt")"
 exit 0
