@@ -30,8 +30,8 @@
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * days_from_civil): exact for any year and free of time zones. */
-static long
-days_from_civil(long y, long m, long d)
+long
+calendar_days_from_civil(long y, long m, long d)
 {
 	long	 era, yoe, doy, doe;
 
@@ -43,7 +43,7 @@ days_from_civil(long y, long m, long d)
 	return era * 146097 + doe - 719468;
 }
 
-/* The inverse of days_from_civil, as YYYYMMDD. */
+/* The inverse of calendar_days_from_civil, as YYYYMMDD. */
 static int
 civil_from_days(long z)
 {
@@ -72,7 +72,8 @@ weekday(long day)
 static int
 ymd_day(int ymd, long *day)
 {
-	*day = days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
+	*day = calendar_days_from_civil(ymd / 10000, ymd / 100 % 100,
+	    ymd % 100);
 	return ymd > 0 && civil_from_days(*day) == ymd ? 0 : -1;
 }
 
@@ -96,7 +97,7 @@ easter(int y)
 	l = (32 + 2 * e + 2 * i - h - k) % 7;
 	m = (a + 11 * h + 22 * l) / 451;
 	n = h + l - 7 * m + 114;
-	return days_from_civil(y, n / 31, n % 31 + 1);
+	return calendar_days_from_civil(y, n / 31, n % 31 + 1);
 }
 
 /* Every holiday on a date as bits: two can coincide (Bevrijdingsdag and
@@ -113,7 +114,7 @@ holidays_on(int ymd)
 		return 0;
 	/* Koningsdag moves to the Saturday when the 27th is a Sunday (the
 	 * rule since 2014; older Koninginnedagen are of no use to a monitor). */
-	king = weekday(days_from_civil(y, 4, 27)) == 0 ? 426 : 427;
+	king = weekday(calendar_days_from_civil(y, 4, 27)) == 0 ? 426 : 427;
 	if (md == 101)
 		mask |= HOLIDAY_BIT(NIEUWJAARSDAG);
 	if (md == king)
@@ -173,7 +174,8 @@ local_day(double t, double *clock)
 	if (clock != NULL)
 		*clock = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec +
 		    (t - (double)s);
-	return days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1, tm.tm_mday);
+	return calendar_days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1,
+	    tm.tm_mday);
 }
 
 /* The first instant at which the clock shows `secs` after midnight of

@@ -24,6 +24,9 @@ int	calendar_holiday(int yyyymmdd);
 /* The local date of instant t as YYYYMMDD. */
 int	calendar_date(double t);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date; no time zone. */
+long	calendar_days_from_civil(long y, long m, long d);
+
 /* Nonzero when YYYYMMDD is an enabled holiday or in a closed range. */
 int	calendar_closed_day(const struct hours_conf *, int yyyymmdd);
 

@@ -178,8 +178,12 @@ parse_date(const char *s, int *yyyymmdd, const char **why)
 	y = atoi(s);
 	m = atoi(s + 5);
 	d = atoi(s + 8);
-	if (y < 1970 || y > 2199 || m < 1 || m > 12) {
-		*why = "date out of range";
+	if (y < 1970 || y > 2199) {
+		*why = "year out of range (1970 to 2199)";
+		return -1;
+	}
+	if (m < 1 || m > 12) {
+		*why = "month out of range";
 		return -1;
 	}
 	max = mdays[m - 1] + (m == 2 && is_leap(y));

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
 #include "parse.h"
 #include "report_fmt.h"
 #include "wachtd.h"
@@ -147,25 +148,6 @@ dutch_date(const char *s, char *buf, size_t len)
 	return 0;
 }
 
-/* The date after YYYYMMDD, as YYYY-MM-DD. */
-static void
-next_day(int ymd, char *buf, size_t len)
-{
-	static const int mdays[] = {31,28,31,30,31,30,31,31,30,31,30,31};
-	int	 y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100, max;
-
-	max = mdays[m - 1] + (m == 2 &&
-	    ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-	if (++d > max) {
-		d = 1;
-		if (++m > 12) {
-			m = 1;
-			y++;
-		}
-	}
-	snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
-}
-
 static int
 add_section(struct report *rp, const char *channel, const char *title)
 {
@@ -190,6 +172,29 @@ find_section(const struct report *rp, const char *channel)
 		if (strcmp(rp->sections[i].channel, channel) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* The subtotal row of channel id, or NULL when the report has none. */
+static const json_t *
+channel_row(const json_t *channels, const char *id)
+{
+	const json_t	*row;
+	size_t		 i;
+
+	json_array_foreach(channels, i, row)
+		if (strcmp(str(row, "id"), id) == 0)
+			return row;
+	return NULL;
+}
+
+/* Channel id's section, once, headed by its subtotal's label or its id. */
+static void
+channel_section(struct report *rp, const json_t *channels, const char *id)
+{
+	const char	*label = str(channel_row(channels, id), "label");
+
+	if (find_section(rp, id) == -1)
+		add_section(rp, id, label != NULL ? label : id);
 }
 
 static void
@@ -235,9 +240,9 @@ static int
 report_layout(struct report *rp, const json_t *r, const char **why)
 {
 	const json_t	*queues, *channels, *total, *row, *crow;
-	const char	*from, *to, *gen, *id;
+	const char	*from, *to, *gen;
 	char		 ch[CELL], a[64], b[64];
-	size_t		 i, j, nch;
+	size_t		 i, nch;
 	int		 s;
 
 	memset(rp, 0, sizeof(*rp));
@@ -280,27 +285,10 @@ report_layout(struct report *rp, const json_t *r, const char **why)
 	 */
 	json_array_foreach(queues, i, row) {
 		queue_channel(row, ch, sizeof(ch));
-		if (find_section(rp, ch) != -1)
-			continue;
-		add_section(rp, ch, ch);
-		json_array_foreach(channels, j, crow)
-			if (strcmp(str(crow, "id"), ch) == 0 &&
-			    str(crow, "label") != NULL) {
-				s = (int)rp->nsections - 1;
-				snprintf(rp->sections[s].title,
-				    sizeof(rp->sections[s].title), "%s",
-				    str(crow, "label"));
-				rp->sections[s].title[0] = (char)toupper(
-				    (unsigned char)rp->sections[s].title[0]);
-				break;
-			}
+		channel_section(rp, channels, ch);
 	}
-	json_array_foreach(channels, i, row) {
-		id = str(row, "id");
-		if (find_section(rp, id) == -1)
-			add_section(rp, id, str(row, "label") != NULL ?
-			    str(row, "label") : id);
-	}
+	json_array_foreach(channels, i, row)
+		channel_section(rp, channels, str(row, "id"));
 	nch = rp->nsections;
 	for (s = 0; (size_t)s < nch; s++) {
 		json_array_foreach(queues, i, row) {
@@ -308,11 +296,9 @@ report_layout(struct report *rp, const json_t *r, const char **why)
 			if (strcmp(ch, rp->sections[s].channel) == 0)
 				add_entry(rp, LEVEL_QUEUE, row, (size_t)s);
 		}
-		json_array_foreach(channels, j, crow)
-			if (strcmp(str(crow, "id"), rp->sections[s].channel) == 0) {
-				add_entry(rp, LEVEL_CHANNEL, crow, (size_t)s);
-				break;
-			}
+		crow = channel_row(channels, rp->sections[s].channel);
+		if (crow != NULL)
+			add_entry(rp, LEVEL_CHANNEL, crow, (size_t)s);
 	}
 	s = add_section(rp, "", "Alle kanalen");
 	add_entry(rp, LEVEL_TOTAL, total, (size_t)s);
@@ -610,7 +596,8 @@ text_rule(FILE *out, const size_t *w)
 	fputc('\n', out);
 }
 
-int
+/* The table per channel, the footnotes on coverage below. */
+static int
 report_fmt_text(FILE *out, const json_t *r, const char **why)
 {
 	struct report	 rp;
@@ -711,7 +698,8 @@ csv_num(FILE *out, const json_t *j)
 		fprintf(out, "%.15g", json_real_value(j));
 }
 
-int
+/* One row per entry, every figure as the daemon sent it. */
+static int
 report_fmt_csv(FILE *out, const json_t *r, const char **why)
 {
 	static const char *figures[] = {
@@ -776,7 +764,7 @@ report_fmt_csv(FILE *out, const json_t *r, const char **why)
 /* ------------------------------------------------------------------ */
 /* JSON */
 
-int
+static int
 report_fmt_json(FILE *out, const json_t *r, const char **why)
 {
 	/* 15 digits: 82.3 stays 82.3 instead of 82.299999999999997. */
@@ -799,21 +787,6 @@ two_digits(const char *s, int *v)
 		return -1;
 	*v = (s[0] - '0') * 10 + (s[1] - '0');
 	return 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long long
-days_from_civil(int y, int m, int d)
-{
-	long long	 era;
-	unsigned	 yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
 }
 
 /*
@@ -871,8 +844,9 @@ report_fmt_time(const char *s, long long *epoch)
 		return -1;
 	if (*p != '\0')
 		return -1;
-	*epoch = days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) *
-	    86400 + h * 3600LL + mi * 60 + sec - off;
+	*epoch = (long long)calendar_days_from_civil(ymd / 10000,
+	    ymd / 100 % 100, ymd % 100) * 86400 + h * 3600LL + mi * 60 + sec -
+	    off;
 	return 0;
 }
 
@@ -1130,29 +1104,21 @@ queue_graphs(const json_t *row)
 }
 
 /*
- * The graph period as query parameters: epochs from "start" and "end";
- * failing those the days themselves, which the daemon reads in its own
- * time zone. -1 when the report says neither.
+ * The graph period as query parameters, in epochs from "start" and "end":
+ * the instants the daemon itself counted from, in its time zone. The
+ * daemon always sends them; a report without them (or with an end not
+ * after its start) is no error: its tables are complete, and each graph
+ * becomes the note that it is not available, without asking the daemon.
  */
 static int
 graph_range(const json_t *r, char *buf, size_t len)
 {
 	long long	 start, end;
-	const char	*why;
-	char		 next[16];
-	int		 from, to;
 
-	if (report_fmt_time(str(r, "start"), &start) == 0 &&
-	    report_fmt_time(str(r, "end"), &end) == 0 && start < end) {
-		snprintf(buf, len, "start=%lld&end=%lld", start, end);
-		return 0;
-	}
-	if (str(r, "from") == NULL || str(r, "to") == NULL ||
-	    parse_date(str(r, "from"), &from, &why) == -1 ||
-	    parse_date(str(r, "to"), &to, &why) == -1 || from > to)
+	if (report_fmt_time(str(r, "start"), &start) == -1 ||
+	    report_fmt_time(str(r, "end"), &end) == -1 || start >= end)
 		return -1;
-	next_day(to, next, sizeof(next));
-	snprintf(buf, len, "start=%s&end=%s", str(r, "from"), next);
+	snprintf(buf, len, "start=%lld&end=%lld", start, end);
 	return 0;
 }
 
@@ -1258,7 +1224,8 @@ html_section(FILE *out, const struct report *rp, size_t s,
 	fputs("</section>\n", out);
 }
 
-int
+/* One document: heading, a section per channel with its graphs, glossary. */
+static int
 report_fmt_html(FILE *out, const json_t *r, report_fmt_fetch fetch,
     void *arg, const char **why)
 {

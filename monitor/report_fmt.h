@@ -35,12 +35,6 @@ int	report_fmt_format(const char *name, enum report_fmt_format *f);
 int	report_fmt_write(FILE *out, const json_t *r, enum report_fmt_format f,
 	    report_fmt_fetch fetch, void *arg, const char **why);
 
-int	report_fmt_text(FILE *out, const json_t *r, const char **why);
-int	report_fmt_csv(FILE *out, const json_t *r, const char **why);
-int	report_fmt_json(FILE *out, const json_t *r, const char **why);
-int	report_fmt_html(FILE *out, const json_t *r, report_fmt_fetch fetch,
-	    void *arg, const char **why);
-
 /* "2026-07-01T00:00:00+02:00" (also Z, fractions): epoch seconds. */
 int	report_fmt_time(const char *s, long long *epoch);
 

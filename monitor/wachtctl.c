@@ -5,7 +5,8 @@
  * slot in beside report. The blocking libcurl easy interface is right
  * here: unlike the daemon, a CLI has nothing else to do while it waits.
  */
-#include <ctype.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -87,13 +88,21 @@ complain(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The first line of every usage: the global options, then the rest. */
+static void
+usage_line(FILE *f, const char *name, const char *args)
+{
+	fprintf(f, "gebruik: wachtctl [-u URL] [-U GEBRUIKER] "
+	    "[-P WACHTWOORDBESTAND] %s %s\n", name, args);
+}
+
 static void
 usage(FILE *f)
 {
 	size_t	 i;
 
-	fputs("gebruik: wachtctl [-u URL] [-U GEBRUIKER] "
-	    "[-P WACHTWOORDBESTAND] COMMANDO ...\n\ncommando's:\n", f);
+	usage_line(f, "COMMANDO", "...");
+	fputs("\ncommando's:\n", f);
 	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  %s %s\n      %s\n", cmds[i].name, cmds[i].args,
 		    cmds[i].about);
@@ -125,8 +134,7 @@ usage(FILE *f)
 static int
 cmd_usage(const struct cmd_entry *cmd)
 {
-	fprintf(stderr, "gebruik: wachtctl [-u URL] [-U GEBRUIKER] "
-	    "[-P WACHTWOORDBESTAND] %s %s\n", cmd->name, cmd->args);
+	usage_line(stderr, cmd->name, cmd->args);
 	return CTL_USAGE;
 }
 
@@ -347,52 +355,87 @@ fetch_graph(const char *path, char **body, size_t *len, void *arg)
 /* ------------------------------------------------------------------ */
 /* report */
 
-/* Checks a --from/--to day here, so a typo never reaches the daemon. */
+/*
+ * Checks a --from/--to day here, so a typo never reaches the daemon.
+ * parse_date decides; its English reason picks the Dutch message.
+ */
 static int
 check_day(const char *opt, const char *s, int *ymd)
 {
 	const char	*why;
-	int		 i;
 
-	for (i = 0; i < 10; i++)
-		if (s[i] == '\0' || ((i == 4 || i == 7) ? s[i] != '-' :
-		    !isdigit((unsigned char)s[i])))
-			break;
-	if (i != 10 || s[10] != '\0') {
+	if (parse_date(s, ymd, &why) == 0)
+		return 0;
+	if (strncmp(why, "expected", 8) == 0)
 		complain("report: %s %s is geen datum; schrijf JJJJ-MM-DD, "
 		    "bijvoorbeeld 2026-07-01", opt, s);
-		return -1;
-	}
-	if (parse_date(s, ymd, &why) == -1) {
-		if (atoi(s) < 1970 || atoi(s) > 2199)
-			complain("report: %s %s: het jaar moet tussen 1970 en "
-			    "2199 liggen", opt, s);
-		else
-			complain("report: %s %s: die dag bestaat niet", opt, s);
-		return -1;
-	}
-	return 0;
+	else if (strncmp(why, "year", 4) == 0)
+		complain("report: %s %s: het jaar moet tussen 1970 en 2199 "
+		    "liggen", opt, s);
+	else
+		complain("report: %s %s: die dag bestaat niet", opt, s);
+	return -1;
 }
 
-/* Writes the finished report, so a failure never leaves half a file. */
+/* The mode for a new report: the old one's, or what fopen would give. */
+static mode_t
+out_mode(const char *path)
+{
+	struct stat	 st;
+	mode_t		 mask;
+
+	if (stat(path, &st) == 0)
+		return st.st_mode & 0777;
+	mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/*
+ * Writes the finished report. A file is written beside PATH and renamed
+ * over it once complete, so a failure leaves the previous report as it
+ * was, and never half a new one.
+ */
 static int
 write_out(const char *path, const char *data, size_t len)
 {
-	FILE	*f = stdout;
+	FILE	*f;
+	char	*tmp;
+	int	 fd, ok, saved;
 
-	if (path != NULL && (f = fopen(path, "w")) == NULL) {
-		complain("kan %s niet openen: %s", path, strerror(errno));
+	if (path == NULL) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			complain("kan de standaarduitvoer niet schrijven: %s",
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	xasprintf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		complain("kan %s niet schrijven: %s", path, strerror(errno));
+		free(tmp);
 		return -1;
 	}
-	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 ||
-	    (f != stdout && fclose(f) != 0)) {
-		complain("kan %s niet schrijven: %s", path != NULL ? path :
-		    "de standaarduitvoer", strerror(errno));
-		if (path != NULL)
-			unlink(path);
-		return -1;
+	if ((f = fdopen(fd, "w")) == NULL)
+		fatal("fdopen");
+	ok = fchmod(fd, out_mode(path)) == 0 &&
+	    fwrite(data, 1, len, f) == len && fflush(f) == 0 && fsync(fd) == 0;
+	saved = errno;
+	if (fclose(f) != 0 && ok) {
+		ok = 0;
+		saved = errno;
 	}
-	return 0;
+	if (ok && rename(tmp, path) == -1) {
+		ok = 0;
+		saved = errno;
+	}
+	if (!ok) {
+		complain("kan %s niet schrijven: %s", path, strerror(saved));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : -1;
 }
 
 static int
@@ -518,9 +561,8 @@ cmd_help(struct ctl *c, int argc, char **argv)
 			complain("help: onbekend commando '%s'", argv[1]);
 			return CTL_USAGE;
 		}
-		printf("gebruik: wachtctl [-u URL] [-U GEBRUIKER] "
-		    "[-P WACHTWOORDBESTAND] %s %s\n  %s\n", cmd->name,
-		    cmd->args, cmd->about);
+		usage_line(stdout, cmd->name, cmd->args);
+		printf("  %s\n", cmd->about);
 		return CTL_OK;
 	}
 	usage(stdout);

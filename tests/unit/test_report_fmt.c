@@ -166,7 +166,7 @@ fake_fetch(const char *path, char **body, size_t *len, void *arg)
 
 enum edit {
 	AS_IS,
-	NO_START_END,		/* "start"/"end" left out: days instead */
+	NO_START_END,		/* "start"/"end" left out: no graph period */
 };
 
 struct fcase {
@@ -452,9 +452,12 @@ graphs_follow_the_norm_kind(void **state)
 	json_decref(r);
 }
 
-/* Without "start"/"end" the days go to the daemon, the end exclusive. */
+/*
+ * Without "start"/"end" there is no graph period: the report keeps its
+ * tables, each graph is a note, and nothing is asked of the daemon.
+ */
 static void
-graphs_without_epochs_ask_for_days(void **state)
+graphs_need_start_and_end(void **state)
 {
 	struct fake	 fk = { .sl = ANSWER_SVG, .asked = "" };
 	json_t		*r = load(NO_START_END);
@@ -465,9 +468,13 @@ graphs_without_epochs_ask_for_days(void **state)
 	(void)state;
 	out = render(r, HTML, &fk, &rc, &why);
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(fk.asked, "/graph/telefoon/algemeen/sl.svg"
-	    "?start=2026-07-01&end=2026-10-01&width=700&height=200\n"));
-	assert_non_null(strstr(out, "<figure>"));
+	assert_string_equal(fk.asked, "");
+	assert_non_null(strstr(out, "<th scope=\"row\">Telefoon 14 0548 *</th>"
+	    "<td>812</td>"));
+	assert_non_null(strstr(out, "<h3>Telefoon 14 0548</h3>\n"
+	    "<p class=\"geen-grafiek\">Grafiek \xe2\x80\x9eServicelevel"));
+	assert_null(strstr(out, "<figure>"));
+	assert_non_null(strstr(out, "</html>\n"));
 	free(out);
 	json_decref(r);
 }
@@ -483,7 +490,7 @@ html_without_fetch_has_no_graphs(void **state)
 	FILE		*mem = open_memstream(&out, &len);
 
 	(void)state;
-	assert_int_equal(report_fmt_html(mem, r, NULL, NULL, &why), 0);
+	assert_int_equal(report_fmt_write(mem, r, HTML, NULL, NULL, &why), 0);
 	fclose(mem);
 	assert_null(strstr(out, "<figure>"));
 	assert_null(strstr(out, "geen-grafiek\">"));
@@ -796,7 +803,7 @@ main(void)
 	tests[n++] = (struct CMUnitTest)
 	    cmocka_unit_test(graphs_follow_the_norm_kind);
 	tests[n++] = (struct CMUnitTest)
-	    cmocka_unit_test(graphs_without_epochs_ask_for_days);
+	    cmocka_unit_test(graphs_need_start_and_end);
 	tests[n++] = (struct CMUnitTest)
 	    cmocka_unit_test(html_without_fetch_has_no_graphs);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(text_columns_line_up);
