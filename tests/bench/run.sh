@@ -203,7 +203,7 @@ make_files() {
 
 # run N: one measured run with N queues; results in R_*[N].
 declare -A R_ACTIVE R_SENT R_ACCEPTED R_REJECTED R_STEPS R_WRITES R_QUEUED \
-    R_WINDOW_MSGS R_STEP_MAX R_STEP_MEDIAN R_WRITE_MAX R_LOST R_ERRORS \
+    R_WINDOW_MSGS R_STEP_MAX R_STEP_MEDIAN R_STEP_WMAX R_WRITE_MAX R_LOST R_ERRORS \
     R_PROBE_MAX R_PROBE_P99 R_PROBE_N
 run() {
 	local n=$1 a0 a1 w0 q0 m0 s0 st n_probe i
@@ -236,6 +236,7 @@ run() {
 	R_STEP_MEDIAN[$n]=$(sort -g "$TMP/ticks" | awk '{ v[NR] = $1 } END {
 	    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 	    printf "%.3f\n", m }')
+	R_STEP_WMAX[$n]=$(sort -g "$TMP/ticks" | tail -1)
 	snapshot
 	R_STEPS[$n]=$(( STEPNO - s0 ))
 	R_WRITES[$n]=$(( WRITES - w0 ))
@@ -302,6 +303,7 @@ per_write() { awk -v m="${R_WINDOW_MSGS[$1]}" -v w="${R_WRITES[$1]}" \
 	'BEGIN { if (w > 0) printf "%.1f\n", m / w; else print "nan" }'; }
 step_max() { printf '%.3f\n' "${R_STEP_MAX[$1]}"; }
 step_median() { echo "${R_STEP_MEDIAN[$1]}"; }
+step_wmax() { printf '%.3f\n' "${R_STEP_WMAX[$1]}"; }
 per_queue_us() { awk -v ms="${R_STEP_MAX[$1]}" -v n="$1" \
 	'BEGIN { printf "%.2f\n", ms * 1000 / n }'; }
 probe_max() { echo "${R_PROBE_MAX[$1]}"; }
@@ -334,6 +336,7 @@ row "RRD writes in those steps" writes
 row "writes per step per active queue" per_queue_step
 row "messages per RRD write" per_write
 row "loop: slowest step tick (ms)" step_max
+row "loop: slowest tick of the window (ms)" step_wmax
 row "loop: slowest tick per queue (us)" per_queue_us
 row "loop: median step tick (ms)" step_median
 row "probe: /healthz max (ms)" probe_max
