@@ -714,13 +714,8 @@ set_value(struct parser *p, const struct keydef *kd, void *obj, char *v,
 		return 0;
 	}
 	case V_RRDCACHED: {
-		char	 host[64];
-		int	 port;
-
 		/* librrd refuses absolute file names over TCP, and ours
 		 * are absolute: a local socket only. */
-		(void)host;
-		(void)port;
 		if (strncmp(v, "unix:/", 6) != 0) {
 			*why = "expected unix:/path/to/rrdcached.sock (a TCP "
 			    "rrdcached cannot take wachtd's absolute paths)";

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/buffer.h>
 #include <event2/http.h>
 #include <rrd.h>
 
@@ -184,19 +183,8 @@ static void
 send_image(struct evhttp_request *req, const unsigned char *image, size_t len,
     int svg)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	struct evbuffer	*buf = evbuffer_new();
-	char		 clen[32];
-
-	evhttp_add_header(h, "Content-Type", svg ? "image/svg+xml" :
-	    "image/png");
-	evhttp_add_header(h, "Cache-Control", "max-age=10");
-	snprintf(clen, sizeof(clen), "%zu", len);
-	evhttp_add_header(h, "Content-Length", clen);
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
-		evbuffer_add(buf, image, len);
-	evhttp_send_reply(req, 200, NULL, buf);
-	evbuffer_free(buf);
+	http_reply_data(req, svg ? "image/svg+xml" : "image/png",
+	    "max-age=10", image, len);
 }
 
 /* Keeps a rendered graph, in place of the least recently used one. */

@@ -60,6 +60,23 @@ reply(struct evhttp_request *req, int code, struct evbuffer *buf)
 }
 
 void
+http_reply_data(struct evhttp_request *req, const char *type,
+    const char *cache, const void *data, size_t len)
+{
+	struct evbuffer	*buf = evbuffer_new();
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add(buf, data, len);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", type);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", cache);
+	reply(req, 200, buf);
+	evbuffer_free(buf);
+}
+
+void
 http_reply_json(struct evhttp_request *req, int code, json_t *j)
 {
 	struct evbuffer	*buf = evbuffer_new();

@@ -1133,6 +1133,7 @@ html_graphs(FILE *out, const struct report *rp, const struct entry *e,
 	size_t		 len, from, to;
 	int		 ok;
 
+	range[0] = '\0';	/* graph_range may fail before writing it */
 	ok = parse_queue_id(id, &why) == 0 &&
 	    graph_range(rp->r, range, sizeof(range)) == 0;
 	fputs("<h3>", out);

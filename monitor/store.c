@@ -216,8 +216,10 @@ create_file(struct store *st, const char *path, time_t start)
 	rrd_clear_error();
 	if (make_dirs(path) == -1 || rrd_create_r2(path, st->step, start - 1,
 	    1, NULL, NULL, argc, argv) != 0) {
-		log_warnx("store: cannot create %s: %s", path,
-		    rrd_test_error() ? rrd_get_error() : strerror(errno));
+		/* Tried again each step: say it now and then. */
+		log_complain(&st->trouble, util_now(), "store: cannot create "
+		    "%s: %s", path, rrd_test_error() ? rrd_get_error() :
+		    strerror(errno));
 		return -1;
 	}
 	log_info("store: created %s", path);

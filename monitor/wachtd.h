@@ -500,6 +500,9 @@ void		 http_free(struct http *);
 /* Requests under prefix go to handler with the rest of the path. */
 void		 http_route(struct http *, const char *prefix, http_handler,
 		    void *arg);
+/* 200 with data of a content type; HEAD gets headers only. */
+void		 http_reply_data(struct evhttp_request *, const char *type,
+		    const char *cache_control, const void *data, size_t len);
 /* Sends j (consumed) as UTF-8 JSON; HEAD gets headers only. */
 void		 http_reply_json(struct evhttp_request *, int code, json_t *j);
 void		 http_error(struct evhttp_request *, int code, const char *fmt,
