@@ -88,12 +88,32 @@ static const struct {
 };
 #define NSOURCES	(sizeof(sources) / sizeof(sources[0]))
 
+/* A growing byte buffer. */
+struct buf {
+	unsigned char	*data;
+	size_t		 len, size;
+};
+
+static void
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (b->len + len > b->size) {
+		b->size = (b->len + len) * 2;
+		b->data = xreallocarray(b->data, 1, b->size);
+	}
+	memcpy(b->data + b->len, p, len);
+	b->len += len;
+}
+
+#define JOURNAL_MAGIC	"WSJ1"
+
 /* One step of one queue, on its way to the disk. */
 struct job {
 	struct job	*next;
 	char		*path;		/* in the same allocation */
 	double		 start;		/* watched from: a gap before is 0, U */
 	double		 at;		/* the step's end: its update time */
+	int		 replay;	/* from the journal: maybe on disk */
 	double		 v[NSOURCES];
 };
 
@@ -111,6 +131,9 @@ struct file {
 
 struct store {
 	char		*dir;		/* state_dir/rrd */
+	char		*journal_path;	/* state_dir/steps.journal */
+	struct buf	 journal;	/* for the writer, under lock */
+	struct buf	 building;	/* the loop's, between begin and end */
 	char		*daemon;	/* rrdcached address, or NULL */
 	unsigned long	 step;
 	char		*template;	/* "arrived:answered:..." */
@@ -429,7 +452,7 @@ write_job(struct store *st, struct job *j)
 		if (st->gap[k] == 0) {
 			if (j->at > f->last)
 				j->v[k] += f->carry[k];
-			else
+			else if (!j->replay)	/* on disk already: not twice */
 				f->carry[k] += j->v[k];
 		}
 	/* RRD counts unknown time in whole seconds: a gap ends on one. */
@@ -530,16 +553,53 @@ write_carries(struct store *st)
 	}
 }
 
+/*
+ * The journal: the steps held in memory for late input, so that kill -9
+ * loses only the step in progress. Written whole to a temporary file and
+ * renamed, so a reader sees the old one or the new one.
+ */
+static void
+write_journal(struct store *st, const struct buf *b)
+{
+	char	*tmp;
+	FILE	*f;
+	int	 ok;
+
+	xasprintf(&tmp, "%s.tmp", st->journal_path);
+	ok = (f = fopen(tmp, "w")) != NULL;
+	if (ok) {
+		ok = fwrite(b->data, 1, b->len, f) == b->len;
+		ok = fclose(f) == 0 && ok;
+	}
+	if (!ok || rename(tmp, st->journal_path) == -1) {
+		log_complain(&st->trouble, util_now(), "store: cannot write "
+		    "%s: %s", st->journal_path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+}
+
 static void *
 writer(void *arg)
 {
 	struct store	*st = arg;
 	struct job	*j;
+	struct buf	 b;
 
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
-		while (st->head == NULL && !st->quit && !st->flush)
+		while (st->head == NULL && !st->quit && !st->flush &&
+		    st->journal.data == NULL)
 			pthread_cond_wait(&st->work, &st->lock);
+		if (st->journal.data != NULL && !st->quit) {
+			b = st->journal;
+			memset(&st->journal, 0, sizeof(st->journal));
+			pthread_mutex_unlock(&st->lock);
+			write_journal(st, &b);
+			free(b.data);
+			pthread_mutex_lock(&st->lock);
+			continue;
+		}
 		if (st->head == NULL && st->flush) {
 			pthread_mutex_unlock(&st->lock);
 			flush_daemon(st);
@@ -549,9 +609,11 @@ writer(void *arg)
 			continue;
 		}
 		if ((j = st->head) == NULL) {
-			/* quit, and nothing left to write */
+			/* quit, and nothing left to write: the journal's
+			 * steps are written too (queue_close) */
 			pthread_mutex_unlock(&st->lock);
 			write_carries(st);
+			unlink(st->journal_path);
 			pthread_mutex_lock(&st->lock);
 			break;
 		}
@@ -590,6 +652,7 @@ store_new(const char *state_dir, double step, const char *rrdcached)
 	size_t		 i, len = 0;
 
 	xasprintf(&st->dir, "%s/rrd", state_dir);
+	xasprintf(&st->journal_path, "%s/steps.journal", state_dir);
 	st->daemon = rrdcached != NULL ? xstrdup(rrdcached) : NULL;
 	st->step = (unsigned long)step;
 	for (i = 0; i < NSOURCES; i++)
@@ -633,14 +696,17 @@ store_free(struct store *st)
 	pthread_cond_destroy(&st->work);
 	pthread_cond_destroy(&st->idle);
 	map_free(st->files, free);
+	free(st->journal.data);
+	free(st->building.data);
+	free(st->journal_path);
 	free(st->template);
 	free(st->daemon);
 	free(st->dir);
 	free(st);
 }
 
-void
-store_put(struct store *st, const char *id, const struct step *s)
+static void
+put(struct store *st, const char *id, const struct step *s, int replay)
 {
 	size_t		 len = strlen(st->dir) + strlen(id) + sizeof("/.rrd");
 	struct job	*j = xcalloc(1, sizeof(*j) + len);
@@ -673,9 +739,16 @@ store_put(struct store *st, const char *id, const struct step *s)
 	*v++ = s->open_wait_sum;
 	*v++ = s->open_answered + s->open_abandoned > 0 ? s->open_wait_max :
 	    NAN;
+	j->replay = replay;
 	*st->batch_tail = j;
 	st->batch_tail = &j->next;
 	st->nbatch++;
+}
+
+void
+store_put(struct store *st, const char *id, const struct step *s)
+{
+	put(st, id, s, 0);
 }
 
 /*
@@ -712,6 +785,92 @@ store_commit(struct store *st)
 	st->batch = NULL;
 	st->batch_tail = &st->batch;
 	st->nbatch = 0;
+}
+
+void
+store_journal_begin(struct store *st)
+{
+	uint32_t	 size = sizeof(struct step);
+
+	st->building.len = 0;
+	buf_add(&st->building, JOURNAL_MAGIC, 4);
+	buf_add(&st->building, &size, sizeof(size));
+}
+
+void
+store_journal_add(struct store *st, const char *id, const struct step *s)
+{
+	uint16_t	 len = (uint16_t)strlen(id);
+
+	buf_add(&st->building, &len, sizeof(len));
+	buf_add(&st->building, id, len);
+	buf_add(&st->building, s, sizeof(*s));
+}
+
+/* Swaps buffers: the writer gets this one, an older unwritten one is
+ * reused for the next tick. */
+void
+store_journal_end(struct store *st)
+{
+	struct buf	 old;
+
+	pthread_mutex_lock(&st->lock);
+	old = st->journal;
+	st->journal = st->building;
+	pthread_cond_signal(&st->work);
+	pthread_mutex_unlock(&st->lock);
+	st->building = old;
+}
+
+int
+store_journal_restore(struct store *st, const struct map *queues)
+{
+	unsigned char	*data = NULL, *p, *end;
+	struct step	 s;
+	uint32_t	 size;
+	uint16_t	 len;
+	char		 id[256];
+	size_t		 n = 0, got;
+	FILE		*f;
+
+	if ((f = fopen(st->journal_path, "r")) == NULL)
+		return 0;	/* a clean stop leaves none */
+	data = xmalloc(1 << 20);
+	got = fread(data, 1, 1 << 20, f);
+	while (!feof(f) && !ferror(f)) {
+		data = xreallocarray(data, 1, got * 2);
+		got += fread(data + got, 1, got, f);
+	}
+	fclose(f);
+	p = data;
+	end = data + got;
+	if (got >= 8)
+		memcpy(&size, p + 4, sizeof(size));
+	if (got < 8 || memcmp(p, JOURNAL_MAGIC, 4) != 0 ||
+	    size != sizeof(struct step)) {
+		log_warnx("store: %s is of another version; its steps are "
+		    "lost", st->journal_path);
+		free(data);
+		return -1;
+	}
+	for (p += 8; p + sizeof(len) <= end; p += len + sizeof(s)) {
+		memcpy(&len, p, sizeof(len));
+		p += sizeof(len);
+		if (len >= sizeof(id) || p + len + sizeof(s) > end)
+			break;
+		memcpy(id, p, len);
+		id[len] = '\0';
+		memcpy(&s, p + len, sizeof(s));
+		if (map_get(queues, id) != NULL) {	/* still configured */
+			put(st, id, &s, 1);
+			n++;
+		}
+	}
+	free(data);
+	store_commit(st);
+	log_info("store: %zu steps held at an unclean stop taken from %s", n,
+	    st->journal_path);
+	return 0;
 }
 
 void

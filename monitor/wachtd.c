@@ -218,6 +218,24 @@ close_queue(struct queue *q, double now)
 	store_steps(q);
 }
 
+/* The steps held for late input, journaled so kill -9 spares them. */
+static void
+journal_steps(void)
+{
+	const char	*id;
+	void		*val;
+	struct queue	*q;
+	size_t		 pos = 0;
+
+	store_journal_begin(w.store);
+	while (map_next(w.queues, &pos, &id, &val)) {
+		q = val;
+		if (q->updated > 0 && q->prev.n >= 0 && !q->prev_blind)
+			store_journal_add(w.store, id, &q->prev);
+	}
+	store_journal_end(w.store);
+}
+
 /*
  * Every queue moves on a step and hands its finished steps over. It visits
  * every queue at once, so it times itself (make bench); on the monotonic
@@ -241,6 +259,7 @@ on_step(evutil_socket_t fd, short what, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	each_queue(tick_queue, util_now());
 	store_commit(w.store);
+	journal_steps();
 	schedule_step();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	step_last = (double)(t1.tv_sec - t0.tv_sec) +
@@ -580,6 +599,7 @@ main(int argc, char *argv[])
 	/* Threads do not survive daemon(): start the writer after it. */
 	w.store = store_new(w.conf->state_dir, w.conf->step,
 	    w.conf->rrdcached);
+	store_journal_restore(w.store, w.queues);	/* after kill -9 */
 	w.work = work_new(w.base);
 	w.graph = graph_new(w.work);
 	if ((w.mq = mq_new(w.base, &w.conf->mqtt, on_message, on_connect,

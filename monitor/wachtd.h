@@ -411,6 +411,17 @@ void		 store_free(struct store *);
 void		 store_put(struct store *, const char *id, const struct step *);
 /* Hands the batch to the writer: one lock, never waiting on I/O. */
 void		 store_commit(struct store *);
+/*
+ * The journal of steps held for late input (state_dir/steps.journal),
+ * written by the writer after each tick: begin, add each, end. A clean
+ * stop removes it; at the next start after kill -9, restore hands its
+ * steps of queues still configured to the store.
+ */
+void		 store_journal_begin(struct store *);
+void		 store_journal_add(struct store *, const char *id,
+		    const struct step *);
+void		 store_journal_end(struct store *);
+int		 store_journal_restore(struct store *, const struct map *);
 /* Asks rrdcached at daemon to write path out, for a reader; -1 when it
  * cannot be asked (the file then has what it has). */
 int		 store_flush_file(const char *daemon, const char *path);
