@@ -113,7 +113,6 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	void		*val;
 	size_t		 pos = 0;
 	uint64_t	 lost = 0;
-	double		 step_last, step_max;
 	int		 r;
 
 	if (!http_want_get(req))
@@ -130,9 +129,9 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	/* Steps a stalled loop let fall out of a queue's outbox. */
 	while (map_next(w->queues, &pos, &id, &val))
 		lost += ((struct queue *)val)->steps_lost;
-	wachtd_loop_stats(&step_last, &step_max);
 	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
-	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}, s:{s:f, s:f}}",
+	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f},"
+	    " s:{s:f, s:f, s:f}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
 	    "queues", (json_int_t)map_count(w->queues),
@@ -150,8 +149,9 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "pending", (json_int_t)st.pending,
 	    "write_max_ms", st.write_max * 1000,
 	    "loop",
-	    "step_ms", step_last * 1000,
-	    "step_max_ms", step_max * 1000));
+	    "step_ms", w->step_last * 1000,
+	    "step_max_ms", w->step_max * 1000,
+	    "step_cpu_max_ms", w->step_cpu_max * 1000));
 }
 
 /* Local midnight at the start of YYYYMMDD plus `days` (mktime

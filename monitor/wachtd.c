@@ -32,7 +32,6 @@ static struct complaint	 reject_complaints[REJECT_COUNT];
 
 static struct complaint	 libevent_complaint;
 /* s the step tick held the loop: the last time and the worst (issue 3). */
-static double		 step_last, step_max;
 static double		 step_due;	/* the boundary ev_step waits for */
 
 static void		 schedule_step(void);
@@ -244,7 +243,8 @@ journal_steps(void)
 static void
 on_step(evutil_socket_t fd, short what, void *arg)
 {
-	struct timespec	 t0, t1;
+	struct timespec	 t0, t1, c0, c1;
+	double		 cpu;
 
 	(void)fd;
 	(void)what;
@@ -257,22 +257,19 @@ on_step(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 	each_queue(tick_queue, util_now());
 	store_commit(w.store);
 	journal_steps();
 	schedule_step();
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	step_last = (double)(t1.tv_sec - t0.tv_sec) +
+	w.step_last = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (step_last > step_max)
-		step_max = step_last;
-}
-
-void
-wachtd_loop_stats(double *last, double *max)
-{
-	*last = step_last;
-	*max = step_max;
+	w.step_max = fmax(w.step_max, w.step_last);
+	cpu = (double)(c1.tv_sec - c0.tv_sec) +
+	    (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
+	w.step_cpu_max = fmax(w.step_cpu_max, cpu);
 }
 
 /* The next tick on a multiple of step, so steps line up with RRD's. */
@@ -611,6 +608,8 @@ main(int argc, char *argv[])
 		sigs[i] = evsignal_new(w.base, signals[i], on_signal, NULL);
 		evsignal_add(sigs[i], NULL);
 	}
+	/* Each queue learns its opening hours now, not in the first tick. */
+	each_queue(queue_tick, util_now());
 	ev_step = evtimer_new(w.base, on_step, NULL);
 	schedule_step();
 	ev_publish = event_new(w.base, -1, EV_PERSIST, on_publish, NULL);

@@ -567,12 +567,15 @@ struct wachtd {
 	struct http	*http;
 	struct store	*store;
 	struct grapher	*graph;
-	struct worker	*work;		/* reports */
+	struct worker	*work;		/* graphs, reports, SIGUSR1 */
 	double		 started;
+	/* How long step ticks held the loop (make bench), in s: wall time,
+	 * and the loop thread's own CPU time, which leaves out the time
+	 * another process had the CPU. */
+	double		 step_last;
+	double		 step_max;
+	double		 step_cpu_max;
 };
-
-/* Seconds the last and the slowest step tick held the loop. */
-void		 wachtd_loop_stats(double *step_last, double *step_max);
 
 /* ------------------------------------------------------------------ */
 /* log.c: one logger; stderr in the foreground, syslog otherwise */

@@ -203,7 +203,8 @@ make_files() {
 
 # run N: one measured run with N queues; results in R_*[N].
 declare -A R_ACTIVE R_SENT R_ACCEPTED R_REJECTED R_STEPS R_WRITES R_QUEUED \
-    R_WINDOW_MSGS R_STEP_MAX R_STEP_MEDIAN R_STEP_WMAX R_WRITE_MAX R_LOST R_ERRORS \
+    R_WINDOW_MSGS R_STEP_MAX R_STEP_CPU R_STEP_MEDIAN R_STEP_WMAX R_WRITE_MAX \
+    R_LOST R_ERRORS \
     R_PROBE_MAX R_PROBE_P99 R_PROBE_N
 run() {
 	local n=$1 a0 a1 w0 q0 m0 s0 st n_probe i
@@ -260,9 +261,10 @@ run() {
 		m0=$(jq '.accepted' <<< "$st")
 		sleep 0.3
 	done
-	read -r R_ACCEPTED[$n] R_REJECTED[$n] R_STEP_MAX[$n] R_WRITE_MAX[$n] \
-	    R_LOST[$n] R_ERRORS[$n] <<< "$(jq -r '[.accepted,
+	read -r R_ACCEPTED[$n] R_REJECTED[$n] R_STEP_MAX[$n] R_STEP_CPU[$n] \
+	    R_WRITE_MAX[$n] R_LOST[$n] R_ERRORS[$n] <<< "$(jq -r '[.accepted,
 	    ([.rejected[]] | add), (.loop.step_max_ms * 1000 | round / 1000),
+	    (.loop.step_cpu_max_ms * 1000 | round / 1000),
 	    (.history.write_max_ms * 1000 | round / 1000),
 	    .history.lost + .history.dropped, .history.errors + .history.refused]
 	    | @tsv' <<< "$st")"
@@ -302,6 +304,7 @@ per_queue_step() { awk -v w="${R_WRITES[$1]}" -v k="${R_STEPS[$1]}" \
 per_write() { awk -v m="${R_WINDOW_MSGS[$1]}" -v w="${R_WRITES[$1]}" \
 	'BEGIN { if (w > 0) printf "%.1f\n", m / w; else print "nan" }'; }
 step_max() { printf '%.3f\n' "${R_STEP_MAX[$1]}"; }
+step_cpu() { printf '%.3f\n' "${R_STEP_CPU[$1]}"; }
 step_median() { echo "${R_STEP_MEDIAN[$1]}"; }
 step_wmax() { printf '%.3f\n' "${R_STEP_WMAX[$1]}"; }
 per_queue_us() { awk -v ms="${R_STEP_MAX[$1]}" -v n="$1" \
@@ -337,6 +340,7 @@ row "writes per step per active queue" per_queue_step
 row "messages per RRD write" per_write
 row "loop: slowest step tick (ms)" step_max
 row "loop: slowest tick of the window (ms)" step_wmax
+row "loop: most CPU of one tick (ms)" step_cpu
 row "loop: slowest tick per queue (us)" per_queue_us
 row "loop: median step tick (ms)" step_median
 row "probe: /healthz max (ms)" probe_max
