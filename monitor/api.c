@@ -131,7 +131,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 		lost += ((struct queue *)val)->steps_lost;
 	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
 	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f},"
-	    " s:{s:f, s:f, s:f}}",
+	    " s:{s:f, s:f, s:f, s:f}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
 	    "queues", (json_int_t)map_count(w->queues),
@@ -151,7 +151,8 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "loop",
 	    "step_ms", w->step_last * 1000,
 	    "step_max_ms", w->step_max * 1000,
-	    "step_cpu_max_ms", w->step_cpu_max * 1000));
+	    "step_cpu_max_ms", w->step_cpu_max * 1000,
+	    "step_span_ms", w->step_span * 1000));
 }
 
 /* Local midnight at the start of YYYYMMDD plus `days` (mktime

@@ -586,6 +586,7 @@ writer(void *arg)
 	struct job	*j;
 	struct buf	 b;
 
+	util_background_thread();
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
 		while (st->head == NULL && !st->quit && !st->flush &&

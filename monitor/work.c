@@ -35,6 +35,7 @@ run_jobs(void *arg)
 	struct worker	*wk = arg;
 	struct work_job	*j;
 
+	util_background_thread();
 	pthread_mutex_lock(&wk->lock);
 	for (;;) {
 		while (wk->todo == NULL && !wk->quit)

@@ -12,7 +12,8 @@
 # compares like with like on whatever machine runs it. Two goals end in
 # PASS or FAIL (exit 1 on FAIL):
 #   (a) writes per step per active queue = 1, within one step's writes;
-#   (b) the slowest step tick with the largest count is under 5 ms.
+#   (b) the longest the step tick holds the loop at once (it visits the
+#       queues in slices) with the largest count is under 5 ms.
 #
 # The RRD files are made before wachtd starts, with the layout of a file
 # wachtd created itself (step, data sources, archives) but a few rows per
@@ -201,9 +202,17 @@ make_files() {
 	fi
 }
 
+# median: of the numbers on stdin, to three decimals.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+	    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	    printf "%.3f\n", m }'
+}
+
 # run N: one measured run with N queues; results in R_*[N].
 declare -A R_ACTIVE R_SENT R_ACCEPTED R_REJECTED R_STEPS R_WRITES R_QUEUED \
-    R_WINDOW_MSGS R_STEP_MAX R_STEP_CPU R_STEP_MEDIAN R_STEP_WMAX R_WRITE_MAX \
+    R_WINDOW_MSGS R_STEP_MAX R_STEP_CPU R_STEP_MEDIAN R_STEP_SPAN R_STEP_WMAX \
+    R_WRITE_MAX \
     R_LOST R_ERRORS \
     R_PROBE_MAX R_PROBE_P99 R_PROBE_N
 run() {
@@ -232,12 +241,13 @@ run() {
 	: > "$TMP/ticks"
 	for ((i = 0; i < K; i++)); do
 		mid_step 1
-		api /api/v1/status | jq '.loop.step_ms' >> "$TMP/ticks"
+		api /api/v1/status |
+		    jq -r '[.loop.step_ms, .loop.step_span_ms] | @tsv' \
+		    >> "$TMP/ticks"
 	done
-	R_STEP_MEDIAN[$n]=$(sort -g "$TMP/ticks" | awk '{ v[NR] = $1 } END {
-	    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-	    printf "%.3f\n", m }')
-	R_STEP_WMAX[$n]=$(sort -g "$TMP/ticks" | tail -1)
+	R_STEP_MEDIAN[$n]=$(cut -f1 "$TMP/ticks" | median)
+	R_STEP_SPAN[$n]=$(cut -f2 "$TMP/ticks" | median)
+	R_STEP_WMAX[$n]=$(cut -f1 "$TMP/ticks" | sort -g | tail -1)
 	snapshot
 	R_STEPS[$n]=$(( STEPNO - s0 ))
 	R_WRITES[$n]=$(( WRITES - w0 ))
@@ -307,8 +317,7 @@ step_max() { printf '%.3f\n' "${R_STEP_MAX[$1]}"; }
 step_cpu() { printf '%.3f\n' "${R_STEP_CPU[$1]}"; }
 step_median() { echo "${R_STEP_MEDIAN[$1]}"; }
 step_wmax() { printf '%.3f\n' "${R_STEP_WMAX[$1]}"; }
-per_queue_us() { awk -v ms="${R_STEP_MAX[$1]}" -v n="$1" \
-	'BEGIN { printf "%.2f\n", ms * 1000 / n }'; }
+step_span() { echo "${R_STEP_SPAN[$1]}"; }
 probe_max() { echo "${R_PROBE_MAX[$1]}"; }
 probe_p99() { echo "${R_PROBE_P99[$1]}"; }
 probe_n() { echo "${R_PROBE_N[$1]}"; }
@@ -338,11 +347,11 @@ row "steps handed to the writer" queued
 row "RRD writes in those steps" writes
 row "writes per step per active queue" per_queue_step
 row "messages per RRD write" per_write
-row "loop: slowest step tick (ms)" step_max
-row "loop: slowest tick of the window (ms)" step_wmax
-row "loop: most CPU of one tick (ms)" step_cpu
-row "loop: slowest tick per queue (us)" per_queue_us
-row "loop: median step tick (ms)" step_median
+row "loop: longest step-tick hold (ms)" step_max
+row "loop: longest hold of the window (ms)" step_wmax
+row "loop: most CPU of one hold (ms)" step_cpu
+row "loop: median of a tick's longest hold" step_median
+row "loop: median tick, first to last (ms)" step_span
 row "probe: /healthz max (ms)" probe_max
 row "probe: /healthz p99 (ms)" probe_p99
 row "probe: requests answered" probe_n
@@ -370,14 +379,15 @@ else
 	    "(not 1 at:$bad queues)"
 	status=1
 fi
-# (b) The slowest step tick, whole run, warm-up included.
+# (b) The longest the step tick held the loop, whole run, warm-up
+# included.
 ms=$(step_max "$LAST")
 how="at $LAST queues: $ms ms, $(ratio "$(step_max "$BASE")" "$ms") the"
 how="$how $BASE-queue baseline; /healthz max $(probe_max "$LAST") ms"
 if awk -v v="$ms" -v l="$LIMIT_MS" 'BEGIN { exit !(v < l) }'; then
-	echo "PASS (b) slowest step tick under $LIMIT_MS ms $how"
+	echo "PASS (b) step tick held the loop under $LIMIT_MS ms $how"
 else
-	echo "FAIL (b) slowest step tick not under $LIMIT_MS ms $how"
+	echo "FAIL (b) step tick held the loop $LIMIT_MS ms or more $how"
 	status=1
 fi
 exit $status
