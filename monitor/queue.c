@@ -48,6 +48,7 @@ queue_new(const struct queue_conf *conf, double step)
 	q->conf = conf;
 	for (i = 0; i < STEP_GAUGES; i++)
 		q->held[i] = NAN;
+	q->holdtime = NAN;
 	q->step_len = step;
 	q->cur.n = q->prev.n = -1;
 	shape(q, step);
@@ -365,17 +366,15 @@ counts_open(const struct queue *q, double arrival)
 /* Counts one contact answered at ts that waited `wait` seconds. */
 static void
 answered(struct queue *q, struct slice *s, struct step *st, double wait,
-    double ts, double now)
+    double ts)
 {
 	int	 within = on_time(q, ts, wait);
-	double	 h;
 
 	s->answered++;
 	s->answered_within += within;
 	step_answered(st, wait, within, counts_open(q, ts - wait));
 	/* Asterisk's holdtime: H <- (3H + w) / 4. */
-	h = q->held[GAUGE_EWT];
-	track(q, GAUGE_EWT, isnan(h) ? wait : (3 * h + wait) / 4, now);
+	q->holdtime = isnan(q->holdtime) ? wait : (3 * q->holdtime + wait) / 4;
 }
 
 /* Counts one contact that gave up at ts after `wait` seconds. */
@@ -438,7 +437,7 @@ leave(struct queue *q, const struct payload *in, struct slice *s,
 	free(since);
 	step_sample(&q->cur, GAUGE_LONGEST_WAIT, wait);
 	if (in->outcome == OUTCOME_ANSWERED)
-		answered(q, s, st, wait, in->ts, now);
+		answered(q, s, st, wait, in->ts);
 	else if (in->outcome == OUTCOME_ABANDONED)
 		abandoned(q, s, st, wait, in->ts);
 	track_waiters(q, now);
@@ -475,7 +474,7 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 		step_arrived(st, (uint32_t)in->value, counts_open(q, ts));
 		break;
 	case METRIC_ANSWERED:
-		answered(q, s, st, in->value, ts, now);
+		answered(q, s, st, in->value, ts);
 		break;
 	case METRIC_ABANDONED:
 		abandoned(q, s, st, in->value, ts);
@@ -510,6 +509,8 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 	}
 	if (st == &q->prev)
 		q->prev_blind = 0;	/* input landed: it is written */
+	if (q->first_input == 0)
+		q->first_input = now;
 	q->updated = now;
 	q->stale = 0;
 	q->dirty = 1;
@@ -582,9 +583,31 @@ queue_tick(struct queue *q, double now)
 	}
 }
 
+/*
+ * Arrivals and answers per second of opening time, over the part of the
+ * window since the first input (a restart empties the window: counting
+ * from its start would make the rates look low).
+ */
+static void
+rates(const struct queue *q, double now, struct queue_view *v)
+{
+	double	 from, open;
+
+	v->arrival_rate = v->answer_rate = NAN;
+	if (q->first_input == 0)
+		return;
+	from = fmax(now - q->window, q->first_input);
+	open = open_between(q, from, now);
+	if (open < fmin(QUEUE_RATE_MIN, q->window))
+		return;
+	v->arrival_rate = v->arrived / open;
+	v->answer_rate = v->answered / open;
+}
+
 void
 queue_view(const struct queue *q, double now, struct queue_view *v)
 {
+	struct predict_in in;
 	const struct norm_conf *n;
 	int64_t		 last = (int64_t)floor(now / q->width);
 	int64_t		 first = last - (int64_t)ceil(q->window / q->width) + 1;
@@ -604,7 +627,6 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 	v->agents = q->held[GAUGE_AGENTS];
 	v->backlog = q->held[GAUGE_BACKLOG];
 	v->oldest_age = q->held[GAUGE_OLDEST_AGE];
-	v->ewt = q->held[GAUGE_EWT];
 	for (i = 0; i < QUEUE_SLICES; i++) {
 		const struct slice *s = &q->slices[i];
 
@@ -631,8 +653,31 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 		denominator += abandoned_counted;
 	v->sl = n != NULL && denominator > 0 ?
 	    100.0 * v->answered_within / denominator : NAN;
+	rates(q, now, v);
+	in = (struct predict_in){
+		.arrival_rate = v->arrival_rate,
+		.answer_rate = v->answer_rate,
+		.handle_time = v->handle_time,
+		.agents = v->agents,
+		.waiting = v->waiting,
+		.holdtime = q->holdtime,
+		.backlog = v->backlog,
+		.within = n != NULL ? n->answer_within : 0,
+	};
+	predict(&in, &v->pred);
+	v->ewt = v->pred.ewt;
 	v->open = open_at(q, now);
 	v->stale = is_stale(q, now);
+}
+
+void
+queue_evaluate(struct queue *q, double now, struct queue_view *v)
+{
+	double	 was = q->held[GAUGE_EWT];
+
+	queue_view(q, now, v);
+	if (v->ewt != was && !(isnan(v->ewt) && isnan(was)))
+		track(q, GAUGE_EWT, v->ewt, now);
 }
 
 /* A number, or null when unknown; tenths are plenty for seconds. */
@@ -645,6 +690,14 @@ num(double x)
 	if (x == floor(x) && fabs(x) < 1e15)
 		return json_integer((json_int_t)x);
 	return json_real(x);
+}
+
+/* A prediction's method, or null when it made none. */
+static json_t *
+method(enum predict_method m)
+{
+	return m == PREDICT_NONE ? json_null() :
+	    json_string(predict_method_name(m));
 }
 
 /* {"value": %, "count": n}, or null without any count. */
@@ -670,9 +723,11 @@ queue_json(const struct queue *q, double now)
 	queue_view(q, now, &v);
 	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
 	if (n != NULL)
-		sl = json_pack("{s:o, s:o, s:o, s:o}", "value", num(v.sl),
-		    "target", num(n->target), "within", num(n->answer_within),
-		    "window", num(n->window));
+		sl = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "value",
+		    num(v.sl), "target", num(n->target), "within",
+		    num(n->answer_within), "window", num(n->window),
+		    "predicted", num(v.pred.sl), "predicted_by",
+		    method(v.pred.sl_by));
 	/* Norm evaluation (issue 4) will refine this to ok/warning/... */
 	/* Norm evaluation (issue 4) will add ok, warning and critical. */
 	state = !v.open ? "closed" : v.stale ? "stale" : "unknown";
@@ -680,7 +735,8 @@ queue_json(const struct queue *q, double now)
 	    q->conf->hours.to, now), isnan(t) ? json_null() :
 	    json_string(util_iso8601(t, iso, sizeof(iso))));
 	o = json_pack("{s:s, s:s%, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o,"
-	    " s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    " s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o,"
+	    " s:o, s:o, s:o, s:o}",
 	    "id", q->conf->id,
 	    "channel", q->conf->id, (size_t)(q->conf->name - q->conf->id - 1),
 	    "name", q->conf->name,
@@ -691,9 +747,13 @@ queue_json(const struct queue *q, double now)
 	    "longest_wait", num(v.longest_wait),
 	    "agents", num(v.agents),
 	    "ewt", num(v.ewt),
+	    "ewt_by", method(v.pred.ewt_by),
+	    "overloaded", v.pred.overloaded,
 	    "sl", sl,
 	    "backlog", num(v.backlog),
 	    "oldest_age", num(v.oldest_age),
+	    "clear_in", num(v.pred.clear),
+	    "clear_by", method(v.pred.clear_by),
 	    "arrived", (json_int_t)v.arrived,
 	    "answered", (json_int_t)v.answered,
 	    "abandoned", (json_int_t)v.abandoned,

@@ -347,9 +347,10 @@ report_fmt_percent(double pct, char *buf, size_t len)
  * minutes and seconds below an hour, hours and minutes above. Compact
  * drops a zero last part, for round limits ("10 min", "2 u").
  */
-static char *
-duration(double secs, int compact, char *buf, size_t len)
+char *
+report_fmt_span(double secs, int compact, int english, char *buf, size_t len)
 {
+	const char	*hour = english ? "h" : "u";
 	long long	 s, m;
 
 	if (!isfinite(secs) || secs < 0 || secs > 1e12) {
@@ -367,11 +368,18 @@ duration(double secs, int compact, char *buf, size_t len)
 	} else {
 		m = llround(secs / 60);
 		if (compact && m % 60 == 0)
-			snprintf(buf, len, "%lld u", m / 60);
+			snprintf(buf, len, "%lld %s", m / 60, hour);
 		else
-			snprintf(buf, len, "%lld u %02lld min", m / 60, m % 60);
+			snprintf(buf, len, "%lld %s %02lld min", m / 60, hour,
+			    m % 60);
 	}
 	return buf;
+}
+
+static char *
+duration(double secs, int compact, char *buf, size_t len)
+{
+	return report_fmt_span(secs, compact, 0, buf, len);
 }
 
 char *

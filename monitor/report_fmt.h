@@ -41,6 +41,11 @@ int	report_fmt_time(const char *s, long long *epoch);
 /* 21 -> "21 s", 245 -> "4 min 05 s", 7800 -> "2 u 10 min". */
 char	*report_fmt_duration(double secs, char *buf, size_t len);
 
+/* report_fmt_duration, or in English ("2 h 10 min"); compact drops a
+ * zero last part ("10 min", "2 u"). */
+char	*report_fmt_span(double secs, int compact, int english, char *buf,
+	    size_t len);
+
 /* 82.25 -> "82,3%": one decimal, Dutch comma. */
 char	*report_fmt_percent(double pct, char *buf, size_t len);
 

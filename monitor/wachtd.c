@@ -150,6 +150,7 @@ static void
 on_message(const char *topic, const void *payload, size_t len, void *arg)
 {
 	struct queue	*q;
+	struct queue_view v;
 	enum reject	 why;
 	double		 now = util_now();
 	char		 shown[128];
@@ -163,6 +164,7 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 		    reject_name(why));
 		return;
 	}
+	queue_evaluate(q, now, &v);
 	if (publish_due(q, now))
 		publish_state(q, now);
 }
@@ -188,8 +190,11 @@ store_steps(struct queue *q)
 static void
 tick_queue(struct queue *q, double now)
 {
+	struct queue_view v;
+
 	queue_tick(q, now);
 	queue_roll(q, now);
+	queue_evaluate(q, now, &v);
 	store_steps(q);
 }
 

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "payload.h"
+#include "predict.h"
 
 #define WACHTD_VERSION	"0.1.0"
 
@@ -267,6 +268,7 @@ void		 step_abandoned(struct step *, double wait, int quick, int open);
 #define QUEUE_WAITERS_MAX 10000	/* per lifecycle queue */
 #define QUEUE_WAITER_TTL (12 * 3600.0) /* a join never left is dropped */
 #define QUEUE_OUTBOX	 4	/* finished steps waiting for the store */
+#define QUEUE_RATE_MIN	 60.0	/* s of opening time before rates count */
 
 /* Counts of one time slice of the rolling window. */
 struct slice {
@@ -298,13 +300,15 @@ struct queue {
 	struct step	 prev;		/* the step before, open for late input */
 	int		 prev_blind;	/* prev began before we watched: no input */
 	double		 held[STEP_GAUGES];	/* values as held now, NAN
-						 * until known; ewt is Asterisk's
-						 * average wait */
+						 * until known; ewt is the last
+						 * prediction (queue_evaluate) */
 	double		 held_since[STEP_GAUGES];
 	double		 step_len;	/* s: [daemon] step */
 	struct step	 outbox[QUEUE_OUTBOX];	/* finished, to write */
 	int		 noutbox;
 	uint64_t	 steps_lost;	/* outbox overflowed: loop stalled */
+	double		 holdtime;	/* s: Asterisk's average wait, NAN */
+	double		 first_input;	/* 0 = never: rates count from here */
 	double		 updated;	/* last accepted input, 0 = never */
 	double		 published;	/* last state publish */
 	int		 dirty;		/* changed since published */
@@ -335,6 +339,11 @@ struct queue_view {
 	uint32_t	 ratings;
 	int		 open;		/* within opening hours */
 	int		 stale;
+	/* Recent rates, per second of opening time in the window; NAN with
+	 * less than QUEUE_RATE_MIN of it seen. */
+	double		 arrival_rate;
+	double		 answer_rate;
+	struct prediction pred;		/* ewt is pred.ewt */
 };
 
 struct queue	*queue_new(const struct queue_conf *, double step);
@@ -357,8 +366,64 @@ void		 queue_close(struct queue *, double now);
 int		 queue_take_step(struct queue *, struct step *out);
 void		 queue_view(const struct queue *, double now,
 		    struct queue_view *);
+/* queue_view after input or a tick; the history keeps its ewt. */
+void		 queue_evaluate(struct queue *, double now,
+		    struct queue_view *);
 /* The QUEUE object of the HTTP and MQTT contract. */
 json_t		*queue_json(const struct queue *, double now);
+
+/* ------------------------------------------------------------------ */
+/* alert.c: a norm judged against a queue's view, and the alert state it
+ * keeps (DESIGN §7). Pure: the caller hands in now. */
+
+/* In order of severity up to critical; stale and closed stand apart. */
+enum alert_state {
+	ALERT_UNKNOWN,		/* nothing to judge by yet */
+	ALERT_OK,
+	ALERT_WARNING,		/* at risk */
+	ALERT_CRITICAL,		/* breached */
+	ALERT_STALE,		/* the feed: no input for 3 x interval, open */
+	ALERT_CLOSED		/* outside opening hours: no alerts */
+};
+#define ALERT_LEVELS	(ALERT_CRITICAL + 1)
+/* A level is left only once its figure is back by this share of the
+ * limit: 5% of an 80% target is 84%, of a 10 min wait 9 min 30 s. */
+#define ALERT_HYSTERESIS 0.05
+
+/* What one look at a norm found. */
+struct judgement {
+	enum alert_state level;		/* unknown, ok, warning, critical */
+	double		 value;		/* the figure that decided, or NAN */
+	double		 threshold;	/* the limit it was held against */
+	char		 reason[256];	/* a sentence for staff */
+};
+
+/* Judges norm n for a queue open by hours (NULL: always) as seen in v;
+ * `current` is the alert's state, for the hysteresis. */
+void		 alert_judge(const struct norm_conf *n,
+		    const struct hours_conf *hours, const struct queue_view *v,
+		    double now, enum alert_state current, int english,
+		    struct judgement *out);
+
+/*
+ * One alert: a norm of a queue, or the queue's feed. A judged level must
+ * hold for `hold` ("for") before the state takes it, a better one for
+ * `clear_for`; unknown never moves the state (missing data resolves
+ * nothing) and restarts both clocks; closed is taken at once.
+ */
+struct alert {
+	enum alert_state state;
+	enum alert_state previous;
+	double		 since;		/* in state since */
+	double		 at_least[ALERT_LEVELS]; /* judged >= level since */
+	double		 at_most[ALERT_LEVELS];	 /* judged <= level since */
+};
+
+void		 alert_init(struct alert *, double now);
+/* Takes the level judged at now; 1 when the state changed. */
+int		 alert_update(struct alert *, enum alert_state judged,
+		    double now, double hold, double clear_for);
+const char	*alert_state_name(enum alert_state);
 
 /* ------------------------------------------------------------------ */
 /* ingest.c: topic to queue and metric, payload to value, counted */

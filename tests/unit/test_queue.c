@@ -250,7 +250,9 @@ join_and_leave_track_who_waits(void **state)
 	assert_true(v.longest_wait == 115);	/* B2, since t + 10 */
 	assert_int_equal(v.answered, 1);
 	assert_int_equal(v.answered_within, 1);
-	assert_true(v.ewt == 25);
+	/* B waits; 1 answered in the 125 s watched: B's turn in 125 s. */
+	assert_int_equal(v.pred.ewt_by, PREDICT_POSITION);
+	assert_true(v.ewt == 125);
 	assert_true(v.sl == 100);
 
 	leave_ok(q, "B2", OUTCOME_ANSWERED, t + 130);	/* waited 120 s */
@@ -284,7 +286,8 @@ leave_outcomes_count_answered_abandoned_or_neither(void **state)
 	assert_int_equal(v.arrived, 3);
 	assert_int_equal(v.answered, 1);
 	assert_int_equal(v.abandoned, 1);
-	assert_true(v.ewt == 5);
+	assert_true(v.ewt == 0);		/* nobody waits */
+	assert_true(q->holdtime == 5);		/* C's wait, answered */
 	queue_free(q);
 }
 

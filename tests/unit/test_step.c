@@ -577,6 +577,44 @@ gauge_held_across_steps_fills_each(void **state)
 }
 
 /*
+ * The history keeps the wait predicted after each input (queue_evaluate),
+ * time-weighted like any gauge. A answered after 6 s: nobody waits, the
+ * prediction is 0 (position) from T0 + 6. B joins at T0 + 7: one waits,
+ * but 7 s of watching give no answer rate yet, so Asterisk's average of
+ * the waits so far, 6 s, holds to the step's end. 0 x 1 s + 6 x 3 s =
+ * 18 over 4 s: 4.5, at most 6. The step after holds 6 throughout.
+ */
+static void
+history_keeps_the_predicted_wait(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	struct step	 s;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	join_ok(q, "A", T0);
+	queue_evaluate(q, T0, &v);
+	assert_int_equal(v.pred.ewt_by, PREDICT_NONE);	/* nothing known */
+	leave_ok(q, "A", OUTCOME_ANSWERED, T0 + 6);
+	queue_evaluate(q, T0 + 6, &v);
+	assert_int_equal(v.pred.ewt_by, PREDICT_POSITION);
+	join_ok(q, "B", T0 + 7);
+	queue_evaluate(q, T0 + 7, &v);
+	assert_int_equal(v.pred.ewt_by, PREDICT_HOLDTIME);
+	assert_num(v.ewt, 6);
+	tick(q, T0 + 10, T0 + 30);
+
+	take(q, &s, N0);
+	assert_gauge(&s, GAUGE_EWT, 4.5, 4, 6);
+	take(q, &s, N0 + 1);
+	assert_gauge(&s, GAUGE_EWT, 6, 10, 6);
+	queue_free(q);
+}
+
+/*
  * A join/leave queue: waiting is the size of the set, time-weighted;
  * longest_wait's maximum is the longest anyone had waited, also at the
  * end of a step nobody left in.
@@ -608,7 +646,8 @@ lifecycle_waiting_average_longest_max(void **state)
 	/* It grows between changes: A 0->4 s and 4->6 s, then B 2->6 s:
 	 * 4 x 2 + 2 x 5 + 4 x 4 = 34 over 10 s. */
 	assert_gauge(&s, GAUGE_LONGEST_WAIT, 3.4, 10, 6);
-	assert_gauge(&s, GAUGE_EWT, 6, 4, 6);		/* from the leave */
+	/* Nobody asked for a prediction (queue_evaluate): none held. */
+	assert_gauge(&s, GAUGE_EWT, NAN, 0, NAN);
 
 	take(q, &s, N0 + 1);
 	assert_counts(&s, { 0 });
@@ -1028,6 +1067,7 @@ main(void)
 		cmocka_unit_test(gauge_3_then_7_halfway_averages_5),
 		cmocka_unit_test(gauge_held_across_steps_fills_each),
 		cmocka_unit_test(lifecycle_waiting_average_longest_max),
+		cmocka_unit_test(history_keeps_the_predicted_wait),
 		cmocka_unit_test(answered_within_follows_the_norm),
 		cmocka_unit_test(outbox_is_oldest_first_and_consecutive),
 		cmocka_unit_test(full_outbox_drops_the_oldest),

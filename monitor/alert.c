@@ -1,0 +1,400 @@
+/*
+ * alert.c: each norm kind of DESIGN §7 judged against a queue's view, and
+ * the state machine an alert runs on those judgements. The judgement says
+ * in a sentence why, in the words a team leader uses: "Verwachte
+ * wachttijd 45 s, norm 30 s: 3 wachtenden, 2 medewerkers beschikbaar".
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "report_fmt.h"
+#include "wachtd.h"
+
+enum phrase {
+	P_SL, P_SL_PREDICTED, P_LONGEST, P_EWT, P_OLDEST, P_BACKLOG,
+	P_NO_BACKLOG, P_NO_DATA, P_WORKDAYS, P_WORKDAY, P_WAITING,
+	P_WAITING_1, P_AGENTS, P_AGENTS_1, P_OPEN, NPHRASES
+};
+
+/* Dutch, then English; each pair takes the same arguments in order. */
+static const char *const phrases[2][NPHRASES] = { {
+	[P_SL] = "%s binnen %s beantwoord in de laatste %s, norm %s",
+	[P_SL_PREDICTED] = "Verwachte servicenorm %s binnen %s, norm %s; "
+	    "verwachte wachttijd %s",
+	[P_LONGEST] = "Langste wachttijd nu %s, norm %s",
+	[P_EWT] = "Verwachte wachttijd %s, norm %s",
+	[P_OLDEST] = "Oudste bericht wacht %s werktijd, norm %s",
+	[P_BACKLOG] = "Achterstand wegwerken kost %s werktijd, de oudste "
+	    "moet binnen %s",
+	[P_NO_BACKLOG] = "Geen achterstand",
+	[P_NO_DATA] = "Nog geen gegevens",
+	[P_WORKDAYS] = "%d werkdagen",
+	[P_WORKDAY] = "%d werkdag",
+	[P_WAITING] = "%.0f wachtenden",
+	[P_WAITING_1] = "%.0f wachtende",
+	[P_AGENTS] = "%.0f medewerkers beschikbaar",
+	[P_AGENTS_1] = "%.0f medewerker beschikbaar",
+	[P_OPEN] = "%.0f open",
+}, {
+	[P_SL] = "%s answered within %s in the last %s, target %s",
+	[P_SL_PREDICTED] = "Predicted service level %s within %s, target %s; "
+	    "expected wait %s",
+	[P_LONGEST] = "Longest wait now %s, norm %s",
+	[P_EWT] = "Expected wait %s, norm %s",
+	[P_OLDEST] = "Oldest item has waited %s of working time, norm %s",
+	[P_BACKLOG] = "Clearing the backlog takes %s of working time, the "
+	    "oldest is due within %s",
+	[P_NO_BACKLOG] = "No backlog",
+	[P_NO_DATA] = "No data yet",
+	[P_WORKDAYS] = "%d working days",
+	[P_WORKDAY] = "%d working day",
+	[P_WAITING] = "%.0f waiting",
+	[P_WAITING_1] = "%.0f waiting",
+	[P_AGENTS] = "%.0f agents available",
+	[P_AGENTS_1] = "%.0f agent available",
+	[P_OPEN] = "%.0f open",
+} };
+
+/* One look at a norm, with the bits of text its sentence needs. */
+struct look {
+	const struct queue_view *v;
+	int		 english;
+	int		 holding[ALERT_LEVELS];	/* the alert is at this or worse */
+	struct judgement *out;
+};
+
+/* Phrase p in the look's language, into buf. */
+static void
+say(const struct look *l, char *buf, size_t len, enum phrase p, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, p);
+	vsnprintf(buf, len, phrases[l->english][p], ap);
+	va_end(ap);
+}
+
+static void
+verdict(struct look *l, enum alert_state level, double value,
+    double threshold, enum phrase p, ...)
+{
+	va_list	 ap;
+
+	l->out->level = level;
+	l->out->value = value;
+	l->out->threshold = threshold;
+	va_start(ap, p);
+	vsnprintf(l->out->reason, sizeof(l->out->reason),
+	    phrases[l->english][p], ap);
+	va_end(ap);
+}
+
+/* Adds ": " or ", " and a count to the reason. */
+static void
+add_count(struct look *l, enum phrase p, double n)
+{
+	char	*r = l->out->reason;
+	size_t	 len = strlen(r);
+	char	 part[64];
+
+	say(l, part, sizeof(part), p, n);
+	snprintf(r + len, sizeof(l->out->reason) - len, "%s%s",
+	    strchr(r, ':') == NULL ? ": " : ", ", part);
+}
+
+/* ": 3 wachtenden, 2 medewerkers beschikbaar", or what of it is known. */
+static void
+add_context(struct look *l)
+{
+	const struct queue_view *v = l->v;
+
+	if (l->out->level == ALERT_UNKNOWN)
+		return;
+	if (!isnan(v->waiting))
+		add_count(l, v->waiting == 1 ? P_WAITING_1 : P_WAITING,
+		    v->waiting);
+	if (!isnan(v->agents))
+		add_count(l, v->agents == 1 ? P_AGENTS_1 : P_AGENTS,
+		    v->agents);
+	if (!isnan(v->backlog) && v->backlog > 0 && isnan(v->waiting))
+		add_count(l, P_OPEN, v->backlog);
+}
+
+/* "72%", "72,5%" or "72.5%". */
+static const char *
+pct(const struct look *l, double x, char *buf, size_t len)
+{
+	char	*dot;
+
+	if (x == floor(x))
+		snprintf(buf, len, "%.0f%%", x);
+	else if (!l->english)
+		return report_fmt_percent(x, buf, len);
+	else {
+		snprintf(buf, len, "%.1f%%", x);
+		if ((dot = strchr(buf, ',')) != NULL)	/* a locale's */
+			*dot = '.';
+	}
+	return buf;
+}
+
+static const char *
+span(const struct look *l, double secs, char *buf, size_t len)
+{
+	return report_fmt_span(secs, 1, l->english, buf, len);
+}
+
+/*
+ * value reaches limit (above it with `strict`). While the alert holds
+ * `level` or worse, the limit is eased by the hysteresis, so a figure
+ * hovering at the limit does not make the alert flap.
+ */
+static int
+reaches(const struct look *l, enum alert_state level, double value,
+    double limit, int strict)
+{
+	if (l->holding[level])
+		limit *= 1 - ALERT_HYSTERESIS;
+	return strict ? value > limit : value >= limit;
+}
+
+/* value falls short of limit; the hysteresis asks a margin to leave. */
+static int
+short_of(const struct look *l, enum alert_state level, double value,
+    double limit)
+{
+	if (l->holding[level])
+		limit *= 1 + ALERT_HYSTERESIS;
+	return value < limit;
+}
+
+/* answer_within + target: the rolling service level, and what it is
+ * heading for. */
+static void
+judge_answer_within(struct look *l, const struct norm_conf *n)
+{
+	const struct queue_view *v = l->v;
+	double	 limit = n->answer_within, warn = n->warn_at / 100 * limit;
+	char	 a[32], b[32], c[32], d[32];
+
+	if (!isnan(v->sl) && short_of(l, ALERT_CRITICAL, v->sl, n->target))
+		verdict(l, ALERT_CRITICAL, v->sl, n->target, P_SL,
+		    pct(l, v->sl, a, sizeof(a)), span(l, limit, b, sizeof(b)),
+		    span(l, n->window, c, sizeof(c)),
+		    pct(l, n->target, d, sizeof(d)));
+	else if (!isnan(v->pred.sl) &&
+	    short_of(l, ALERT_WARNING, v->pred.sl, n->target))
+		verdict(l, ALERT_WARNING, v->pred.sl, n->target,
+		    P_SL_PREDICTED, pct(l, v->pred.sl, a, sizeof(a)),
+		    span(l, limit, b, sizeof(b)),
+		    pct(l, n->target, c, sizeof(c)),
+		    span(l, v->ewt, d, sizeof(d)));
+	else if (!isnan(v->longest_wait) &&
+	    reaches(l, ALERT_WARNING, v->longest_wait, warn, 0))
+		verdict(l, ALERT_WARNING, v->longest_wait, warn, P_LONGEST,
+		    span(l, v->longest_wait, a, sizeof(a)),
+		    span(l, limit, b, sizeof(b)));
+	else if (!isnan(v->sl))
+		verdict(l, ALERT_OK, v->sl, n->target, P_SL,
+		    pct(l, v->sl, a, sizeof(a)), span(l, limit, b, sizeof(b)),
+		    span(l, n->window, c, sizeof(c)),
+		    pct(l, n->target, d, sizeof(d)));
+	else if (!isnan(v->longest_wait))
+		verdict(l, ALERT_OK, v->longest_wait, warn, P_LONGEST,
+		    span(l, v->longest_wait, a, sizeof(a)),
+		    span(l, limit, b, sizeof(b)));
+	else
+		verdict(l, ALERT_UNKNOWN, NAN, n->target, P_NO_DATA);
+}
+
+/* max_wait: the longest current wait, and the wait a newcomer faces. */
+static void
+judge_max_wait(struct look *l, const struct norm_conf *n)
+{
+	const struct queue_view *v = l->v;
+	double	 limit = n->max_wait, warn = n->warn_at / 100 * limit;
+	char	 a[32], b[32];
+
+	span(l, limit, b, sizeof(b));
+	if (!isnan(v->longest_wait) &&
+	    reaches(l, ALERT_CRITICAL, v->longest_wait, limit, 1))
+		verdict(l, ALERT_CRITICAL, v->longest_wait, limit, P_LONGEST,
+		    span(l, v->longest_wait, a, sizeof(a)), b);
+	else if (!isnan(v->longest_wait) &&
+	    reaches(l, ALERT_WARNING, v->longest_wait, warn, 0))
+		verdict(l, ALERT_WARNING, v->longest_wait, warn, P_LONGEST,
+		    span(l, v->longest_wait, a, sizeof(a)), b);
+	else if (v->pred.overloaded || (!isnan(v->ewt) &&
+	    reaches(l, ALERT_WARNING, v->ewt, limit, 1)))
+		verdict(l, ALERT_WARNING, v->ewt, limit, P_EWT,
+		    span(l, v->ewt, a, sizeof(a)), b);
+	else if (!isnan(v->longest_wait))
+		verdict(l, ALERT_OK, v->longest_wait, limit, P_LONGEST,
+		    span(l, v->longest_wait, a, sizeof(a)), b);
+	else if (!isnan(v->ewt))
+		verdict(l, ALERT_OK, v->ewt, limit, P_EWT,
+		    span(l, v->ewt, a, sizeof(a)), b);
+	else
+		verdict(l, ALERT_UNKNOWN, NAN, limit, P_NO_DATA);
+}
+
+/*
+ * respond_within, in the working time of the queue's hours: the oldest
+ * open item against its budget, and the backlog against the time left.
+ */
+static void
+judge_respond_within(struct look *l, const struct norm_conf *n,
+    const struct hours_conf *h, double now)
+{
+	const struct queue_view *v = l->v;
+	double	 arrival, used = NAN, budget = n->respond_within, left;
+	char	 a[32], b[32];
+
+	if (!isnan(v->oldest_age) && !(v->backlog == 0)) {
+		arrival = now - v->oldest_age;
+		used = calendar_open_seconds(h, arrival, now);
+		if (n->respond_workdays > 0) {
+			budget = calendar_open_seconds(h, arrival,
+			    calendar_add_workdays(h, arrival,
+			    n->respond_workdays));
+			say(l, b, sizeof(b), n->respond_workdays == 1 ?
+			    P_WORKDAY : P_WORKDAYS, n->respond_workdays);
+		} else
+			span(l, budget, b, sizeof(b));
+	}
+	left = fmax(budget - used, 0);
+	if (!isnan(used) && reaches(l, ALERT_CRITICAL, used, budget, 1))
+		verdict(l, ALERT_CRITICAL, used, budget, P_OLDEST,
+		    span(l, used, a, sizeof(a)), b);
+	else if (!isnan(used) && reaches(l, ALERT_WARNING, used,
+	    n->warn_at / 100 * budget, 0))
+		verdict(l, ALERT_WARNING, used, n->warn_at / 100 * budget,
+		    P_OLDEST, span(l, used, a, sizeof(a)), b);
+	else if (!isnan(used) && !isnan(v->pred.clear) &&
+	    reaches(l, ALERT_WARNING, v->pred.clear, left, 1))
+		verdict(l, ALERT_WARNING, v->pred.clear, left, P_BACKLOG,
+		    span(l, v->pred.clear, a, sizeof(a)),
+		    span(l, left, b, sizeof(b)));
+	else if (!isnan(used))
+		verdict(l, ALERT_OK, used, budget, P_OLDEST,
+		    span(l, used, a, sizeof(a)), b);
+	else if (v->backlog == 0)
+		verdict(l, ALERT_OK, 0, budget, P_NO_BACKLOG);
+	else
+		verdict(l, ALERT_UNKNOWN, NAN, budget, P_NO_DATA);
+}
+
+void
+alert_judge(const struct norm_conf *n, const struct hours_conf *hours,
+    const struct queue_view *v, double now, enum alert_state current,
+    int english, struct judgement *out)
+{
+	struct look	 l = { .v = v, .english = english != 0, .out = out };
+	int		 level;
+
+	for (level = ALERT_OK; level < ALERT_LEVELS; level++)
+		l.holding[level] = (int)current >= level &&
+		    current < ALERT_LEVELS;
+	switch (n->kind) {
+	case NORM_ANSWER_WITHIN:
+		judge_answer_within(&l, n);
+		break;
+	case NORM_MAX_WAIT:
+		judge_max_wait(&l, n);
+		break;
+	case NORM_RESPOND_WITHIN:
+		judge_respond_within(&l, n, hours, now);
+		break;
+	case NORM_NONE:
+		verdict(&l, ALERT_UNKNOWN, NAN, NAN, P_NO_DATA);
+		break;
+	}
+	add_context(&l);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+forget_runs(struct alert *a)
+{
+	int	 i;
+
+	for (i = 0; i < ALERT_LEVELS; i++)
+		a->at_least[i] = a->at_most[i] = NAN;
+}
+
+void
+alert_init(struct alert *a, double now)
+{
+	a->state = a->previous = ALERT_UNKNOWN;
+	a->since = now;
+	forget_runs(a);
+}
+
+static int
+enter(struct alert *a, enum alert_state s, double now)
+{
+	if (s == a->state)
+		return 0;
+	a->previous = a->state;
+	a->state = s;
+	a->since = now;
+	return 1;
+}
+
+/* The run of judgements with `holds` true started at *since, or now. */
+static void
+run(double *since, int holds, double now)
+{
+	if (!holds)
+		*since = NAN;
+	else if (isnan(*since))
+		*since = now;
+}
+
+int
+alert_update(struct alert *a, enum alert_state judged, double now,
+    double hold, double clear_for)
+{
+	int	 changed = 0, level;
+
+	if (judged == ALERT_CLOSED || judged == ALERT_STALE) {
+		forget_runs(a);
+		return enter(a, judged, now);
+	}
+	if (a->state >= ALERT_LEVELS)		/* open again, fed again */
+		changed = enter(a, ALERT_UNKNOWN, now);
+	if (judged == ALERT_UNKNOWN) {
+		forget_runs(a);
+		return changed;
+	}
+	for (level = ALERT_OK; level < ALERT_LEVELS; level++) {
+		run(&a->at_least[level], (int)judged >= level, now);
+		run(&a->at_most[level], (int)judged <= level, now);
+	}
+	/* Worse first; ok is no alarm, and needs no waiting for. */
+	for (level = ALERT_CRITICAL; level > (int)a->state; level--)
+		if (!isnan(a->at_least[level]) && now - a->at_least[level] >=
+		    (level == ALERT_OK ? 0 : hold))
+			return enter(a, (enum alert_state)level, now) | changed;
+	for (level = ALERT_OK; level < (int)a->state; level++)
+		if (!isnan(a->at_most[level]) &&
+		    now - a->at_most[level] >= clear_for)
+			return enter(a, (enum alert_state)level, now) | changed;
+	return changed;
+}
+
+const char *
+alert_state_name(enum alert_state s)
+{
+	static const char *const names[] = {
+		[ALERT_UNKNOWN] = "unknown", [ALERT_OK] = "ok",
+		[ALERT_WARNING] = "warning", [ALERT_CRITICAL] = "critical",
+		[ALERT_STALE] = "stale", [ALERT_CLOSED] = "closed",
+	};
+
+	return names[s];
+}

@@ -1,0 +1,472 @@
+/*
+ * test_alert.c: every transition of the alert state machine, with an
+ * injected clock, and each norm kind judged on hand-made views, with the
+ * sentence staff will read.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wachtd.h"
+
+#define T0	1764412340.0
+#define HOLD	60.0		/* for */
+#define CLEAR	300.0		/* clear_for */
+
+/* Feeds `judged` at T0 + at; returns whether the state changed. */
+static int
+feed(struct alert *a, enum alert_state judged, double at)
+{
+	return alert_update(a, judged, T0 + at, HOLD, CLEAR);
+}
+
+static void
+assert_state(const struct alert *a, enum alert_state s,
+    enum alert_state previous)
+{
+	if (a->state != s || a->previous != previous)
+		fail_msg("state %s (from %s), expected %s (from %s)",
+		    alert_state_name(a->state), alert_state_name(a->previous),
+		    alert_state_name(s), alert_state_name(previous));
+}
+
+static void
+unknown_to_ok_at_once(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	assert_state(&a, ALERT_UNKNOWN, ALERT_UNKNOWN);
+	assert_false(feed(&a, ALERT_UNKNOWN, 10));
+	assert_true(feed(&a, ALERT_OK, 20));
+	assert_state(&a, ALERT_OK, ALERT_UNKNOWN);
+	assert_true(a.since == T0 + 20);
+	assert_false(feed(&a, ALERT_OK, 30));
+}
+
+static void
+warning_waits_for_its_hold(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_OK, 0);
+	assert_false(feed(&a, ALERT_WARNING, 100));
+	assert_false(feed(&a, ALERT_WARNING, 159));
+	assert_state(&a, ALERT_OK, ALERT_UNKNOWN);
+	assert_true(feed(&a, ALERT_WARNING, 160));
+	assert_state(&a, ALERT_WARNING, ALERT_OK);
+	assert_true(a.since == T0 + 160);
+}
+
+/* A dip back to ok starts the hold over. */
+static void
+interrupted_warning_starts_over(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_OK, 0);
+	feed(&a, ALERT_WARNING, 100);
+	feed(&a, ALERT_OK, 150);
+	assert_false(feed(&a, ALERT_WARNING, 170));
+	assert_false(feed(&a, ALERT_WARNING, 229));
+	assert_state(&a, ALERT_OK, ALERT_UNKNOWN);
+	assert_true(feed(&a, ALERT_WARNING, 230));
+	assert_state(&a, ALERT_WARNING, ALERT_OK);
+}
+
+/* Critical held from the start goes straight to critical; a warning
+ * that turns critical notifies the warning first, on its own clock. */
+static void
+critical_after_hold_directly_or_via_warning(void **state)
+{
+	struct alert	 a, b;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_OK, 0);
+	feed(&a, ALERT_CRITICAL, 10);
+	assert_true(feed(&a, ALERT_CRITICAL, 70));
+	assert_state(&a, ALERT_CRITICAL, ALERT_OK);
+
+	alert_init(&b, T0);
+	feed(&b, ALERT_OK, 0);
+	feed(&b, ALERT_WARNING, 10);
+	assert_false(feed(&b, ALERT_CRITICAL, 40));
+	assert_true(feed(&b, ALERT_CRITICAL, 70));
+	assert_state(&b, ALERT_WARNING, ALERT_OK);	/* >= warning 60 s */
+	assert_false(feed(&b, ALERT_CRITICAL, 99));
+	assert_true(feed(&b, ALERT_CRITICAL, 100));	/* critical 60 s */
+	assert_state(&b, ALERT_CRITICAL, ALERT_WARNING);
+}
+
+static void
+critical_clears_after_clear_for(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_CRITICAL, 0);
+	feed(&a, ALERT_CRITICAL, 60);
+	assert_state(&a, ALERT_CRITICAL, ALERT_OK);
+	assert_false(feed(&a, ALERT_OK, 100));
+	assert_false(feed(&a, ALERT_OK, 399));
+	assert_true(feed(&a, ALERT_OK, 400));
+	assert_state(&a, ALERT_OK, ALERT_CRITICAL);
+}
+
+/* Better, but not good: critical steps down to warning. */
+static void
+critical_steps_down_to_warning(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_CRITICAL, 0);
+	feed(&a, ALERT_CRITICAL, 60);
+	feed(&a, ALERT_WARNING, 100);
+	feed(&a, ALERT_OK, 200);
+	assert_true(feed(&a, ALERT_OK, 400));	/* <= warning for 300 s */
+	assert_state(&a, ALERT_WARNING, ALERT_CRITICAL);
+	assert_false(feed(&a, ALERT_OK, 499));
+	assert_true(feed(&a, ALERT_OK, 500));	/* ok for 300 s */
+	assert_state(&a, ALERT_OK, ALERT_WARNING);
+}
+
+/* Missing data never resolves an alert, and restarts the clear clock;
+ * nor does it escalate one. */
+static void
+missing_data_resolves_nothing(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_CRITICAL, 0);
+	feed(&a, ALERT_CRITICAL, 60);
+	assert_false(feed(&a, ALERT_UNKNOWN, 100));
+	assert_false(feed(&a, ALERT_UNKNOWN, 3700));
+	assert_state(&a, ALERT_CRITICAL, ALERT_OK);
+	feed(&a, ALERT_OK, 3800);
+	feed(&a, ALERT_UNKNOWN, 4000);
+	assert_false(feed(&a, ALERT_OK, 4100));
+	assert_false(feed(&a, ALERT_OK, 4399));	/* 299 s since the gap */
+	assert_true(feed(&a, ALERT_OK, 4400));
+	assert_state(&a, ALERT_OK, ALERT_CRITICAL);
+
+	feed(&a, ALERT_WARNING, 5000);
+	feed(&a, ALERT_UNKNOWN, 5030);
+	assert_false(feed(&a, ALERT_WARNING, 5060));
+	assert_state(&a, ALERT_OK, ALERT_CRITICAL);
+}
+
+/* Closing ends any alert at once and drops what was pending; opening
+ * starts from unknown, with every clock new. */
+static void
+closed_drops_and_reopens_fresh(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_OK, 0);
+	feed(&a, ALERT_WARNING, 10);		/* pending */
+	assert_true(feed(&a, ALERT_CLOSED, 50));
+	assert_state(&a, ALERT_CLOSED, ALERT_OK);
+	assert_false(feed(&a, ALERT_CLOSED, 60));
+	assert_true(feed(&a, ALERT_WARNING, 1000));	/* opening */
+	assert_state(&a, ALERT_OK, ALERT_UNKNOWN);
+	assert_false(feed(&a, ALERT_WARNING, 1059));
+	assert_true(feed(&a, ALERT_WARNING, 1060));
+	assert_state(&a, ALERT_WARNING, ALERT_OK);
+	/* Critical at closing time: closed, no clearing wait. */
+	feed(&a, ALERT_CRITICAL, 1100);
+	feed(&a, ALERT_CRITICAL, 1160);
+	assert_true(feed(&a, ALERT_CLOSED, 1170));
+	assert_state(&a, ALERT_CLOSED, ALERT_CRITICAL);
+	/* Open with nothing known: unknown, not the old critical. */
+	assert_true(feed(&a, ALERT_UNKNOWN, 2000));
+	assert_state(&a, ALERT_UNKNOWN, ALERT_CLOSED);
+}
+
+/* The feed: stale at once, fed again at once. */
+static void
+stale_and_back(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_OK, 0);
+	assert_true(feed(&a, ALERT_STALE, 100));
+	assert_state(&a, ALERT_STALE, ALERT_OK);
+	assert_false(feed(&a, ALERT_STALE, 200));
+	assert_true(feed(&a, ALERT_OK, 300));
+	assert_state(&a, ALERT_OK, ALERT_UNKNOWN);
+}
+
+/* for = 0 and clear_for = 0: every change at once. */
+static void
+zero_hold_is_immediate(void **state)
+{
+	struct alert	 a;
+
+	(void)state;
+	alert_init(&a, T0);
+	alert_update(&a, ALERT_OK, T0, 0, 0);
+	assert_true(alert_update(&a, ALERT_CRITICAL, T0 + 1, 0, 0));
+	assert_state(&a, ALERT_CRITICAL, ALERT_OK);
+	assert_true(alert_update(&a, ALERT_OK, T0 + 2, 0, 0));
+	assert_state(&a, ALERT_OK, ALERT_CRITICAL);
+}
+
+static void
+state_names(void **state)
+{
+	(void)state;
+	assert_string_equal(alert_state_name(ALERT_UNKNOWN), "unknown");
+	assert_string_equal(alert_state_name(ALERT_OK), "ok");
+	assert_string_equal(alert_state_name(ALERT_WARNING), "warning");
+	assert_string_equal(alert_state_name(ALERT_CRITICAL), "critical");
+	assert_string_equal(alert_state_name(ALERT_STALE), "stale");
+	assert_string_equal(alert_state_name(ALERT_CLOSED), "closed");
+}
+
+/* ------------------------------------------------------------------ */
+/* Judgements */
+
+static struct queue_view
+blank_view(void)
+{
+	struct queue_view v;
+
+	memset(&v, 0, sizeof(v));
+	v.waiting = v.longest_wait = v.agents = v.backlog = NAN;
+	v.oldest_age = v.ewt = v.sl = v.handle_time = NAN;
+	v.pred.ewt = v.pred.sl = v.pred.clear = NAN;
+	return v;
+}
+
+static struct norm_conf
+norm(enum norm_kind kind)
+{
+	struct norm_conf n;
+
+	memset(&n, 0, sizeof(n));
+	n.kind = kind;
+	n.answer_within = 30;
+	n.target = 80;
+	n.window = 900;
+	n.max_wait = 600;
+	n.respond_within = 8 * 3600.0;
+	n.warn_at = 75;
+	return n;
+}
+
+static struct judgement
+judge(const struct norm_conf *n, const struct queue_view *v,
+    enum alert_state current)
+{
+	struct judgement j;
+
+	alert_judge(n, NULL, v, T0, current, 0, &j);
+	return j;
+}
+
+static void
+assert_judged(const struct judgement *j, enum alert_state level,
+    const char *reason)
+{
+	if (j->level != level)
+		fail_msg("judged %s, expected %s (%s)",
+		    alert_state_name(j->level), alert_state_name(level),
+		    j->reason);
+	assert_string_equal(j->reason, reason);
+}
+
+static void
+answer_within_breached_below_target(void **state)
+{
+	struct norm_conf n = norm(NORM_ANSWER_WITHIN);
+	struct queue_view v = blank_view();
+	struct judgement j;
+
+	(void)state;
+	v.sl = 72;
+	v.waiting = 3;
+	v.agents = 2;
+	v.longest_wait = 10;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "72% binnen 30 s beantwoord in "
+	    "de laatste 15 min, norm 80%: 3 wachtenden, 2 medewerkers "
+	    "beschikbaar");
+	assert_true(j.value == 72 && j.threshold == 80);
+	alert_judge(&n, NULL, &v, T0, ALERT_OK, 1, &j);
+	assert_string_equal(j.reason, "72% answered within 30 s in the "
+	    "last 15 min, target 80%: 3 waiting, 2 agents available");
+	v.sl = 80;
+	v.waiting = 1;
+	v.agents = 1;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "80% binnen 30 s beantwoord in de "
+	    "laatste 15 min, norm 80%: 1 wachtende, 1 medewerker "
+	    "beschikbaar");
+}
+
+/* 5% of the 80% target: a critical alert needs 84% to leave. */
+static void
+answer_within_hysteresis(void **state)
+{
+	struct norm_conf n = norm(NORM_ANSWER_WITHIN);
+	struct queue_view v = blank_view();
+
+	(void)state;
+	v.sl = 82;
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_OK);
+	assert_int_equal(judge(&n, &v, ALERT_CRITICAL).level, ALERT_CRITICAL);
+	v.sl = 84;
+	assert_int_equal(judge(&n, &v, ALERT_CRITICAL).level, ALERT_OK);
+	/* 75% of 30 s is 22.5 s; holding a warning, 21.375 s. */
+	v.longest_wait = 22;
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_OK);
+	assert_int_equal(judge(&n, &v, ALERT_WARNING).level, ALERT_WARNING);
+	v.longest_wait = 21;
+	assert_int_equal(judge(&n, &v, ALERT_WARNING).level, ALERT_OK);
+}
+
+static void
+answer_within_at_risk(void **state)
+{
+	struct norm_conf n = norm(NORM_ANSWER_WITHIN);
+	struct queue_view v = blank_view();
+	struct judgement j;
+
+	(void)state;
+	v.sl = 90;
+	v.pred.sl = 61.5;
+	v.ewt = 45;
+	v.waiting = 3;
+	v.agents = 2;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_WARNING, "Verwachte servicenorm 61,5% binnen "
+	    "30 s, norm 80%; verwachte wachttijd 45 s: 3 wachtenden, 2 "
+	    "medewerkers beschikbaar");
+	v.pred.sl = NAN;
+	v.longest_wait = 23;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_WARNING, "Langste wachttijd nu 23 s, norm "
+	    "30 s: 3 wachtenden, 2 medewerkers beschikbaar");
+	assert_true(j.threshold == 22.5);
+	v = blank_view();
+	j = judge(&n, &v, ALERT_WARNING);
+	assert_judged(&j, ALERT_UNKNOWN, "Nog geen gegevens");
+}
+
+static void
+max_wait_levels(void **state)
+{
+	struct norm_conf n = norm(NORM_MAX_WAIT);
+	struct queue_view v = blank_view();
+	struct judgement j;
+
+	(void)state;
+	v.longest_wait = 601;
+	v.waiting = 4;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "Langste wachttijd nu 10 min 01 s, "
+	    "norm 10 min: 4 wachtenden");
+	v.longest_wait = 600;			/* not more than 10 min */
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_WARNING);
+	v.longest_wait = 571;			/* holding: 570 s to leave */
+	assert_int_equal(judge(&n, &v, ALERT_CRITICAL).level, ALERT_CRITICAL);
+	v.longest_wait = 100;
+	v.ewt = 700;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_WARNING, "Verwachte wachttijd 11 min 40 s, "
+	    "norm 10 min: 4 wachtenden");
+	v.ewt = NAN;
+	v.pred.overloaded = 1;
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_WARNING);
+	v.pred.overloaded = 0;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "Langste wachttijd nu 1 min 40 s, norm "
+	    "10 min: 4 wachtenden");
+	v = blank_view();
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_UNKNOWN);
+}
+
+/* Always open (hours NULL): working time is wall time. */
+static void
+respond_within_levels(void **state)
+{
+	struct norm_conf n = norm(NORM_RESPOND_WITHIN);
+	struct queue_view v = blank_view();
+	struct judgement j;
+
+	(void)state;
+	v.backlog = 37;
+	v.oldest_age = 9 * 3600.0;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "Oudste bericht wacht 9 u werktijd, "
+	    "norm 8 u: 37 open");
+	v.oldest_age = 6 * 3600.0;		/* 75% of 8 h */
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_WARNING);
+	/* 2 h old, 6 h left, but the backlog takes 7 h at the recent rate. */
+	v.oldest_age = 2 * 3600.0;
+	v.pred.clear = 7 * 3600.0;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_WARNING, "Achterstand wegwerken kost 7 u "
+	    "werktijd, de oudste moet binnen 6 u: 37 open");
+	v.pred.clear = 5 * 3600.0;
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_OK);
+	v.backlog = 0;
+	j = judge(&n, &v, ALERT_CRITICAL);
+	assert_judged(&j, ALERT_OK, "Geen achterstand");
+	n.respond_workdays = 2;			/* always open: 48 h */
+	v.backlog = 3;
+	v.oldest_age = 49 * 3600.0;
+	v.pred.clear = NAN;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "Oudste bericht wacht 49 u werktijd, "
+	    "norm 2 werkdagen: 3 open");
+	v = blank_view();
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_UNKNOWN);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unknown_to_ok_at_once),
+		cmocka_unit_test(warning_waits_for_its_hold),
+		cmocka_unit_test(interrupted_warning_starts_over),
+		cmocka_unit_test(critical_after_hold_directly_or_via_warning),
+		cmocka_unit_test(critical_clears_after_clear_for),
+		cmocka_unit_test(critical_steps_down_to_warning),
+		cmocka_unit_test(missing_data_resolves_nothing),
+		cmocka_unit_test(closed_drops_and_reopens_fresh),
+		cmocka_unit_test(stale_and_back),
+		cmocka_unit_test(zero_hold_is_immediate),
+		cmocka_unit_test(state_names),
+		cmocka_unit_test(answer_within_breached_below_target),
+		cmocka_unit_test(answer_within_hysteresis),
+		cmocka_unit_test(answer_within_at_risk),
+		cmocka_unit_test(max_wait_levels),
+		cmocka_unit_test(respond_within_levels),
+	};
+
+	setenv("TZ", "Europe/Amsterdam", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
