@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "calendar.h"
 #include "report_fmt.h"
@@ -16,7 +17,8 @@
 enum phrase {
 	P_SL, P_SL_PREDICTED, P_LONGEST, P_EWT, P_OLDEST, P_BACKLOG,
 	P_NO_BACKLOG, P_NO_DATA, P_WORKDAYS, P_WORKDAY, P_WAITING,
-	P_WAITING_1, P_AGENTS, P_AGENTS_1, P_OPEN, NPHRASES
+	P_WAITING_1, P_AGENTS, P_AGENTS_1, P_OPEN, P_FEED_STALE, P_FEED_OK,
+	NPHRASES
 };
 
 /* Dutch, then English; each pair takes the same arguments in order. */
@@ -38,6 +40,8 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_AGENTS] = "%.0f medewerkers beschikbaar",
 	[P_AGENTS_1] = "%.0f medewerker beschikbaar",
 	[P_OPEN] = "%.0f open",
+	[P_FEED_STALE] = "Geen gegevens meer sinds %s (verwacht elke %s)",
+	[P_FEED_OK] = "Gegevens komen binnen",
 }, {
 	[P_SL] = "%s answered within %s in the last %s, target %s",
 	[P_SL_PREDICTED] = "Predicted service level %s within %s, target %s; "
@@ -56,6 +60,8 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_AGENTS] = "%.0f agents available",
 	[P_AGENTS_1] = "%.0f agent available",
 	[P_OPEN] = "%.0f open",
+	[P_FEED_STALE] = "No data since %s (expected every %s)",
+	[P_FEED_OK] = "Data arriving",
 } };
 
 /* One look at a norm, with the bits of text its sentence needs. */
@@ -313,6 +319,26 @@ alert_judge(const struct norm_conf *n, const struct hours_conf *hours,
 		break;
 	}
 	add_context(&l);
+}
+
+void
+alert_judge_feed(const struct queue_view *v, double updated,
+    double interval, int english, struct judgement *out)
+{
+	struct look	 l = { .v = v, .english = english != 0, .out = out };
+	struct tm	 tm;
+	time_t		 t = (time_t)updated;
+	char		 at[16], every[32];
+
+	if (updated == 0)
+		verdict(&l, ALERT_UNKNOWN, NAN, interval, P_NO_DATA);
+	else if (v->stale) {
+		localtime_r(&t, &tm);
+		strftime(at, sizeof(at), "%H:%M", &tm);
+		verdict(&l, ALERT_STALE, updated, interval, P_FEED_STALE, at,
+		    span(&l, interval, every, sizeof(every)));
+	} else
+		verdict(&l, ALERT_OK, updated, interval, P_FEED_OK);
 }
 
 /* ------------------------------------------------------------------ */

@@ -85,6 +85,109 @@ api_queues(struct evhttp_request *req, const char *rest, void *arg)
 	http_reply_json(req, 200, json_pack("{s:o}", "queues", list));
 }
 
+/* An alert with what sorts it: worst first, then by queue and norm. */
+struct alert_ref {
+	const struct queue *q;
+	const struct queue_alert *qa;
+	int		 rank;
+};
+
+static int
+by_severity(const void *a, const void *b)
+{
+	const struct alert_ref *x = a, *y = b;
+	int	 c;
+
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if ((c = strcmp(x->q->conf->id, y->q->conf->id)) != 0)
+		return c;
+	return strcmp(queue_alert_name(x->qa), queue_alert_name(y->qa));
+}
+
+/* Critical 0, warning 1, stale 2; -1 for an alert at rest. */
+static int
+active_rank(enum alert_state s)
+{
+	return s == ALERT_CRITICAL ? 0 : s == ALERT_WARNING ? 1 :
+	    s == ALERT_STALE ? 2 : -1;
+}
+
+/* GET /api/v1/alerts/CHANNEL/NAME/NORM: one alert, in any state. */
+static void
+api_alert(struct evhttp_request *req, struct wachtd *w, const char *id)
+{
+	const char	*slash = strrchr(id, '/'), *why;
+	struct queue	*q;
+	struct queue_view v;
+	char		 qid[128], url[300];
+	size_t		 i;
+
+	if (slash == NULL || (size_t)(slash - id) >= sizeof(qid))
+		goto none;
+	snprintf(qid, sizeof(qid), "%.*s", (int)(slash - id), id);
+	if (parse_queue_id(qid, &why) == -1 ||
+	    (q = map_get(w->queues, qid)) == NULL)
+		goto none;
+	for (i = 0; i < q->nalerts; i++)
+		if (strcmp(queue_alert_name(&q->alerts[i]), slash + 1) == 0) {
+			queue_view(q, util_now(), &v);
+			http_reply_json(req, 200, queue_alert_json(q,
+			    &q->alerts[i], &v, config_url(w->conf, url,
+			    sizeof(url))));
+			return;
+		}
+none:
+	http_error(req, 404, "no such alert");
+}
+
+/* GET /api/v1/alerts: the active alerts (critical, warning, stale). */
+static void
+api_alerts(struct evhttp_request *req, const char *rest, void *arg)
+{
+	struct wachtd	*w = arg;
+	struct alert_ref *refs;
+	struct queue	**all;
+	struct queue_view v;
+	json_t		*list;
+	size_t		 n, i, j, nrefs = 0, max = 0;
+	double		 now = util_now();
+	char		 url[300];
+
+	if (!http_want_get(req))
+		return;
+	if (rest[0] == '/' && rest[1] != '\0') {
+		api_alert(req, w, rest + 1);
+		return;
+	}
+	if (rest[0] != '\0' && strcmp(rest, "/") != 0) {
+		http_error(req, 404, "no such path");
+		return;
+	}
+	all = sorted_queues(w, &n);
+	for (i = 0; i < n; i++)
+		max += all[i]->nalerts;
+	refs = xcalloc(max + 1, sizeof(*refs));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < all[i]->nalerts; j++)
+			if ((refs[nrefs].rank = active_rank(
+			    all[i]->alerts[j].a.state)) >= 0) {
+				refs[nrefs].q = all[i];
+				refs[nrefs++].qa = &all[i]->alerts[j];
+			}
+	qsort(refs, nrefs, sizeof(*refs), by_severity);
+	config_url(w->conf, url, sizeof(url));
+	list = json_array();
+	for (i = 0; i < nrefs; i++) {
+		queue_view(refs[i].q, now, &v);
+		json_array_append_new(list, queue_alert_json(refs[i].q,
+		    refs[i].qa, &v, url));
+	}
+	free(refs);
+	free(all);
+	http_reply_json(req, 200, json_pack("{s:o}", "alerts", list));
+}
+
 /* GET /healthz: 200 while the loop runs and the broker is connected. */
 static void
 api_healthz(struct evhttp_request *req, const char *rest, void *arg)
@@ -443,15 +546,11 @@ report_run(void *arg)
 static json_t *
 report_norm_json(const struct report_norm *n)
 {
-	static const char *kind[] = {
-		[NORM_ANSWER_WITHIN] = "answer_within",
-		[NORM_MAX_WAIT] = "max_wait",
-		[NORM_RESPOND_WITHIN] = "respond_within"
-	};
 	json_t	*o;
 
 	o = json_pack("{s:s, s:s, s:f, s:f}", "name", n->name, "kind",
-	    kind[n->kind], "limit", n->limit, "target", n->target);
+	    config_norm_kind_name(n->kind), "limit", n->limit, "target",
+	    n->target);
 	if (n->workdays > 0)
 		json_object_set_new(o, "workdays", json_integer(n->workdays));
 	return o;
@@ -627,6 +726,7 @@ api_register(struct http *h, struct wachtd *w)
 	http_route(h, "/graph/", api_graph, w);
 	http_route(h, "/api/v1/queues", api_queues, w);
 	http_route(h, "/api/v1/status", api_status, w);
+	http_route(h, "/api/v1/alerts", api_alerts, w);
 	http_route(h, "/api/v1/report", api_report, w);
 	http_route(h, "/healthz", api_healthz, w);
 }

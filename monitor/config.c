@@ -352,6 +352,11 @@ begin_section(struct parser *p, char *text)
 		    "'_' and '-'");
 		return;
 	}
+	if (sec == SEC_NORM && strcmp(name, ALERT_FEED) == 0) {
+		error_at(p, p->line, "[norm %s]: the name %s is taken by the "
+		    "alert for a queue's feed going stale", name, name);
+		return;
+	}
 	if ((prev = find_named(c, sec, name)) != NULL) {
 		error_at(p, p->line, "section [%s %s] repeated (first at line "
 		    "%d)", text, name, section_line(sec, prev));
@@ -1166,6 +1171,28 @@ config_free(struct config *c)
 	free(c->mqtt.tls_cert);
 	free(c->mqtt.tls_key);
 	free(c);
+}
+
+char *
+config_url(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, strchr(c->listen.host, ':') != NULL ?
+	    "http://[%s]:%d" : "http://%s:%d", c->listen.host,
+	    c->listen.port);
+	return buf;
+}
+
+const char *
+config_norm_kind_name(enum norm_kind kind)
+{
+	static const char *const names[] = {
+		[NORM_NONE] = "none",
+		[NORM_ANSWER_WITHIN] = "answer_within",
+		[NORM_MAX_WAIT] = "max_wait",
+		[NORM_RESPOND_WITHIN] = "respond_within"
+	};
+
+	return names[kind];
 }
 
 const struct norm_conf *

@@ -39,6 +39,36 @@ clear_slices(struct queue *q)
 		q->slices[i].n = -1;
 }
 
+/*
+ * One alert per norm of the queue, then the feed's. An alert whose norm
+ * keeps its name keeps its state (a reload changes a threshold, not what
+ * staff were told); old is NULL for a new queue.
+ */
+static void
+build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
+{
+	struct queue_alert *qa;
+	const char	*name;
+	size_t		 i, j;
+
+	q->nalerts = q->conf->norms.n + 1;
+	q->alerts = xcalloc(q->nalerts, sizeof(*q->alerts));
+	for (i = 0; i < q->nalerts; i++) {
+		qa = &q->alerts[i];
+		qa->norm = i < q->conf->norms.n ? q->conf->norms.refs[i].to :
+		    NULL;
+		name = queue_alert_name(qa);
+		alert_init(&qa->a, 0);
+		qa->j.level = ALERT_UNKNOWN;
+		for (j = 0; j < nold; j++)
+			if (strcmp(queue_alert_name(&old[j]), name) == 0) {
+				qa->a = old[j].a;
+				qa->j = old[j].j;
+				qa->changed = old[j].changed;
+			}
+	}
+}
+
 struct queue *
 queue_new(const struct queue_conf *conf, double step)
 {
@@ -53,6 +83,7 @@ queue_new(const struct queue_conf *conf, double step)
 	q->cur.n = q->prev.n = -1;
 	shape(q, step);
 	clear_slices(q);
+	build_alerts(q, NULL, 0);
 	return q;
 }
 
@@ -289,6 +320,7 @@ queue_free(struct queue *q)
 	if (q == NULL)
 		return;
 	map_free(q->waiters, free);
+	free(q->alerts);
 	free(q);
 }
 
@@ -297,8 +329,11 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
     double step)
 {
 	double	 window = q->window, within = q->within, width = q->width;
+	struct queue_alert *old = q->alerts;
 
 	q->conf = conf;
+	build_alerts(q, old, q->nalerts);
+	free(old);
 	shape(q, step);
 	q->cal_from = q->cal_until = 0;	/* its hours may have changed */
 	/* Counts sliced another way, or judged by another limit, would lie. */
@@ -680,6 +715,43 @@ queue_evaluate(struct queue *q, double now, struct queue_view *v)
 		track(q, GAUGE_EWT, v->ewt, now);
 }
 
+const char *
+queue_alert_name(const struct queue_alert *qa)
+{
+	return qa->norm != NULL ? qa->norm->name : ALERT_FEED;
+}
+
+int
+queue_judge(struct queue *q, const struct queue_view *v, double now,
+    int english)
+{
+	struct queue_alert *qa;
+	enum alert_state judged;
+	size_t		 i;
+	int		 changed = 0;
+
+	for (i = 0; i < q->nalerts; i++) {
+		qa = &q->alerts[i];
+		if (qa->norm == NULL)
+			alert_judge_feed(v, q->updated, q->conf->interval,
+			    english, &qa->j);
+		else
+			alert_judge(qa->norm, q->conf->hours.to, v, now,
+			    qa->a.state, english, &qa->j);
+		/* Missing data judges no norm: the feed says it, once. */
+		judged = !v->open ? ALERT_CLOSED : qa->norm != NULL &&
+		    v->stale ? ALERT_UNKNOWN : qa->j.level;
+		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?
+		    qa->norm->hold : 0, qa->norm != NULL ?
+		    qa->norm->clear_for : 0)) {
+			qa->changed = 1;
+			changed++;
+			q->dirty = 1;
+		}
+	}
+	return changed;
+}
+
 /* A number, or null when unknown; tenths are plenty for seconds. */
 static json_t *
 num(double x)
@@ -710,6 +782,71 @@ share(double pct, uint32_t count)
 	    (json_int_t)count);
 }
 
+/* An ISO 8601 time, or null for 0 (never). */
+static json_t *
+iso(double t)
+{
+	char	 buf[40];
+
+	return t > 0 ? json_string(util_iso8601(t, buf, sizeof(buf))) :
+	    json_null();
+}
+
+json_t *
+queue_alert_json(const struct queue *q, const struct queue_alert *qa,
+    const struct queue_view *v, const char *url_base)
+{
+	const char	*name = queue_alert_name(qa);
+	json_t		*o;
+	char		*id, *url;
+
+	xasprintf(&id, "%s/%s", q->conf->id, name);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o,"
+	    " s:o, s:o, s:o, s:b, s:b}",
+	    "id", id,
+	    "queue", q->conf->id,
+	    "label", q->conf->label != NULL ? q->conf->label : q->conf->id,
+	    "norm", name,
+	    "kind", qa->norm != NULL ? config_norm_kind_name(qa->norm->kind) :
+	        ALERT_FEED,
+	    "state", alert_state_name(qa->a.state),
+	    "previous", alert_state_name(qa->a.previous),
+	    "since", iso(qa->a.since),
+	    "reason", qa->j.reason,
+	    "value", num(qa->j.value),
+	    "threshold", num(qa->j.threshold),
+	    "ewt", num(v->ewt),
+	    "sl", num(v->sl),
+	    "acked", 0,
+	    "silenced", 0);
+	if (url_base != NULL) {
+		xasprintf(&url, "%s/api/v1/queues/%s", url_base, q->conf->id);
+		json_object_set_new(o, "url", json_string(url));
+		free(url);
+	}
+	free(id);
+	return o;
+}
+
+/* The queue's state: closed, stale, or its worst norm's. */
+static const char *
+queue_state(const struct queue *q, const struct queue_view *v)
+{
+	enum alert_state worst = ALERT_UNKNOWN, s;
+	size_t		 i;
+
+	if (!v->open)
+		return alert_state_name(ALERT_CLOSED);
+	if (v->stale)
+		return alert_state_name(ALERT_STALE);
+	for (i = 0; i < q->nalerts; i++) {
+		s = q->alerts[i].a.state;
+		if (s < ALERT_LEVELS && s > worst)
+			worst = s;
+	}
+	return alert_state_name(worst);
+}
+
 json_t *
 queue_json(const struct queue *q, double now)
 {
@@ -728,9 +865,7 @@ queue_json(const struct queue *q, double now)
 		    num(n->answer_within), "window", num(n->window),
 		    "predicted", num(v.pred.sl), "predicted_by",
 		    method(v.pred.sl_by));
-	/* Norm evaluation (issue 4) will refine this to ok/warning/... */
-	/* Norm evaluation (issue 4) will add ok, warning and critical. */
-	state = !v.open ? "closed" : v.stale ? "stale" : "unknown";
+	state = queue_state(q, &v);
 	next_open = v.open ? json_null() : (t = calendar_next_open(
 	    q->conf->hours.to, now), isnan(t) ? json_null() :
 	    json_string(util_iso8601(t, iso, sizeof(iso))));

@@ -106,11 +106,61 @@ publish_state(struct queue *q, double now)
 	free(body);
 }
 
+/* Publishes q's alerts whose state changed, retained on
+ * P/out/alert/CHANNEL/NAME/NORM; kept for later while disconnected. */
+static void
+publish_alerts(struct queue *q, const struct queue_view *v)
+{
+	struct queue_alert *qa;
+	json_t		*o;
+	char		*topic, *body, url[300];
+	size_t		 i;
+
+	if (!mq_connected(w.mq))
+		return;
+	config_url(w.conf, url, sizeof(url));
+	for (i = 0; i < q->nalerts; i++) {
+		qa = &q->alerts[i];
+		if (!qa->changed)
+			continue;
+		qa->changed = 0;
+		o = queue_alert_json(q, qa, v, url);
+		body = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		if (body == NULL)
+			continue;	/* reasons are UTF-8 and numbers finite */
+		xasprintf(&topic, "%s/out/alert/%s/%s", w.conf->mqtt.prefix,
+		    q->conf->id, queue_alert_name(qa));
+		mq_publish(w.mq, topic, body, strlen(body), 1);
+		free(topic);
+		free(body);
+	}
+}
+
+/* Evaluation after input or a tick: the alerts move at once, not at the
+ * next tick (issue 4). */
+static void
+evaluate(struct queue *q, double now)
+{
+	struct queue_view v;
+
+	queue_evaluate(q, now, &v);
+	if (queue_judge(q, &v, now, strcmp(w.conf->language, "en") == 0))
+		publish_alerts(q, &v);
+}
+
+/* After a (re)connect: every state and alert again. */
 static void
 mark_dirty(struct queue *q, double now)
 {
-	(void)now;
+	struct queue_view v;
+	size_t		 i;
+
 	q->dirty = 1;
+	for (i = 0; i < q->nalerts; i++)
+		q->alerts[i].changed = 1;
+	queue_view(q, now, &v);
+	publish_alerts(q, &v);
 }
 
 /*
@@ -150,7 +200,6 @@ static void
 on_message(const char *topic, const void *payload, size_t len, void *arg)
 {
 	struct queue	*q;
-	struct queue_view v;
 	enum reject	 why;
 	double		 now = util_now();
 	char		 shown[128];
@@ -164,7 +213,7 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 		    reject_name(why));
 		return;
 	}
-	queue_evaluate(q, now, &v);
+	evaluate(q, now);
 	if (publish_due(q, now))
 		publish_state(q, now);
 }
@@ -174,7 +223,7 @@ static void
 on_connect(void *arg)
 {
 	(void)arg;
-	each_queue(mark_dirty, 0);
+	each_queue(mark_dirty, util_now());
 }
 
 /* Adds the queue's finished steps to the store's batch (store_commit). */
@@ -190,11 +239,9 @@ store_steps(struct queue *q)
 static void
 tick_queue(struct queue *q, double now)
 {
-	struct queue_view v;
-
 	queue_tick(q, now);
 	queue_roll(q, now);
-	queue_evaluate(q, now, &v);
+	evaluate(q, now);
 	store_steps(q);
 }
 
@@ -460,6 +507,51 @@ notify_reloading(void)
 	sd_notify(0, msg);
 }
 
+/* "CHANNEL/NAME/NORM" of every alert of every queue, as a set. */
+static struct map *
+alert_topics(const struct map *queues)
+{
+	static char	 present;
+	struct map	*m = map_new();
+	const struct queue *q;
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0, i;
+	char		*key;
+
+	while (map_next(queues, &pos, &id, &val)) {
+		q = val;
+		for (i = 0; i < q->nalerts; i++) {
+			xasprintf(&key, "%s/%s", id,
+			    queue_alert_name(&q->alerts[i]));
+			map_put(m, key, &present);
+			free(key);
+		}
+	}
+	return m;
+}
+
+/* After a reload: the retained alert topics of alerts no queue has any
+ * more (a queue or a norm removed) are cleared. Frees was. */
+static void
+clear_alert_topics(struct map *was, const char *prefix)
+{
+	struct map	*now = alert_topics(w.queues);
+	const char	*id;
+	void		*val;
+	size_t		 pos = 0;
+	char		*topic;
+
+	while (map_next(was, &pos, &id, &val))
+		if (map_get(now, id) == NULL) {
+			xasprintf(&topic, "%s/out/alert/%s", prefix, id);
+			mq_publish(w.mq, topic, "", 0, 1);
+			free(topic);
+		}
+	map_free(now, NULL);
+	map_free(was, NULL);
+}
+
 /*
  * SIGHUP: a new configuration, or the old one with its errors logged.
  * Everything that can fail (parsing, the broker's credentials, the new
@@ -472,7 +564,7 @@ reload(void)
 	struct ingest	*in;
 	struct http	*h = NULL;
 	struct mq	*mq = NULL;
-	struct map	*gone;
+	struct map	*gone, *alerts;
 	const char	*id;
 	void		*val;
 	size_t		 pos = 0, removed;
@@ -524,6 +616,7 @@ reload(void)
 		c->rrdcached = old->rrdcached ? xstrdup(old->rrdcached) : NULL;
 	}
 	tick_finish();
+	alerts = alert_topics(w.queues);
 	gone = w.queues;
 	w.queues = build_queues(c, gone);
 	removed = map_count(gone);
@@ -536,6 +629,7 @@ reload(void)
 	}
 	map_free(gone, free_queue);
 	store_commit(w.store);
+	clear_alert_topics(alerts, old->mqtt.prefix);
 
 	in = ingest_new(c, w.queues);
 	in->accepted = w.ingest->accepted;

@@ -179,6 +179,10 @@ typedef void	(*config_error_cb)(const char *msg, void *arg);
 /* Parses and checks path; NULL after reporting every error through cb. */
 struct config	*config_load(const char *path, config_error_cb cb, void *arg);
 void		 config_free(struct config *);
+/* "http://HOST:PORT" of [http] listen, for links in alerts. */
+char		*config_url(const struct config *, char *buf, size_t len);
+/* "answer_within", "max_wait", "respond_within". */
+const char	*config_norm_kind_name(enum norm_kind);
 /* The first norm of a queue of the given kind, or NULL. */
 const struct norm_conf *config_queue_norm(const struct queue_conf *,
 		    enum norm_kind);
@@ -262,6 +266,68 @@ void		 step_answered(struct step *, double wait, int within, int open);
 void		 step_abandoned(struct step *, double wait, int quick, int open);
 
 /* ------------------------------------------------------------------ */
+/* alert.c: a norm judged against a queue's view, and the alert state it
+ * keeps (DESIGN §7). Pure: the caller hands in now. */
+
+/* In order of severity up to critical; stale and closed stand apart. */
+enum alert_state {
+	ALERT_UNKNOWN,		/* nothing to judge by yet */
+	ALERT_OK,
+	ALERT_WARNING,		/* at risk */
+	ALERT_CRITICAL,		/* breached */
+	ALERT_STALE,		/* the feed: no input for 3 x interval, open */
+	ALERT_CLOSED		/* outside opening hours: no alerts */
+};
+#define ALERT_LEVELS	(ALERT_CRITICAL + 1)
+/* The alert of a queue's feed, beside its norms' (a reserved norm name). */
+#define ALERT_FEED	"feed"
+/* A level is left only once its figure is back by this share of the
+ * limit: 5% of an 80% target is 84%, of a 10 min wait 9 min 30 s. */
+#define ALERT_HYSTERESIS 0.05
+
+/* What one look at a norm found. */
+struct judgement {
+	enum alert_state level;		/* unknown, ok, warning, critical */
+	double		 value;		/* the figure that decided, or NAN */
+	double		 threshold;	/* the limit it was held against */
+	char		 reason[256];	/* a sentence for staff */
+};
+
+struct queue_view;
+
+/* Judges norm n for a queue open by hours (NULL: always) as seen in v;
+ * `current` is the alert's state, for the hysteresis. */
+void		 alert_judge(const struct norm_conf *n,
+		    const struct hours_conf *hours, const struct queue_view *v,
+		    double now, enum alert_state current, int english,
+		    struct judgement *out);
+
+/* The feed of a queue whose last input came at `updated` (0: never),
+ * expected every `interval`: stale (per v), ok, or unknown. */
+void		 alert_judge_feed(const struct queue_view *v, double updated,
+		    double interval, int english, struct judgement *out);
+
+/*
+ * One alert: a norm of a queue, or the queue's feed. A judged level must
+ * hold for `hold` ("for") before the state takes it, a better one for
+ * `clear_for`; unknown never moves the state (missing data resolves
+ * nothing) and restarts both clocks; closed is taken at once.
+ */
+struct alert {
+	enum alert_state state;
+	enum alert_state previous;
+	double		 since;		/* in state since */
+	double		 at_least[ALERT_LEVELS]; /* judged >= level since */
+	double		 at_most[ALERT_LEVELS];	 /* judged <= level since */
+};
+
+void		 alert_init(struct alert *, double now);
+/* Takes the level judged at now; 1 when the state changed. */
+int		 alert_update(struct alert *, enum alert_state judged,
+		    double now, double hold, double clear_for);
+const char	*alert_state_name(enum alert_state);
+
+/* ------------------------------------------------------------------ */
 /* queue.c: live state of one queue, a pure function of inputs and now */
 
 #define QUEUE_SLICES	 64	/* resolution of the rolling window */
@@ -269,6 +335,14 @@ void		 step_abandoned(struct step *, double wait, int quick, int open);
 #define QUEUE_WAITER_TTL (12 * 3600.0) /* a join never left is dropped */
 #define QUEUE_OUTBOX	 4	/* finished steps waiting for the store */
 #define QUEUE_RATE_MIN	 60.0	/* s of opening time before rates count */
+
+/* An alert of a queue: of one of its norms, or of its feed. */
+struct queue_alert {
+	const struct norm_conf *norm;	/* NULL: the feed */
+	struct alert	 a;
+	struct judgement j;		/* the last look */
+	int		 changed;	/* state changed since published */
+};
 
 /* Counts of one time slice of the rolling window. */
 struct slice {
@@ -314,6 +388,10 @@ struct queue {
 	int		 dirty;		/* changed since published */
 	int		 stale;		/* as of the last tick or input */
 	int		 open;		/* as of the last tick */
+	/* Its norms' alerts in the order of its `norm` key, then its feed's
+	 * (ALERT_FEED); `changed` marks those to publish. */
+	struct queue_alert *alerts;
+	size_t		 nalerts;
 	double		 cal_from;	/* open is cal_open from cal_from ... */
 	double		 cal_until;	/* ... until here (learn_hours) */
 	int		 cal_open;
@@ -369,61 +447,18 @@ void		 queue_view(const struct queue *, double now,
 /* queue_view after input or a tick; the history keeps its ewt. */
 void		 queue_evaluate(struct queue *, double now,
 		    struct queue_view *);
+/* Judges q's norms and feed on v (queue_evaluate's), in English or not;
+ * the number of alerts whose state changed, marked `changed`. */
+int		 queue_judge(struct queue *, const struct queue_view *,
+		    double now, int english);
+/* "telefoon" or "feed". */
+const char	*queue_alert_name(const struct queue_alert *);
+/* The alert object of DESIGN §7; url_base NULL leaves url out. */
+json_t		*queue_alert_json(const struct queue *,
+		    const struct queue_alert *, const struct queue_view *,
+		    const char *url_base);
 /* The QUEUE object of the HTTP and MQTT contract. */
 json_t		*queue_json(const struct queue *, double now);
-
-/* ------------------------------------------------------------------ */
-/* alert.c: a norm judged against a queue's view, and the alert state it
- * keeps (DESIGN §7). Pure: the caller hands in now. */
-
-/* In order of severity up to critical; stale and closed stand apart. */
-enum alert_state {
-	ALERT_UNKNOWN,		/* nothing to judge by yet */
-	ALERT_OK,
-	ALERT_WARNING,		/* at risk */
-	ALERT_CRITICAL,		/* breached */
-	ALERT_STALE,		/* the feed: no input for 3 x interval, open */
-	ALERT_CLOSED		/* outside opening hours: no alerts */
-};
-#define ALERT_LEVELS	(ALERT_CRITICAL + 1)
-/* A level is left only once its figure is back by this share of the
- * limit: 5% of an 80% target is 84%, of a 10 min wait 9 min 30 s. */
-#define ALERT_HYSTERESIS 0.05
-
-/* What one look at a norm found. */
-struct judgement {
-	enum alert_state level;		/* unknown, ok, warning, critical */
-	double		 value;		/* the figure that decided, or NAN */
-	double		 threshold;	/* the limit it was held against */
-	char		 reason[256];	/* a sentence for staff */
-};
-
-/* Judges norm n for a queue open by hours (NULL: always) as seen in v;
- * `current` is the alert's state, for the hysteresis. */
-void		 alert_judge(const struct norm_conf *n,
-		    const struct hours_conf *hours, const struct queue_view *v,
-		    double now, enum alert_state current, int english,
-		    struct judgement *out);
-
-/*
- * One alert: a norm of a queue, or the queue's feed. A judged level must
- * hold for `hold` ("for") before the state takes it, a better one for
- * `clear_for`; unknown never moves the state (missing data resolves
- * nothing) and restarts both clocks; closed is taken at once.
- */
-struct alert {
-	enum alert_state state;
-	enum alert_state previous;
-	double		 since;		/* in state since */
-	double		 at_least[ALERT_LEVELS]; /* judged >= level since */
-	double		 at_most[ALERT_LEVELS];	 /* judged <= level since */
-};
-
-void		 alert_init(struct alert *, double now);
-/* Takes the level judged at now; 1 when the state changed. */
-int		 alert_update(struct alert *, enum alert_state judged,
-		    double now, double hold, double clear_for);
-const char	*alert_state_name(enum alert_state);
 
 /* ------------------------------------------------------------------ */
 /* ingest.c: topic to queue and metric, payload to value, counted */
