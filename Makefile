@@ -34,7 +34,7 @@ O	?= build
 endif
 
 CORE	 = config map payload parse queue step ingest log xmalloc util calendar \
-	   report predict alert report_fmt
+	   report predict alert report_fmt silence persist
 EDGE	 = mqtt http api store graph work
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "calendar.h"
+#include "parse.h"
 #include "report_fmt.h"
 #include "wachtd.h"
 
@@ -355,9 +356,71 @@ forget_runs(struct alert *a)
 void
 alert_init(struct alert *a, double now)
 {
+	memset(a, 0, sizeof(*a));
 	a->state = a->previous = ALERT_UNKNOWN;
 	a->since = now;
 	forget_runs(a);
+}
+
+int
+alert_active(enum alert_state s)
+{
+	return s == ALERT_WARNING || s == ALERT_CRITICAL || s == ALERT_STALE;
+}
+
+int
+alert_ack(struct alert *a, const char *by, const char *comment,
+    double expires, double now, const char **why)
+{
+	const char	*bad;
+
+	if (!alert_active(a->state)) {
+		*why = "nothing to acknowledge: the alert is not warning, "
+		    "critical or stale";
+		return -1;
+	}
+	if (parse_text(by, ALERT_TEXT, &bad) == -1) {
+		*why = "by (who) is required: up to 200 characters, one line";
+		return -1;
+	}
+	if (comment != NULL && comment[0] != '\0' &&
+	    parse_text(comment, ALERT_TEXT, &bad) == -1) {
+		*why = "comment: up to 200 characters, one line";
+		return -1;
+	}
+	if (expires != 0 && !(expires > now)) {
+		*why = "expires lies in the past";
+		return -1;
+	}
+	memset(&a->ack, 0, sizeof(a->ack));
+	a->ack.at = now;
+	a->ack.expires = expires;
+	a->ack.state = a->state;
+	snprintf(a->ack.by, sizeof(a->ack.by), "%s", by);
+	snprintf(a->ack.comment, sizeof(a->ack.comment), "%s",
+	    comment != NULL ? comment : "");
+	return 0;
+}
+
+/* Whether s is a worse trouble than the acknowledged one. */
+static int
+worse(enum alert_state s, enum alert_state acked)
+{
+	return s != acked && (s == ALERT_STALE || acked == ALERT_STALE ||
+	    s > acked);
+}
+
+/* An ack holds for the state it was given for and better ones, until it
+ * expires: a worse state, or the end of the trouble, ends it. */
+static int
+ack_ends(struct alert *a, double now)
+{
+	if (a->ack.at == 0 || (alert_active(a->state) &&
+	    !worse(a->state, a->ack.state) &&
+	    (a->ack.expires == 0 || now < a->ack.expires)))
+		return 0;
+	memset(&a->ack, 0, sizeof(a->ack));
+	return 1;
 }
 
 static int
@@ -368,6 +431,7 @@ enter(struct alert *a, enum alert_state s, double now)
 	a->previous = a->state;
 	a->state = s;
 	a->since = now;
+	ack_ends(a, now);
 	return 1;
 }
 
@@ -385,11 +449,11 @@ int
 alert_update(struct alert *a, enum alert_state judged, double now,
     double hold, double clear_for)
 {
-	int	 changed = 0, level;
+	int	 changed = ack_ends(a, now), level;
 
 	if (judged == ALERT_CLOSED || judged == ALERT_STALE) {
 		forget_runs(a);
-		return enter(a, judged, now);
+		return enter(a, judged, now) | changed;
 	}
 	if (a->state >= ALERT_LEVELS)		/* open again, fed again */
 		changed = enter(a, ALERT_UNKNOWN, now);

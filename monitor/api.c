@@ -113,32 +113,93 @@ active_rank(enum alert_state s)
 	    s == ALERT_STALE ? 2 : -1;
 }
 
-/* GET /api/v1/alerts/CHANNEL/NAME/NORM: one alert, in any state. */
+/* The alert "CHANNEL/NAME/NORM" and its queue; NULL when none. */
+static struct queue_alert *
+find_alert(struct wachtd *w, const char *id, size_t len, struct queue **q)
+{
+	const char	*why;
+	char		 qid[160], name[80];
+	const char	*slash;
+
+	if (len >= sizeof(qid))
+		return NULL;
+	snprintf(qid, sizeof(qid), "%.*s", (int)len, id);
+	if ((slash = strrchr(qid, '/')) == NULL ||
+	    strlen(slash + 1) >= sizeof(name))
+		return NULL;
+	snprintf(name, sizeof(name), "%s", slash + 1);
+	qid[slash - qid] = '\0';
+	if (parse_queue_id(qid, &why) == -1 ||
+	    (*q = map_get(w->queues, qid)) == NULL)
+		return NULL;
+	return queue_alert(*q, name);
+}
+
+static void
+reply_alert(struct evhttp_request *req, struct wachtd *w, int code,
+    struct queue *q, const struct queue_alert *qa)
+{
+	struct queue_view v;
+	char		 url[300];
+
+	queue_view(q, util_now(), &v);
+	http_reply_json(req, code, queue_alert_json(q, qa, &v,
+	    config_url(w->conf, url, sizeof(url))));
+}
+
+/*
+ * POST /api/v1/alerts/ID/ack {"by", "comment", "expires": "2h"}: someone
+ * takes the alert on; repeats and escalation stop until it gets worse.
+ */
+static void
+ack_alert(struct evhttp_request *req, struct wachtd *w,
+    struct queue *q, struct queue_alert *qa)
+{
+	const char	*why, *by, *comment, *expires;
+	double		 now = util_now(), secs = 0;
+	json_t		*body;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		http_not_allowed(req, "POST");
+		return;
+	}
+	if ((body = http_body_json(req)) == NULL)
+		return;
+	by = json_string_value(json_object_get(body, "by"));
+	comment = json_string_value(json_object_get(body, "comment"));
+	expires = json_string_value(json_object_get(body, "expires"));
+	if (json_object_get(body, "expires") != NULL && (expires == NULL ||
+	    parse_duration(expires, &secs, &why) == -1 || secs <= 0))
+		http_error(req, 400, "expires must be a duration like 2h");
+	else if (alert_ack(&qa->a, by, comment, secs > 0 ? now + secs : 0,
+	    now, &why) == -1)
+		http_error(req, alert_active(qa->a.state) ? 400 : 409, "%s",
+		    why);
+	else {
+		log_info("alert %s/%s acknowledged by %s", q->conf->id,
+		    queue_alert_name(qa), qa->a.ack.by);
+		qa->changed = 1;
+		wachtd_alerts_changed();
+		reply_alert(req, w, 200, q, qa);
+	}
+	json_decref(body);
+}
+
+/* /api/v1/alerts/CHANNEL/NAME/NORM[/ack] */
 static void
 api_alert(struct evhttp_request *req, struct wachtd *w, const char *id)
 {
-	const char	*slash = strrchr(id, '/'), *why;
 	struct queue	*q;
-	struct queue_view v;
-	char		 qid[128], url[300];
-	size_t		 i;
+	struct queue_alert *qa;
+	size_t		 len = strlen(id);
+	int		 ack = len > 4 && strcmp(id + len - 4, "/ack") == 0;
 
-	if (slash == NULL || (size_t)(slash - id) >= sizeof(qid))
-		goto none;
-	snprintf(qid, sizeof(qid), "%.*s", (int)(slash - id), id);
-	if (parse_queue_id(qid, &why) == -1 ||
-	    (q = map_get(w->queues, qid)) == NULL)
-		goto none;
-	for (i = 0; i < q->nalerts; i++)
-		if (strcmp(queue_alert_name(&q->alerts[i]), slash + 1) == 0) {
-			queue_view(q, util_now(), &v);
-			http_reply_json(req, 200, queue_alert_json(q,
-			    &q->alerts[i], &v, config_url(w->conf, url,
-			    sizeof(url))));
-			return;
-		}
-none:
-	http_error(req, 404, "no such alert");
+	if ((qa = find_alert(w, id, ack ? len - 4 : len, &q)) == NULL)
+		http_error(req, 404, "no such alert");
+	else if (ack)
+		ack_alert(req, w, q, qa);
+	else if (http_want_get(req))
+		reply_alert(req, w, 200, q, qa);
 }
 
 /* GET /api/v1/alerts: the active alerts (critical, warning, stale). */
@@ -154,12 +215,12 @@ api_alerts(struct evhttp_request *req, const char *rest, void *arg)
 	double		 now = util_now();
 	char		 url[300];
 
-	if (!http_want_get(req))
-		return;
 	if (rest[0] == '/' && rest[1] != '\0') {
 		api_alert(req, w, rest + 1);
 		return;
 	}
+	if (!http_want_get(req))
+		return;
 	if (rest[0] != '\0' && strcmp(rest, "/") != 0) {
 		http_error(req, 404, "no such path");
 		return;
@@ -186,6 +247,76 @@ api_alerts(struct evhttp_request *req, const char *rest, void *arg)
 	free(refs);
 	free(all);
 	http_reply_json(req, 200, json_pack("{s:o}", "alerts", list));
+}
+
+/* POST /api/v1/silences: 201 with the new silence. */
+static void
+add_silence(struct evhttp_request *req, struct wachtd *w)
+{
+	struct silence_spec sp;
+	struct silence	*s;
+	const char	*why;
+	double		 now = util_now();
+	json_t		*body;
+	char		 until[40];
+
+	if ((body = http_body_json(req)) == NULL)
+		return;
+	if (json_object_get(body, "id") != NULL ||
+	    json_object_get(body, "created") != NULL)
+		http_error(req, 400, "id and created are the daemon's to set");
+	else if (silence_from_json(body, now, &sp, &why) == -1 ||
+	    silence_add(&w->silences, &sp, now, &why, &s) == -1)
+		http_error(req, 400, "%s", why);
+	else {
+		log_info("silence %s by %s: queue %s, norm %s, until %s",
+		    s->id, s->by, s->queue, s->norm,
+		    util_iso8601(s->ends, until, sizeof(until)));
+		http_reply_json(req, 201, silence_json(s));
+		wachtd_alerts_changed();
+	}
+	json_decref(body);
+}
+
+/*
+ * GET|POST /api/v1/silences, DELETE /api/v1/silences/ID. Silences that
+ * ended are dropped at the step tick, so the list is what is in force or
+ * still to come.
+ */
+static void
+api_silences(struct evhttp_request *req, const char *rest, void *arg)
+{
+	struct wachtd	*w = arg;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	json_t		*list;
+	size_t		 i;
+
+	if (rest[0] == '/' && rest[1] != '\0') {
+		if (cmd != EVHTTP_REQ_DELETE)
+			http_not_allowed(req, "DELETE");
+		else if (silence_del(&w->silences, rest + 1) == -1)
+			http_error(req, 404, "no such silence");
+		else {
+			log_info("silence %s deleted", rest + 1);
+			http_reply_json(req, 200, json_pack("{s:s}", "deleted",
+			    rest + 1));
+			wachtd_alerts_changed();
+		}
+		return;
+	}
+	if (rest[0] != '\0' && strcmp(rest, "/") != 0)
+		http_error(req, 404, "no such path");
+	else if (cmd == EVHTTP_REQ_POST)
+		add_silence(req, w);
+	else if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD) {
+		list = json_array();
+		for (i = 0; i < w->silences.n; i++)
+			json_array_append_new(list,
+			    silence_json(&w->silences.list[i]));
+		http_reply_json(req, 200, json_pack("{s:o}", "silences",
+		    list));
+	} else
+		http_not_allowed(req, "GET, HEAD, POST");
 }
 
 /* GET /healthz: 200 while the loop runs and the broker is connected. */
@@ -727,6 +858,7 @@ api_register(struct http *h, struct wachtd *w)
 	http_route(h, "/api/v1/queues", api_queues, w);
 	http_route(h, "/api/v1/status", api_status, w);
 	http_route(h, "/api/v1/alerts", api_alerts, w);
+	http_route(h, "/api/v1/silences", api_silences, w);
 	http_route(h, "/api/v1/report", api_report, w);
 	http_route(h, "/healthz", api_healthz, w);
 }

@@ -115,6 +115,14 @@ http_error(struct evhttp_request *req, int code, const char *fmt, ...)
 	http_reply_json(req, code, json_pack("{s:s}", "error", msg));
 }
 
+void
+http_not_allowed(struct evhttp_request *req, const char *allow)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    allow);
+	http_error(req, 405, "method not allowed");
+}
+
 int
 http_want_get(struct evhttp_request *req)
 {
@@ -122,10 +130,28 @@ http_want_get(struct evhttp_request *req)
 
 	if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
 		return 1;
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
-	    "GET, HEAD");
-	http_error(req, 405, "method not allowed");
+	http_not_allowed(req, "GET, HEAD");
 	return 0;
+}
+
+json_t *
+http_body_json(struct evhttp_request *req)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	size_t		 len = evbuffer_get_length(in);
+	json_error_t	 err;
+	json_t		*j;
+
+	j = json_loadb((const char *)evbuffer_pullup(in, -1), len,
+	    JSON_REJECT_DUPLICATES, &err);
+	if (j == NULL)
+		http_error(req, 400, "the body is not JSON: %s", err.text);
+	else if (!json_is_object(j)) {
+		http_error(req, 400, "the body must be a JSON object");
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
 }
 
 /*

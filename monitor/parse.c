@@ -352,3 +352,24 @@ bad:
 	*why = "not valid UTF-8 (save the file as UTF-8)";
 	return -1;
 }
+
+int
+parse_text(const char *s, size_t max, const char **why)
+{
+	size_t	 i;
+
+	if (s == NULL || s[0] == '\0') {
+		*why = "empty";
+		return -1;
+	}
+	if (strlen(s) > max) {
+		*why = "too long";
+		return -1;
+	}
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			*why = "control characters (one line only)";
+			return -1;
+		}
+	return parse_utf8(s, why);
+}

@@ -39,6 +39,10 @@ int	parse_queue_id(const char *s, const char **why);
 /* Valid UTF-8: labels end up in JSON, topics in MQTT, which need it. */
 int	parse_utf8(const char *s, const char **why);
 
+/* One line of text a person typed (who, why): 1 to max bytes of UTF-8
+ * without control characters. */
+int	parse_text(const char *s, size_t max, const char **why);
+
 /* An integer in [min, max]. */
 int	parse_int(const char *s, long min, long max, long *v, const char **why);
 

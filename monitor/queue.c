@@ -721,9 +721,35 @@ queue_alert_name(const struct queue_alert *qa)
 	return qa->norm != NULL ? qa->norm->name : ALERT_FEED;
 }
 
+struct queue_alert *
+queue_alert(struct queue *q, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < q->nalerts; i++)
+		if (strcmp(queue_alert_name(&q->alerts[i]), name) == 0)
+			return &q->alerts[i];
+	return NULL;
+}
+
+/* Notes the silence in force for qa; 1 when that changed. */
+static int
+see_silence(const struct queue *q, struct queue_alert *qa,
+    const struct silences *ss, double now)
+{
+	const struct silence *s = silence_match(ss, q->conf->id,
+	    queue_alert_name(qa), now);
+	const char	*id = s != NULL ? s->id : "";
+
+	if (strcmp(qa->silenced, id) == 0)
+		return 0;
+	snprintf(qa->silenced, sizeof(qa->silenced), "%s", id);
+	return 1;
+}
+
 int
-queue_judge(struct queue *q, const struct queue_view *v, double now,
-    int english)
+queue_judge(struct queue *q, const struct queue_view *v,
+    const struct silences *ss, double now, int english)
 {
 	struct queue_alert *qa;
 	enum alert_state judged;
@@ -743,7 +769,7 @@ queue_judge(struct queue *q, const struct queue_view *v, double now,
 		    v->stale ? ALERT_UNKNOWN : qa->j.level;
 		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?
 		    qa->norm->hold : 0, qa->norm != NULL ?
-		    qa->norm->clear_for : 0)) {
+		    qa->norm->clear_for : 0) | see_silence(q, qa, ss, now)) {
 			qa->changed = 1;
 			changed++;
 			q->dirty = 1;
@@ -797,6 +823,7 @@ queue_alert_json(const struct queue *q, const struct queue_alert *qa,
     const struct queue_view *v, const char *url_base)
 {
 	const char	*name = queue_alert_name(qa);
+	const struct alert_ack *ack = &qa->a.ack;
 	json_t		*o;
 	char		*id, *url;
 
@@ -817,8 +844,14 @@ queue_alert_json(const struct queue *q, const struct queue_alert *qa,
 	    "threshold", num(qa->j.threshold),
 	    "ewt", num(v->ewt),
 	    "sl", num(v->sl),
-	    "acked", 0,
-	    "silenced", 0);
+	    "acked", ack->at > 0,
+	    "silenced", qa->silenced[0] != '\0');
+	if (ack->at > 0)
+		json_object_set_new(o, "ack", json_pack("{s:s, s:s, s:o, s:o}",
+		    "by", ack->by, "comment", ack->comment, "at", iso(ack->at),
+		    "expires", iso(ack->expires)));
+	if (qa->silenced[0] != '\0')
+		json_object_set_new(o, "silence", json_string(qa->silenced));
 	if (url_base != NULL) {
 		xasprintf(&url, "%s/api/v1/queues/%s", url_base, q->conf->id);
 		json_object_set_new(o, "url", json_string(url));

@@ -24,11 +24,14 @@
 #define PUBLISH_EVERY	1.0	/* s: at most one state per queue per second */
 #define PUBLISH_SLICES	10	/* on_publish runs this often per second */
 #define TICK_SLICE	128	/* queues the step tick visits in one go */
+#define SAVE_EVERY	1.0	/* s: alert states written at most this often */
 
 static struct wachtd	 w;
 static const char	*config_path = DEFAULT_CONFIG;
 static char		*config_real;	/* absolute, once running */
-static struct event	*ev_step, *ev_publish, *ev_watchdog;
+static struct event	*ev_step, *ev_publish, *ev_watchdog, *ev_save;
+static char		*alerts_path;	/* state_dir/alerts.json */
+static double		 saved;		/* when alerts_path was last written */
 static struct complaint	 reject_complaints[REJECT_COUNT];
 
 static struct complaint	 libevent_complaint;
@@ -137,6 +140,32 @@ publish_alerts(struct queue *q, const struct queue_view *v)
 	}
 }
 
+static void
+on_save(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	saved = util_now();
+	persist_save(alerts_path, w.queues, &w.silences, saved, 0);
+}
+
+/*
+ * Alert states changed: saved after this pass of the loop, and at most
+ * once a second, since with a thousand queues the file is large and a
+ * burst of input changes many alerts one message at a time.
+ */
+static void
+schedule_save(void)
+{
+	double		 wait = fmax(0, saved + SAVE_EVERY - util_now());
+	struct timeval	 tv = { (time_t)wait,
+	    (suseconds_t)((wait - floor(wait)) * 1e6) };
+
+	if (!evtimer_pending(ev_save, NULL))
+		evtimer_add(ev_save, &tv);
+}
+
 /* Evaluation after input or a tick: the alerts move at once, not at the
  * next tick (issue 4). */
 static void
@@ -145,8 +174,17 @@ evaluate(struct queue *q, double now)
 	struct queue_view v;
 
 	queue_evaluate(q, now, &v);
-	if (queue_judge(q, &v, now, strcmp(w.conf->language, "en") == 0))
-		publish_alerts(q, &v);
+	if (queue_judge(q, &v, &w.silences, now,
+	    strcmp(w.conf->language, "en") == 0) > 0)
+		schedule_save();
+	publish_alerts(q, &v);
+}
+
+void
+wachtd_alerts_changed(void)
+{
+	each_queue(evaluate, util_now());
+	schedule_save();
 }
 
 /* After a (re)connect: every state and alert again. */
@@ -327,6 +365,8 @@ tick_done(void)
 {
 	store_commit(w.store);
 	journal_steps();
+	if (silence_expire(&w.silences, util_now()) > 0)
+		schedule_save();
 	tick.busy = 0;
 	w.step_span = seconds_since(&tick.began, CLOCK_MONOTONIC);
 	schedule_step();
@@ -630,6 +670,7 @@ reload(void)
 	map_free(gone, free_queue);
 	store_commit(w.store);
 	clear_alert_topics(alerts, old->mqtt.prefix);
+	schedule_save();
 
 	in = ingest_new(c, w.queues);
 	in->accepted = w.ingest->accepted;
@@ -772,6 +813,10 @@ main(int argc, char *argv[])
 		sigs[i] = evsignal_new(w.base, signals[i], on_signal, NULL);
 		evsignal_add(sigs[i], NULL);
 	}
+	/* What staff were told before a restart, before any judging. */
+	xasprintf(&alerts_path, "%s/alerts.json", w.conf->state_dir);
+	ev_save = evtimer_new(w.base, on_save, NULL);
+	persist_load(alerts_path, w.queues, &w.silences, util_now());
 	/* Each queue learns its opening hours now, not in the first tick. */
 	each_queue(queue_tick, util_now());
 	ev_step = evtimer_new(w.base, on_step, NULL);
@@ -795,8 +840,10 @@ main(int argc, char *argv[])
 	util_loop_thread();
 	event_base_dispatch(w.base);
 
-	/* SIGTERM: every step, the current one as it stands, on disk. */
+	/* SIGTERM: every step, the current one as it stands, on disk, and
+	 * the alert states. */
 	each_queue(close_queue, util_now());
+	persist_save(alerts_path, w.queues, &w.silences, util_now(), 1);
 	/* The worker first: a SIGUSR1 job in it waits on the store. */
 	work_free(w.work);	/* answers or drops what graphs wait for */
 	graph_free(w.graph);
@@ -809,6 +856,9 @@ main(int argc, char *argv[])
 		event_free(sigs[i]);
 	event_free(ev_step);
 	event_free(ev_publish);
+	event_free(ev_save);
+	silence_clear(&w.silences);
+	free(alerts_path);
 	if (ev_watchdog != NULL)
 		event_free(ev_watchdog);
 	event_base_free(w.base);

@@ -313,19 +313,93 @@ void		 alert_judge_feed(const struct queue_view *v, double updated,
  * `clear_for`; unknown never moves the state (missing data resolves
  * nothing) and restarts both clocks; closed is taken at once.
  */
+#define ALERT_TEXT	200	/* bytes of an ack's who and comment */
+
+/* Someone took it on: repeats and escalation stop (at 0: nobody). */
+struct alert_ack {
+	double		 at;
+	double		 expires;	/* 0: until the alert clears */
+	enum alert_state state;		/* acknowledged; worse clears it */
+	char		 by[ALERT_TEXT + 1];
+	char		 comment[ALERT_TEXT + 1];
+};
+
 struct alert {
 	enum alert_state state;
 	enum alert_state previous;
 	double		 since;		/* in state since */
 	double		 at_least[ALERT_LEVELS]; /* judged >= level since */
 	double		 at_most[ALERT_LEVELS];	 /* judged <= level since */
+	struct alert_ack ack;
 };
 
 void		 alert_init(struct alert *, double now);
-/* Takes the level judged at now; 1 when the state changed. */
+/* Takes the level judged at now; 1 when the state changed, or an ack
+ * ended (expired, the state worse or back to ok). */
 int		 alert_update(struct alert *, enum alert_state judged,
 		    double now, double hold, double clear_for);
+/* Whether the state is one someone can take on: warning, critical,
+ * stale. */
+int		 alert_active(enum alert_state);
+/* Acknowledges the current state; -1 with *why when it is not active or
+ * who is missing. comment may be NULL; expires 0 for no expiry. */
+int		 alert_ack(struct alert *, const char *by, const char *comment,
+		    double expires, double now, const char **why);
 const char	*alert_state_name(enum alert_state);
+
+/* ------------------------------------------------------------------ */
+/* silence.c: silences (DESIGN §6): alerts that match one are evaluated and
+ * shown as always, but nobody is notified of them */
+
+#define SILENCE_MAX	 1000	/* a runaway script cannot fill memory */
+#define SILENCE_TEXT	 200	/* bytes of `by` and `reason` */
+
+struct silence {
+	char		 id[20];	/* "s" and a number, unique per daemon */
+	char		*queue;		/* glob over CHANNEL/NAME: "telefoon/ *" */
+	char		*norm;		/* glob over the norm name, or "feed" */
+	double		 starts;
+	double		 ends;
+	double		 created;
+	char		*by;
+	char		*reason;
+};
+
+struct silences {
+	struct silence	*list;
+	size_t		 n;
+	unsigned long	 next_id;
+};
+
+/* What a silence is made from: an API body or the saved state. */
+struct silence_spec {
+	const char	*id;		/* NULL: a new one, numbered here */
+	const char	*queue;
+	const char	*norm;
+	const char	*by;
+	const char	*reason;
+	double		 starts;
+	double		 ends;
+	double		 created;	/* 0: now */
+};
+
+/* Adds a silence made from sp; -1 with *why when a field is missing or
+ * wrong, or when there are SILENCE_MAX already. */
+int		 silence_add(struct silences *, const struct silence_spec *sp,
+		    double now, const char **why, struct silence **added);
+/* Removes the silence with this id; -1 when there is none. */
+int		 silence_del(struct silences *, const char *id);
+/* The first silence in force at now for this queue and norm, or NULL. */
+const struct silence *silence_match(const struct silences *,
+		    const char *queue, const char *norm, double now);
+/* Drops the silences that ended before now; how many. */
+size_t		 silence_expire(struct silences *, double now);
+void		 silence_clear(struct silences *);
+json_t		*silence_json(const struct silence *);
+/* A silence from the API's JSON body or the saved state; -1 with *why.
+ * The strings are the object's. */
+int		 silence_from_json(const json_t *, double now,
+		    struct silence_spec *out, const char **why);
 
 /* ------------------------------------------------------------------ */
 /* queue.c: live state of one queue, a pure function of inputs and now */
@@ -342,6 +416,7 @@ struct queue_alert {
 	struct alert	 a;
 	struct judgement j;		/* the last look */
 	int		 changed;	/* state changed since published */
+	char		 silenced[20];	/* the silence in force, or "" */
 };
 
 /* Counts of one time slice of the rolling window. */
@@ -447,18 +522,33 @@ void		 queue_view(const struct queue *, double now,
 /* queue_view after input or a tick; the history keeps its ewt. */
 void		 queue_evaluate(struct queue *, double now,
 		    struct queue_view *);
-/* Judges q's norms and feed on v (queue_evaluate's), in English or not;
- * the number of alerts whose state changed, marked `changed`. */
+/* Judges q's norms and feed on v (queue_evaluate's), in English or not,
+ * and sees which silences hold; the number of alerts whose state, ack
+ * or silence changed, marked `changed`. */
 int		 queue_judge(struct queue *, const struct queue_view *,
-		    double now, int english);
+		    const struct silences *, double now, int english);
 /* "telefoon" or "feed". */
 const char	*queue_alert_name(const struct queue_alert *);
 /* The alert object of DESIGN §7; url_base NULL leaves url out. */
 json_t		*queue_alert_json(const struct queue *,
 		    const struct queue_alert *, const struct queue_view *,
 		    const char *url_base);
+/* The alert of q named "telefoon" or "feed"; NULL when none. */
+struct queue_alert *queue_alert(struct queue *, const char *name);
 /* The QUEUE object of the HTTP and MQTT contract. */
 json_t		*queue_json(const struct queue *, double now);
+
+/* ------------------------------------------------------------------ */
+/* persist.c: alert states, acks and silences across restarts */
+
+/* Writes them all to path (temporary file, rename; fsync if durable);
+ * -1 after logging. */
+int		 persist_save(const char *path, const struct map *queues,
+		    const struct silences *, double now, int durable);
+/* Restores what path holds into the configured queues' alerts and the
+ * silences; a missing file is no error, a corrupt one is moved aside. */
+int		 persist_load(const char *path, struct map *queues,
+		    struct silences *, double now);
 
 /* ------------------------------------------------------------------ */
 /* ingest.c: topic to queue and metric, payload to value, counted */
@@ -620,6 +710,10 @@ void		 http_error(struct evhttp_request *, int code, const char *fmt,
 		    ...) PRINTFLIKE(3, 4);
 /* Nonzero when the request is GET or HEAD, else replies 405. */
 int		 http_want_get(struct evhttp_request *);
+/* 405 with the methods allowed ("GET, POST"). */
+void		 http_not_allowed(struct evhttp_request *, const char *allow);
+/* The request's body as a JSON object; NULL after answering 400. */
+json_t		*http_body_json(struct evhttp_request *);
 /*
  * For a request answered later (by a worker): *slot holds req, and turns
  * NULL should its connection go meanwhile. http_release stops watching
@@ -668,6 +762,7 @@ struct wachtd {
 	struct store	*store;
 	struct grapher	*graph;
 	struct worker	*work;		/* graphs, reports, SIGUSR1 */
+	struct silences	 silences;
 	double		 started;
 	/* How long step ticks held the loop at once (make bench), in s:
 	 * the last tick's longest slice, the longest ever, and the most CPU
@@ -679,6 +774,10 @@ struct wachtd {
 	double		 step_cpu_max;
 	double		 step_span;
 };
+
+/* An ack or a silence changed alerts from the API: judge them again now,
+ * publish what changed, and save. */
+void		 wachtd_alerts_changed(void);
 
 /* ------------------------------------------------------------------ */
 /* log.c: one logger; stderr in the foreground, syslog otherwise */

@@ -1,0 +1,558 @@
+/*
+ * fetch.c: HTTP(S) POSTs and SMTP mails on libcurl's multi interface,
+ * driven by the libevent loop (curl's docs/examples/hiperfifo.c). curl
+ * tells us which sockets to watch (on_socket) and when to call it back
+ * (on_timeout); libevent tells curl when either happened; finished
+ * transfers are reported from a separate event, so no user callback runs
+ * inside curl and a callback may start or free requests freely.
+ *
+ * Name lookups: libcurl's threaded resolver runs getaddrinfo in a thread
+ * of its own (CURL_VERSION_ASYNCHDNS, checked in fetch_global_init), and
+ * CURLOPT_QUICK_EXIT keeps curl from joining a hung lookup when a
+ * transfer times out or is cancelled: the thread is left to finish alone
+ * instead of stalling the loop.
+ */
+#include <sys/queue.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "wachtd.h"
+#include "fetch.h"
+
+#define FETCH_PROTOCOLS	"http,https,smtp,smtps"
+#define FETCH_AGENT	"wachtd"
+
+struct fetch_job {
+	TAILQ_ENTRY(fetch_job) entry;
+	CURL		*easy;		/* NULL once finished */
+	struct curl_slist *headers;	/* HTTP */
+	struct curl_slist *rcpt;	/* SMTP */
+	char		*body;		/* our copy, NUL-terminated */
+	size_t		 body_len;
+	size_t		 sent;		/* SMTP: read so far */
+	int		 smtp;
+	double		 timeout;	/* s */
+	fetch_cb	 cb;
+	void		*arg;
+	int		 ok;
+	long		 status;
+	char		 errbuf[CURL_ERROR_SIZE];	/* curl's own words */
+	char		 error[128];			/* what cb gets */
+};
+TAILQ_HEAD(fetch_jobs, fetch_job);
+
+/* One socket curl asked us to watch (curl_multi_assign'd to it). */
+struct fetch_sock {
+	LIST_ENTRY(fetch_sock) entry;
+	struct fetcher	*f;
+	struct event	*ev;
+};
+
+struct fetcher {
+	struct event_base *base;
+	CURLM		*multi;
+	struct event	*ev_timeout;	/* curl's single timeout */
+	struct event	*ev_done;	/* reports one finished job per run */
+	struct fetch_jobs running;	/* added to the multi handle */
+	struct fetch_jobs done;		/* finished, callback not yet run */
+	LIST_HEAD(, fetch_sock) socks;
+	size_t		 nactive;	/* running + done */
+	int		 closing;	/* in fetch_free */
+};
+
+static void	 on_event(evutil_socket_t, short, void *);
+
+int
+fetch_global_init(void)
+{
+	const curl_version_info_data *v;
+
+	/*
+	 * curl_global_init is thread-safe only when libcurl says so
+	 * (CURL_VERSION_THREADSAFE, 7.84 and later): call this before any
+	 * thread starts.
+	 */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
+	v = curl_version_info(CURLVERSION_NOW);
+	if (!(v->features & CURL_VERSION_ASYNCHDNS))
+		log_warnx("libcurl %s resolves host names blocking the loop: "
+		    "use IP addresses in notification URLs", v->version);
+	return 0;
+}
+
+void
+fetch_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+static void
+sock_free(struct fetch_sock *fs)
+{
+	LIST_REMOVE(fs, entry);
+	event_free(fs->ev);
+	free(fs);
+}
+
+/*
+ * CURLMOPT_SOCKETFUNCTION: curl says what to watch on s. Only events
+ * change here; calling curl from inside this callback is not allowed.
+ */
+static int
+on_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct fetcher		*f = arg;
+	struct fetch_sock	*fs = sockp;
+	short			 kind;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		/* curl closes s after this: stop watching it first. */
+		if (fs != NULL)
+			sock_free(fs);
+		return 0;
+	}
+	kind = EV_PERSIST;
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (fs == NULL) {
+		fs = xcalloc(1, sizeof(*fs));
+		fs->f = f;
+		if ((fs->ev = event_new(f->base, s, kind, on_event, fs)) == NULL)
+			fatalx("fetch: event_new");
+		LIST_INSERT_HEAD(&f->socks, fs, entry);
+		curl_multi_assign(f->multi, s, fs);
+	} else {
+		event_del(fs->ev);
+		if (event_assign(fs->ev, f->base, s, kind, on_event, fs) == -1)
+			fatalx("fetch: event_assign");
+	}
+	if (event_add(fs->ev, NULL) == -1)
+		fatalx("fetch: watching socket %d", (int)s);
+	return 0;
+}
+
+/*
+ * CURLMOPT_TIMERFUNCTION: -1 deletes the timeout; 0 means "act soon",
+ * which a zero timeout does from the loop, never by calling curl back
+ * from here.
+ */
+static int
+on_timer(CURLM *multi, long ms, void *arg)
+{
+	struct fetcher	*f = arg;
+	struct timeval	 tv;
+
+	(void)multi;
+	if (ms < 0) {
+		evtimer_del(f->ev_timeout);
+		return 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(f->ev_timeout, &tv);
+	return 0;
+}
+
+/* Frees what curl needed; what cb needs stays in j. */
+static void
+job_release(struct fetcher *f, struct fetch_job *j)
+{
+	if (j->easy != NULL) {
+		curl_multi_remove_handle(f->multi, j->easy);
+		curl_easy_cleanup(j->easy);
+		j->easy = NULL;
+	}
+	curl_slist_free_all(j->headers);
+	curl_slist_free_all(j->rcpt);
+	free(j->body);
+	j->headers = j->rcpt = NULL;
+	j->body = NULL;
+}
+
+/* Runs the callback and frees j: touches nothing of the fetcher. */
+static void
+job_report(struct fetch_job *j)
+{
+	j->cb(j->arg, j->ok, j->status, j->ok ? NULL : j->error);
+	free(j);
+}
+
+/* Puts a short reason for rc into j->error. */
+static void
+job_reason(struct fetch_job *j, CURLcode rc)
+{
+	const char	*s;
+	long		 oserr = 0;
+	size_t		 n;
+
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		snprintf(j->error, sizeof(j->error), "timeout after %g s",
+		    j->timeout);
+		return;
+	case CURLE_COULDNT_CONNECT:
+		/* "connection refused" says more than curl's long line. */
+		curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &oserr);
+		if (oserr != 0) {
+			snprintf(j->error, sizeof(j->error), "%s",
+			    strerror((int)oserr));
+			j->error[0] = tolower((unsigned char)j->error[0]);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	s = j->errbuf[0] != '\0' ? j->errbuf : curl_easy_strerror(rc);
+	/* One line, without curl's trailing newline. */
+	n = strcspn(s, "\r\n");
+	snprintf(j->error, sizeof(j->error), "%.*s", (int)n, s);
+}
+
+/* A transfer ended with rc: judge it and queue its report. */
+static void
+job_finish(struct fetcher *f, struct fetch_job *j, CURLcode rc)
+{
+	long	 status = 0;
+
+	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	j->status = status;
+	if (rc != CURLE_OK)
+		job_reason(j, rc);
+	else if (!j->smtp && (status < 200 || status > 299))
+		snprintf(j->error, sizeof(j->error), "HTTP %ld", status);
+	else
+		j->ok = 1;
+	job_release(f, j);
+	TAILQ_REMOVE(&f->running, j, entry);
+	TAILQ_INSERT_TAIL(&f->done, j, entry);
+	event_active(f->ev_done, 0, 0);
+}
+
+/* Collects finished transfers after curl ran. */
+static void
+check_done(struct fetcher *f)
+{
+	CURLMsg			*msg;
+	struct fetch_job	*j;
+	CURLcode		 rc;
+	int			 left;
+	char			*priv;
+
+	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		/* msg dies with curl_multi_remove_handle: copy first. */
+		rc = msg->data.result;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		j = (struct fetch_job *)priv;
+		job_finish(f, j, rc);
+	}
+}
+
+static void
+act(struct fetcher *f, curl_socket_t s, int action)
+{
+	CURLMcode	 mc;
+	int		 running;
+
+	mc = curl_multi_socket_action(f->multi, s, action, &running);
+	if (mc != CURLM_OK)
+		log_warnx("fetch: %s", curl_multi_strerror(mc));
+	check_done(f);
+}
+
+/* A watched socket is ready. fs may be gone once curl ran. */
+static void
+on_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetch_sock	*fs = arg;
+	int			 action = 0;
+
+	if (what & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	act(fs->f, fd, action);
+}
+
+static void
+on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	act(arg, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/*
+ * Reports one finished job per run and re-arms itself for the next
+ * before the callback, which may free the fetcher.
+ */
+static void
+on_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetcher		*f = arg;
+	struct fetch_job	*j;
+
+	(void)fd;
+	(void)what;
+	if ((j = TAILQ_FIRST(&f->done)) == NULL)
+		return;
+	TAILQ_REMOVE(&f->done, j, entry);
+	f->nactive--;
+	if (!TAILQ_EMPTY(&f->done))
+		event_active(f->ev_done, 0, 0);
+	job_report(j);
+}
+
+struct fetcher *
+fetch_new(struct event_base *base)
+{
+	struct fetcher	*f;
+
+	f = xcalloc(1, sizeof(*f));
+	f->base = base;
+	TAILQ_INIT(&f->running);
+	TAILQ_INIT(&f->done);
+	LIST_INIT(&f->socks);
+	if ((f->multi = curl_multi_init()) == NULL)
+		fatalx("fetch: curl_multi_init");
+	if ((f->ev_timeout = evtimer_new(base, on_timeout, f)) == NULL ||
+	    (f->ev_done = event_new(base, -1, 0, on_done, f)) == NULL)
+		fatalx("fetch: event_new");
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	return f;
+}
+
+size_t
+fetch_active(const struct fetcher *f)
+{
+	return f->nactive;
+}
+
+/* Response bodies are not ours to keep (curl would print them). */
+static size_t
+discard(char *buf, size_t size, size_t n, void *arg)
+{
+	(void)buf;
+	(void)arg;
+	return size * n;
+}
+
+/* SMTP: curl reads the message from our copy. */
+static size_t
+read_body(char *buf, size_t size, size_t n, void *arg)
+{
+	struct fetch_job	*j = arg;
+	size_t			 len = size * n;
+
+	if (len > j->body_len - j->sent)
+		len = j->body_len - j->sent;
+	memcpy(buf, j->body + j->sent, len);
+	j->sent += len;
+	return len;
+}
+
+/* SMTP: lets curl resend the message on a fresh connection. */
+static int
+seek_body(void *arg, curl_off_t off, int origin)
+{
+	struct fetch_job	*j = arg;
+
+	if (origin != SEEK_SET || off < 0 || (size_t)off > j->body_len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	j->sent = (size_t)off;
+	return CURL_SEEKFUNC_OK;
+}
+
+/* A header value or mail address that would end its line early. */
+static int
+bad_line(const char *s)
+{
+	return s != NULL && s[strcspn(s, "\r\n")] != '\0';
+}
+
+/* Checks the request; 1 for SMTP, 0 for HTTP, -1 when refused. */
+static int
+check_request(const struct fetch_request *r)
+{
+	static const char *const schemes[] = {
+		"http://", "https://", "smtp://", "smtps://"
+	};
+	size_t	 i;
+	int	 smtp = -1;
+
+	for (i = 0; r->url != NULL && i < nitems(schemes); i++)
+		if (strncasecmp(r->url, schemes[i], strlen(schemes[i])) == 0)
+			smtp = i >= 2;
+	if (smtp == -1) {
+		log_warnx("fetch: %s: not http, https, smtp or smtps",
+		    r->url != NULL ? r->url : "no URL");
+		return -1;
+	}
+	if (bad_line(r->content_type)) {
+		log_warnx("fetch: %s: line break in the content type", r->url);
+		return -1;
+	}
+	if (!smtp)
+		return 0;
+	if (r->mail_from == NULL || r->nrcpt == 0) {
+		log_warnx("fetch: %s: mail without sender or recipients",
+		    r->url);
+		return -1;
+	}
+	for (i = 0; i < r->nrcpt; i++)
+		if (r->rcpt[i] == NULL || bad_line(r->rcpt[i]))
+			break;
+	if (bad_line(r->mail_from) || i < r->nrcpt) {
+		log_warnx("fetch: %s: line break in a mail address", r->url);
+		return -1;
+	}
+	return 1;
+}
+
+/* Sets up j->easy for the request; -1 when curl refuses an option. */
+static int
+job_setup(struct fetch_job *j, const struct fetch_request *r)
+{
+	CURL		*e = j->easy;
+	char		*ct = NULL;
+	size_t		 i;
+	int		 bad = 0;
+
+	bad |= curl_easy_setopt(e, CURLOPT_URL, r->url) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+	    FETCH_PROTOCOLS) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	    (long)(j->timeout * 1000 + 0.5)) != CURLE_OK;
+	curl_easy_setopt(e, CURLOPT_USERAGENT, FETCH_AGENT);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	if (j->smtp) {
+		bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM,
+		    r->mail_from) != CURLE_OK;
+		for (i = 0; i < r->nrcpt; i++)
+			j->rcpt = curl_slist_append(j->rcpt, r->rcpt[i]);
+		bad |= j->rcpt == NULL;
+		curl_easy_setopt(e, CURLOPT_MAIL_RCPT, j->rcpt);
+		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, read_body);
+		curl_easy_setopt(e, CURLOPT_READDATA, j);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_body);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, j);
+		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
+		    (curl_off_t)j->body_len);
+		return bad ? -1 : 0;
+	}
+	/* "Content-Type:" alone drops curl's form-urlencoded default. */
+	xasprintf(&ct, "Content-Type: %s",
+	    r->content_type != NULL ? r->content_type : "");
+	j->headers = curl_slist_append(j->headers, ct);
+	free(ct);
+	/* Receivers that never answer 100 would cost us a second. */
+	j->headers = curl_slist_append(j->headers, "Expect:");
+	bad |= j->headers == NULL;
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)j->body_len);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->body);
+	return bad ? -1 : 0;
+}
+
+int
+fetch_start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
+    void *arg)
+{
+	struct fetch_job	*j;
+	int			 smtp;
+
+	if (f->closing || (smtp = check_request(r)) == -1)
+		return -1;
+	j = xcalloc(1, sizeof(*j));
+	j->smtp = smtp;
+	j->timeout = r->timeout > 0 ? r->timeout : FETCH_TIMEOUT_DEFAULT;
+	j->cb = cb;
+	j->arg = arg;
+	/* Never NULL: curl would read a NULL POSTFIELDS from stdin. */
+	j->body = xmalloc(r->body_len + 1);
+	if (r->body_len > 0)
+		memcpy(j->body, r->body, r->body_len);
+	j->body[r->body_len] = '\0';
+	j->body_len = r->body_len;
+
+	if ((j->easy = curl_easy_init()) == NULL) {
+		log_warnx("fetch: %s: curl_easy_init failed", r->url);
+		goto fail;
+	}
+	if (job_setup(j, r) == -1) {
+		log_warnx("fetch: %s: libcurl refused an option", r->url);
+		goto fail;
+	}
+	/* Calls on_timer(0), nothing else: the transfer starts from the loop. */
+	if (curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
+		log_warnx("fetch: %s: curl_multi_add_handle failed", r->url);
+		goto fail;
+	}
+	TAILQ_INSERT_TAIL(&f->running, j, entry);
+	f->nactive++;
+	return 0;
+
+fail:
+	if (j->easy != NULL)
+		curl_easy_cleanup(j->easy);
+	j->easy = NULL;
+	job_release(f, j);
+	free(j);
+	return -1;
+}
+
+void
+fetch_free(struct fetcher *f)
+{
+	struct fetch_job	*j;
+	struct fetch_sock	*fs;
+
+	/* Also reached again from a callback run below. */
+	if (f == NULL || f->closing)
+		return;
+	f->closing = 1;
+	/* Finished ones keep their result: a sent mail is not "cancelled". */
+	while ((j = TAILQ_FIRST(&f->done)) != NULL) {
+		TAILQ_REMOVE(&f->done, j, entry);
+		f->nactive--;
+		job_report(j);
+	}
+	while ((j = TAILQ_FIRST(&f->running)) != NULL) {
+		TAILQ_REMOVE(&f->running, j, entry);
+		f->nactive--;
+		job_release(f, j);
+		snprintf(j->error, sizeof(j->error), "cancelled");
+		job_report(j);
+	}
+	/* Closes cached connections, still calling on_socket and on_timer. */
+	curl_multi_cleanup(f->multi);
+	while ((fs = LIST_FIRST(&f->socks)) != NULL)
+		sock_free(fs);
+	event_free(f->ev_timeout);
+	event_free(f->ev_done);
+	free(f);
+}

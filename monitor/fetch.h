@@ -1,0 +1,64 @@
+/*
+ * fetch.h: HTTP(S) POSTs and SMTP mails through libcurl's multi interface,
+ * driven by the libevent loop. A transport only: retries, backoff and
+ * queue bounds belong to the caller.
+ */
+#ifndef FETCH_H
+#define FETCH_H
+
+#include <stddef.h>
+
+struct event_base;
+struct fetcher;
+
+/* Used when a request gives no timeout: nothing may hang forever. */
+#define FETCH_TIMEOUT_DEFAULT	30.0
+
+struct fetch_request {
+	const char	*url;		/* http://, https://, smtp://, smtps:// */
+	const char	*content_type;	/* HTTP: e.g. "application/json";
+					   NULL sends none */
+	const char	*body;		/* HTTP body; SMTP: the whole message,
+					   headers + CRLF + text, CRLF lines */
+	size_t		 body_len;
+	const char	*mail_from;	/* SMTP envelope sender */
+	const char *const *rcpt;	/* SMTP envelope recipients */
+	size_t		 nrcpt;
+	double		 timeout;	/* s for the whole transfer, connect
+					   included; <= 0: the default */
+};
+
+/*
+ * ok: 2xx for HTTP, the mail accepted for SMTP. status: HTTP status or
+ * SMTP reply code, 0 when none came. error: a short English reason
+ * ("timeout after 5 s", "connection refused", "HTTP 500"), never NULL
+ * when !ok, NULL when ok; valid only during the call.
+ */
+typedef void	(*fetch_cb)(void *arg, int ok, long status, const char *error);
+
+/*
+ * Once in main before any thread starts (curl_global_init). 0 when the
+ * resolver runs off the loop, 1 when libcurl resolves names blocking
+ * (then use IP addresses in URLs), -1 when libcurl cannot start.
+ */
+int		 fetch_global_init(void);
+void		 fetch_global_cleanup(void);
+
+struct fetcher	*fetch_new(struct event_base *);
+/*
+ * Copies everything in the request; cb runs later from the loop, exactly
+ * once (also when fetch_free cancels: ok 0, "cancelled"). -1 when it
+ * cannot start (bad URL scheme, missing sender or recipients, CR or LF
+ * in a header value, out of handles); cb then never runs.
+ */
+int		 fetch_start(struct fetcher *, const struct fetch_request *,
+		    fetch_cb cb, void *arg);
+/* Requests whose callback has not run yet. */
+size_t		 fetch_active(const struct fetcher *);
+/*
+ * Runs every pending callback before it returns: finished transfers with
+ * their result, the others "cancelled". Also allowed from a callback.
+ */
+void		 fetch_free(struct fetcher *);
+
+#endif

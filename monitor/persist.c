@@ -1,0 +1,247 @@
+/*
+ * persist.c: what staff were told survives a restart (issue 4, part 6).
+ * Every alert's state with its clocks and ack, and the silences, go to
+ * state_dir/alerts.json, written whole to a temporary file and renamed, so
+ * a crash leaves the old file or the new one, never half of one. Times
+ * are kept as epoch numbers, exactly; the file is small (a few hundred
+ * bytes an alert), so the loop writes it itself, at most once a pass.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wachtd.h"
+
+#define PERSIST_VERSION	1
+
+/* A time, or null for NAN (a clock not running). */
+static json_t *
+moment(double t)
+{
+	return isnan(t) ? json_null() : json_real(t);
+}
+
+static double
+moment_of(const json_t *j)
+{
+	return json_is_number(j) ? json_number_value(j) : NAN;
+}
+
+static json_t *
+runs(const double *t)
+{
+	json_t	*a = json_array();
+	int	 i;
+
+	for (i = 0; i < ALERT_LEVELS; i++)
+		json_array_append_new(a, moment(t[i]));
+	return a;
+}
+
+static void
+runs_of(const json_t *a, double *t)
+{
+	int	 i;
+
+	for (i = 0; i < ALERT_LEVELS; i++)
+		t[i] = moment_of(json_array_get(a, (size_t)i));
+}
+
+static json_t *
+alert_json(const struct alert *a)
+{
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:f, s:o, s:o}",
+	    "state", alert_state_name(a->state),
+	    "previous", alert_state_name(a->previous),
+	    "since", a->since,
+	    "at_least", runs(a->at_least),
+	    "at_most", runs(a->at_most));
+	if (a->ack.at > 0)
+		json_object_set_new(o, "ack", json_pack("{s:f, s:f, s:s, s:s,"
+		    " s:s}", "at", a->ack.at, "expires", a->ack.expires,
+		    "state", alert_state_name(a->ack.state), "by", a->ack.by,
+		    "comment", a->ack.comment));
+	return o;
+}
+
+static int
+state_of(const json_t *j, enum alert_state *s)
+{
+	const char	*name = json_string_value(j);
+	int		 i;
+
+	for (i = ALERT_UNKNOWN; name != NULL && i <= ALERT_CLOSED; i++)
+		if (strcmp(name, alert_state_name((enum alert_state)i)) == 0) {
+			*s = (enum alert_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The saved alert o into a; -1 (a untouched) when it does not parse. */
+static int
+alert_of(const json_t *o, struct alert *a)
+{
+	struct alert	 in;
+	const json_t	*ack = json_object_get(o, "ack");
+
+	alert_init(&in, 0);
+	if (state_of(json_object_get(o, "state"), &in.state) == -1 ||
+	    state_of(json_object_get(o, "previous"), &in.previous) == -1 ||
+	    !json_is_number(json_object_get(o, "since")))
+		return -1;
+	in.since = json_number_value(json_object_get(o, "since"));
+	runs_of(json_object_get(o, "at_least"), in.at_least);
+	runs_of(json_object_get(o, "at_most"), in.at_most);
+	if (ack != NULL) {
+		if (state_of(json_object_get(ack, "state"), &in.ack.state) ==
+		    -1 || !json_is_number(json_object_get(ack, "at")) ||
+		    !json_is_number(json_object_get(ack, "expires")))
+			return -1;
+		in.ack.at = json_number_value(json_object_get(ack, "at"));
+		in.ack.expires = json_number_value(json_object_get(ack,
+		    "expires"));
+		snprintf(in.ack.by, sizeof(in.ack.by), "%s",
+		    json_string_value(json_object_get(ack, "by")) != NULL ?
+		    json_string_value(json_object_get(ack, "by")) : "?");
+		snprintf(in.ack.comment, sizeof(in.ack.comment), "%s",
+		    json_string_value(json_object_get(ack, "comment")) !=
+		    NULL ? json_string_value(json_object_get(ack,
+		    "comment")) : "");
+	}
+	*a = in;
+	return 0;
+}
+
+int
+persist_save(const char *path, const struct map *queues,
+    const struct silences *ss, double now, int durable)
+{
+	const struct queue *q;
+	const char	*id;
+	void		*val;
+	json_t		*root, *alerts, *list;
+	size_t		 pos = 0, i;
+	char		*key, *tmp;
+	int		 fd, rc = -1;
+
+	alerts = json_object();
+	while (map_next(queues, &pos, &id, &val)) {
+		q = val;
+		for (i = 0; i < q->nalerts; i++) {
+			xasprintf(&key, "%s/%s", id,
+			    queue_alert_name(&q->alerts[i]));
+			json_object_set_new(alerts, key,
+			    alert_json(&q->alerts[i].a));
+			free(key);
+		}
+	}
+	list = json_array();
+	for (i = 0; i < ss->n; i++)
+		json_array_append_new(list, silence_json(&ss->list[i]));
+	root = json_pack("{s:i, s:f, s:o, s:o, s:I}", "version",
+	    PERSIST_VERSION, "saved", now, "alerts", alerts, "silences",
+	    list, "next_silence", (json_int_t)ss->next_id);
+
+	xasprintf(&tmp, "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
+		log_warn("cannot save alert states: %s", tmp);
+	else if (json_dumpfd(root, fd, JSON_INDENT(1) | JSON_SORT_KEYS) ==
+	    -1 || (durable && fsync(fd) == -1))
+		log_warn("cannot save alert states: %s", tmp);
+	else if (close(fd) == -1 || (fd = -1, rename(tmp, path) == -1))
+		log_warn("cannot save alert states: %s", path);
+	else
+		rc = 0;
+	if (fd != -1 && rc == -1)
+		close(fd);
+	if (rc == -1)
+		unlink(tmp);
+	free(tmp);
+	json_decref(root);
+	return rc;
+}
+
+/* A file that cannot be read as ours is kept aside, not overwritten. */
+static void
+keep_aside(const char *path, const char *why)
+{
+	char	*aside;
+
+	xasprintf(&aside, "%s.bad", path);
+	if (rename(path, aside) == 0)
+		log_warnx("%s: %s; kept as %s, alert states start afresh",
+		    path, why, aside);
+	else
+		log_warn("%s: %s; cannot move it aside", path, why);
+	free(aside);
+}
+
+int
+persist_load(const char *path, struct map *queues, struct silences *ss,
+    double now)
+{
+	struct silence_spec sp;
+	struct queue_alert *qa;
+	struct queue	*q;
+	json_error_t	 err;
+	json_t		*root, *o, *s;
+	const char	*key, *why, *slash;
+	char		 qid[160];
+	size_t		 i, restored = 0, dropped = 0, silences = 0;
+	json_int_t	 next;
+
+	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &err)) ==
+	    NULL) {
+		if (access(path, F_OK) == -1 && errno == ENOENT)
+			return 0;
+		keep_aside(path, err.text);
+		return -1;
+	}
+	if (json_integer_value(json_object_get(root, "version")) !=
+	    PERSIST_VERSION) {
+		json_decref(root);
+		keep_aside(path, "not a version 1 alert state file");
+		return -1;
+	}
+	json_object_foreach(json_object_get(root, "alerts"), key, o) {
+		slash = strrchr(key, '/');
+		if (slash == NULL || (size_t)(slash - key) >= sizeof(qid)) {
+			dropped++;
+			continue;
+		}
+		snprintf(qid, sizeof(qid), "%.*s", (int)(slash - key), key);
+		/* A queue or norm gone from the config: its alert too. */
+		if ((q = map_get(queues, qid)) == NULL ||
+		    (qa = queue_alert(q, slash + 1)) == NULL ||
+		    alert_of(o, &qa->a) == -1)
+			dropped++;
+		else {
+			qa->changed = 1;
+			restored++;
+		}
+	}
+	next = json_integer_value(json_object_get(root, "next_silence"));
+	if (next > 0 && (unsigned long)next > ss->next_id)
+		ss->next_id = (unsigned long)next;
+	json_array_foreach(json_object_get(root, "silences"), i, s) {
+		if (silence_from_json(s, now, &sp, &why) == -1 ||
+		    silence_add(ss, &sp, now, &why, NULL) == -1)
+			log_info("%s: silence %s not restored: %s", path,
+			    sp.id != NULL ? sp.id : "?", why);
+		else
+			silences++;
+	}
+	json_decref(root);
+	log_info("alert states restored: %zu alerts, %zu silences%s", restored,
+	    silences, dropped > 0 ? " (some alerts left out: queue or norm "
+	    "no longer configured)" : "");
+	return 0;
+}
