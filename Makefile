@@ -39,21 +39,22 @@ EDGE	 = mqtt http api store graph work
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
 UNITS	 = parse payload config queue step ingest map sim calendar report_fmt \
-	   report predict alert
+	   report predict alert silence
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
 test_payload_DEPS = payload
 test_config_DEPS  = config parse map payload log xmalloc
-test_step_DEPS	  = step queue predict calendar config parse map payload log xmalloc util
-test_queue_DEPS	  = queue step predict calendar config parse map payload log xmalloc util
-test_ingest_DEPS  = ingest queue step predict calendar config parse map payload log xmalloc util
+test_step_DEPS	  = step queue predict alert silence report_fmt calendar config parse map payload log xmalloc util
+test_queue_DEPS	  = queue step predict alert silence report_fmt calendar config parse map payload log xmalloc util
+test_ingest_DEPS  = ingest queue step predict alert silence report_fmt calendar config parse map payload log xmalloc util
 test_map_DEPS	  = map log xmalloc
 test_calendar_DEPS = calendar
 test_report_fmt_DEPS = report_fmt parse calendar xmalloc log
 test_report_DEPS  = report
 test_predict_DEPS = predict
 test_alert_DEPS   = alert report_fmt calendar predict parse xmalloc log
+test_silence_DEPS = silence report_fmt calendar parse xmalloc log util
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 all: $(O)/wachtd $(O)/wachtd-sim $(O)/wachtctl

@@ -29,6 +29,10 @@
 #define FETCH_PROTOCOLS	"http,https,smtp,smtps"
 #define FETCH_AGENT	"wachtd"
 
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 struct fetch_job {
 	TAILQ_ENTRY(fetch_job) entry;
 	CURL		*easy;		/* NULL once finished */
@@ -425,6 +429,16 @@ check_request(const struct fetch_request *r)
 	return 1;
 }
 
+static void
+slist_add(struct curl_slist **l, const char *s)
+{
+	struct curl_slist	*n;
+
+	if ((n = curl_slist_append(*l, s)) == NULL)
+		fatalx("fetch: curl_slist_append");
+	*l = n;
+}
+
 /* Sets up j->easy for the request; -1 when curl refuses an option. */
 static int
 job_setup(struct fetch_job *j, const struct fetch_request *r)
@@ -450,8 +464,7 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 		bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM,
 		    r->mail_from) != CURLE_OK;
 		for (i = 0; i < r->nrcpt; i++)
-			j->rcpt = curl_slist_append(j->rcpt, r->rcpt[i]);
-		bad |= j->rcpt == NULL;
+			slist_add(&j->rcpt, r->rcpt[i]);
 		curl_easy_setopt(e, CURLOPT_MAIL_RCPT, j->rcpt);
 		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(e, CURLOPT_READFUNCTION, read_body);
@@ -465,11 +478,10 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 	/* "Content-Type:" alone drops curl's form-urlencoded default. */
 	xasprintf(&ct, "Content-Type: %s",
 	    r->content_type != NULL ? r->content_type : "");
-	j->headers = curl_slist_append(j->headers, ct);
+	slist_add(&j->headers, ct);
 	free(ct);
 	/* Receivers that never answer 100 would cost us a second. */
-	j->headers = curl_slist_append(j->headers, "Expect:");
-	bad |= j->headers == NULL;
+	slist_add(&j->headers, "Expect:");
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,

@@ -37,9 +37,9 @@ struct fetch_request {
 typedef void	(*fetch_cb)(void *arg, int ok, long status, const char *error);
 
 /*
- * Once in main before any thread starts (curl_global_init). 0 when the
- * resolver runs off the loop, 1 when libcurl resolves names blocking
- * (then use IP addresses in URLs), -1 when libcurl cannot start.
+ * Once in main before any thread starts (curl_global_init); warns when
+ * this libcurl resolves names blocking the loop. -1 when libcurl cannot
+ * start.
  */
 int		 fetch_global_init(void);
 void		 fetch_global_cleanup(void);

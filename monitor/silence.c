@@ -72,10 +72,10 @@ silence_add(struct silences *ss, const struct silence_spec *s, double now,
 		*why = "by (who) is required: up to 200 characters, one line";
 	else if (parse_text(s->reason, SILENCE_TEXT, &bad) == -1)
 		*why = "reason is required: up to 200 characters, one line";
-	else if (!(s->ends > s->starts))
-		*why = "ends must lie after starts";
 	else if (!(s->ends > now))
 		*why = "ends lies in the past";
+	else if (!(s->ends > s->starts))
+		*why = "ends must lie after starts";
 	else if (ss->n >= SILENCE_MAX)
 		*why = "too many silences; delete some first";
 	else

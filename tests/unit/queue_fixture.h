@@ -12,6 +12,7 @@ struct qconf {
 	struct ref	 ref;
 	struct queue_conf conf;
 	char		 id[64];
+	char		 norm_name[16];
 };
 
 static inline void
@@ -25,7 +26,8 @@ qconf_init(struct qconf *f, enum norm_kind kind, double within,
 	f->conf.label = NULL;
 	f->conf.interval = 10;
 	f->conf.line = 1;
-	f->norm.name = NULL;
+	snprintf(f->norm_name, sizeof(f->norm_name), "telefoon");
+	f->norm.name = f->norm_name;
 	f->norm.kind = kind;
 	f->norm.answer_within = within;
 	f->norm.target = 80;

@@ -232,6 +232,58 @@ zero_hold_is_immediate(void **state)
 	assert_state(&a, ALERT_OK, ALERT_CRITICAL);
 }
 
+/* An ack holds for its state and better ones, until it expires; a worse
+ * state or the end of the trouble ends it. */
+static void
+ack_lifecycle(void **state)
+{
+	struct alert	 a;
+	const char	*why;
+
+	(void)state;
+	alert_init(&a, T0);
+	feed(&a, ALERT_OK, 0);
+	assert_int_equal(alert_ack(&a, "Anja", NULL, 0, T0 + 1, &why), -1);
+	feed(&a, ALERT_CRITICAL, 10);
+	feed(&a, ALERT_CRITICAL, 70);
+	assert_int_equal(alert_ack(&a, "", NULL, 0, T0 + 71, &why), -1);
+	assert_int_equal(alert_ack(&a, "Anja", "bezig", T0 + 60, T0 + 71,
+	    &why), -1);			/* expires in the past */
+	assert_int_equal(alert_ack(&a, "Anja", "bezig", 0, T0 + 71, &why), 0);
+	assert_true(a.ack.at == T0 + 71 && a.ack.state == ALERT_CRITICAL);
+	assert_string_equal(a.ack.by, "Anja");
+	/* Better but still active: the ack stays. */
+	feed(&a, ALERT_WARNING, 100);
+	assert_true(feed(&a, ALERT_WARNING, 400));
+	assert_state(&a, ALERT_WARNING, ALERT_CRITICAL);
+	assert_true(a.ack.at > 0);
+	/* Worse than acknowledged: gone. */
+	alert_ack(&a, "Bram", NULL, 0, T0 + 401, &why);
+	feed(&a, ALERT_CRITICAL, 410);
+	assert_true(feed(&a, ALERT_CRITICAL, 470));
+	assert_true(a.ack.at == 0);
+	/* Expiry ends it, and says so (changed) without a state change. */
+	alert_ack(&a, "Bram", NULL, T0 + 600, T0 + 480, &why);
+	assert_false(feed(&a, ALERT_CRITICAL, 599));
+	assert_true(a.ack.at > 0);
+	assert_true(feed(&a, ALERT_CRITICAL, 600));
+	assert_state(&a, ALERT_CRITICAL, ALERT_WARNING);
+	assert_true(a.ack.at == 0);
+	/* The trouble ends: so does the ack. */
+	alert_ack(&a, "Cor", NULL, 0, T0 + 601, &why);
+	assert_false(feed(&a, ALERT_OK, 610));
+	assert_true(a.ack.at > 0);		/* not over until it clears */
+	assert_true(feed(&a, ALERT_OK, 910));
+	assert_state(&a, ALERT_OK, ALERT_CRITICAL);
+	assert_true(a.ack.at == 0);
+	/* A comment of two lines is refused. */
+	feed(&a, ALERT_STALE, 1000);
+	assert_int_equal(alert_ack(&a, "Cor", "a\nb", 0, T0 + 1001, &why), -1);
+	assert_int_equal(alert_ack(&a, "Cor", NULL, 0, T0 + 1001, &why), 0);
+	assert_true(feed(&a, ALERT_CLOSED, 1100));	/* closing ends it */
+	assert_true(a.ack.at == 0);
+}
+
 static void
 state_names(void **state)
 {
@@ -459,6 +511,7 @@ main(void)
 		cmocka_unit_test(closed_drops_and_reopens_fresh),
 		cmocka_unit_test(stale_and_back),
 		cmocka_unit_test(zero_hold_is_immediate),
+		cmocka_unit_test(ack_lifecycle),
 		cmocka_unit_test(state_names),
 		cmocka_unit_test(answer_within_breached_below_target),
 		cmocka_unit_test(answer_within_hysteresis),
