@@ -34,12 +34,12 @@ O	?= build
 endif
 
 CORE	 = config map payload parse queue step ingest log xmalloc util calendar \
-	   report predict alert report_fmt silence persist
+	   report predict alert report_fmt silence persist notice
 EDGE	 = mqtt http api store graph work
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
 UNITS	 = parse payload config queue step ingest map sim calendar report_fmt \
-	   report predict alert silence
+	   report predict alert silence notice
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
@@ -55,6 +55,7 @@ test_report_DEPS  = report
 test_predict_DEPS = predict
 test_alert_DEPS   = alert report_fmt calendar predict parse xmalloc log
 test_silence_DEPS = silence report_fmt calendar parse xmalloc log util
+test_notice_DEPS  = notice alert report_fmt calendar parse xmalloc log
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 all: $(O)/wachtd $(O)/wachtd-sim $(O)/wachtctl

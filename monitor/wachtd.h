@@ -402,6 +402,37 @@ int		 silence_from_json(const json_t *, double now,
 		    struct silence_spec *out, const char **why);
 
 /* ------------------------------------------------------------------ */
+/* notice.c: who has been told what about an alert, and what to tell them
+ * next (DESIGN §7: for, repeat, escalate_after, hours). Pure: now is given. */
+
+enum notice_event {
+	NOTICE_NONE,
+	NOTICE_FIRING,		/* the trouble, told for the first time */
+	NOTICE_CHANGED,		/* told, and now another level of it */
+	NOTICE_REPEAT,		/* told, unacknowledged, `repeat` ago */
+	NOTICE_RESOLVED,	/* told, and over */
+	NOTICE_ESCALATE,	/* told, unacknowledged, `escalate_after` ago:
+				 * to escalate_to as well */
+	NOTICE_ENDED		/* told, and the queue closed: ended without
+				 * a word to people (Alertmanager is told) */
+};
+
+/* One [notify] section's view of one alert. */
+struct notice {
+	char		 to[65];	/* the [notify] name: kept over reloads */
+	enum alert_state told;		/* what it was told; ALERT_OK: nothing */
+	double		 first;		/* told of this trouble since */
+	double		 last;		/* last sent */
+	int		 escalated;	/* escalate_to was told as well */
+};
+
+/* What to send now to section t (NULL hours: always there) about alert
+ * a; updates n as if it was sent. Call again until NOTICE_NONE. */
+enum notice_event notice_next(struct notice *n, const struct notify_conf *t,
+		    const struct alert *a, int silenced, double now);
+const char	*notice_event_name(enum notice_event);
+
+/* ------------------------------------------------------------------ */
 /* queue.c: live state of one queue, a pure function of inputs and now */
 
 #define QUEUE_SLICES	 64	/* resolution of the rolling window */
@@ -417,6 +448,8 @@ struct queue_alert {
 	struct judgement j;		/* the last look */
 	int		 changed;	/* state changed since published */
 	char		 silenced[20];	/* the silence in force, or "" */
+	struct notice	*notices;	/* one per [notify] of the queue */
+	size_t		 nnotices;
 };
 
 /* Counts of one time slice of the rolling window. */
