@@ -35,7 +35,7 @@ endif
 
 CORE	 = config map payload parse queue step ingest log xmalloc util calendar \
 	   report predict alert report_fmt silence persist notice
-EDGE	 = mqtt http api store graph work
+EDGE	 = mqtt http api store graph work fetch notify
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
 
 UNITS	 = parse payload config queue step ingest map sim calendar report_fmt \

@@ -478,6 +478,22 @@ alert_update(struct alert *a, enum alert_state judged, double now,
 }
 
 const char *
+alert_state_word(enum alert_state s, int english)
+{
+	static const char *const words[2][ALERT_CLOSED + 1] = { {
+		[ALERT_UNKNOWN] = "onbekend", [ALERT_OK] = "in orde",
+		[ALERT_WARNING] = "waarschuwing", [ALERT_CRITICAL] = "kritiek",
+		[ALERT_STALE] = "geen gegevens", [ALERT_CLOSED] = "gesloten",
+	}, {
+		[ALERT_UNKNOWN] = "unknown", [ALERT_OK] = "ok",
+		[ALERT_WARNING] = "warning", [ALERT_CRITICAL] = "critical",
+		[ALERT_STALE] = "no data", [ALERT_CLOSED] = "closed",
+	} };
+
+	return words[english != 0][s];
+}
+
+const char *
 alert_state_name(enum alert_state s)
 {
 	static const char *const names[] = {

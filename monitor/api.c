@@ -342,6 +342,7 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
 	struct store_stats st;
+	struct notify_stats ns;
 	json_t		*rejected;
 	const char	*id;
 	void		*val;
@@ -360,12 +361,13 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 		json_object_set_new(rejected, reject_name(r),
 		    json_integer((json_int_t)w->ingest->rejected[r]));
 	store_stats(w->store, &st);
+	notify_stats(w->notify, &ns);
 	/* Steps a stalled loop let fall out of a queue's outbox. */
 	while (map_next(w->queues, &pos, &id, &val))
 		lost += ((struct queue *)val)->steps_lost;
 	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
 	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f},"
-	    " s:{s:f, s:f, s:f, s:f}}",
+	    " s:{s:f, s:f, s:f, s:f}, s:{s:I, s:I, s:I, s:I, s:I}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
 	    "queues", (json_int_t)map_count(w->queues),
@@ -386,7 +388,13 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "step_ms", w->step_last * 1000,
 	    "step_max_ms", w->step_max * 1000,
 	    "step_cpu_max_ms", w->step_cpu_max * 1000,
-	    "step_span_ms", w->step_span * 1000));
+	    "step_span_ms", w->step_span * 1000,
+	    "notify",
+	    "sent", (json_int_t)ns.sent,
+	    "retried", (json_int_t)ns.retried,
+	    "failed", (json_int_t)ns.failed,
+	    "dropped", (json_int_t)ns.dropped,
+	    "queued", (json_int_t)ns.queued));
 }
 
 /* Local midnight at the start of YYYYMMDD plus `days` (mktime

@@ -80,8 +80,8 @@ fetch_global_init(void)
 
 	/*
 	 * curl_global_init is thread-safe only when libcurl says so
-	 * (CURL_VERSION_THREADSAFE, 7.84 and later): call this before any
-	 * thread starts.
+	 * (CURL_VERSION_THREADSAFE, 7.84 and later; Debian 12's does):
+	 * call this before any thread starts all the same.
 	 */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -1;
@@ -108,7 +108,7 @@ sock_free(struct fetch_sock *fs)
 
 /*
  * CURLMOPT_SOCKETFUNCTION: curl says what to watch on s. Only events
- * change here; calling curl from inside this callback is not allowed.
+ * change here: curl_multi_socket_action must not be called from inside.
  */
 static int
 on_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
@@ -132,7 +132,8 @@ on_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
 	if (fs == NULL) {
 		fs = xcalloc(1, sizeof(*fs));
 		fs->f = f;
-		if ((fs->ev = event_new(f->base, s, kind, on_event, fs)) == NULL)
+		fs->ev = event_new(f->base, s, kind, on_event, fs);
+		if (fs->ev == NULL)
 			fatalx("fetch: event_new");
 		LIST_INSERT_HEAD(&f->socks, fs, entry);
 		curl_multi_assign(f->multi, s, fs);
@@ -211,7 +212,7 @@ job_reason(struct fetch_job *j, CURLcode rc)
 		if (oserr != 0) {
 			snprintf(j->error, sizeof(j->error), "%s",
 			    strerror((int)oserr));
-			j->error[0] = tolower((unsigned char)j->error[0]);
+			j->error[0] = (char)tolower((unsigned char)j->error[0]);
 			return;
 		}
 		break;
@@ -390,9 +391,28 @@ bad_line(const char *s)
 	return s != NULL && s[strcspn(s, "\r\n")] != '\0';
 }
 
+/* The URL for logs: scheme and host, without user:password@ or path. */
+static const char *
+url_host(const char *url, char *buf, size_t len)
+{
+	const char	*p, *h, *at;
+	size_t		 n;
+
+	if (url == NULL || (p = strstr(url, "://")) == NULL)
+		return "URL without scheme";
+	h = p + 3;
+	n = strcspn(h, "/?#");
+	if ((at = memrchr(h, '@', n)) != NULL) {
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	snprintf(buf, len, "%.*s%.*s", (int)(p + 3 - url), url, (int)n, h);
+	return buf;
+}
+
 /* Checks the request; 1 for SMTP, 0 for HTTP, -1 when refused. */
 static int
-check_request(const struct fetch_request *r)
+check_request(const struct fetch_request *r, const char *where)
 {
 	static const char *const schemes[] = {
 		"http://", "https://", "smtp://", "smtps://"
@@ -404,26 +424,25 @@ check_request(const struct fetch_request *r)
 		if (strncasecmp(r->url, schemes[i], strlen(schemes[i])) == 0)
 			smtp = i >= 2;
 	if (smtp == -1) {
-		log_warnx("fetch: %s: not http, https, smtp or smtps",
-		    r->url != NULL ? r->url : "no URL");
+		log_warnx("fetch: %s: not http, https, smtp or smtps", where);
 		return -1;
 	}
 	if (bad_line(r->content_type)) {
-		log_warnx("fetch: %s: line break in the content type", r->url);
+		log_warnx("fetch: %s: line break in the content type", where);
 		return -1;
 	}
 	if (!smtp)
 		return 0;
 	if (r->mail_from == NULL || r->nrcpt == 0) {
 		log_warnx("fetch: %s: mail without sender or recipients",
-		    r->url);
+		    where);
 		return -1;
 	}
 	for (i = 0; i < r->nrcpt; i++)
 		if (r->rcpt[i] == NULL || bad_line(r->rcpt[i]))
 			break;
 	if (bad_line(r->mail_from) || i < r->nrcpt) {
-		log_warnx("fetch: %s: line break in a mail address", r->url);
+		log_warnx("fetch: %s: line break in a mail address", where);
 		return -1;
 	}
 	return 1;
@@ -495,9 +514,14 @@ fetch_start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
     void *arg)
 {
 	struct fetch_job	*j;
+	char			 buf[256];
+	const char		*where;
 	int			 smtp;
 
-	if (f->closing || (smtp = check_request(r)) == -1)
+	if (f->closing)
+		return -1;
+	where = url_host(r->url, buf, sizeof(buf));
+	if ((smtp = check_request(r, where)) == -1)
 		return -1;
 	j = xcalloc(1, sizeof(*j));
 	j->smtp = smtp;
@@ -512,16 +536,16 @@ fetch_start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
 	j->body_len = r->body_len;
 
 	if ((j->easy = curl_easy_init()) == NULL) {
-		log_warnx("fetch: %s: curl_easy_init failed", r->url);
+		log_warnx("fetch: %s: curl_easy_init failed", where);
 		goto fail;
 	}
 	if (job_setup(j, r) == -1) {
-		log_warnx("fetch: %s: libcurl refused an option", r->url);
+		log_warnx("fetch: %s: libcurl refused an option", where);
 		goto fail;
 	}
-	/* Calls on_timer(0), nothing else: the transfer starts from the loop. */
+	/* Calls only on_timer(0): the transfer starts from the loop. */
 	if (curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
-		log_warnx("fetch: %s: curl_multi_add_handle failed", r->url);
+		log_warnx("fetch: %s: curl_multi_add_handle failed", where);
 		goto fail;
 	}
 	TAILQ_INSERT_TAIL(&f->running, j, entry);
@@ -547,16 +571,17 @@ fetch_free(struct fetcher *f)
 	if (f == NULL || f->closing)
 		return;
 	f->closing = 1;
-	/* Finished ones keep their result: a sent mail is not "cancelled". */
+	/*
+	 * Finished but unreported ones are cancelled too: one answer for
+	 * every request a caller stops waiting for.
+	 */
+	TAILQ_CONCAT(&f->done, &f->running, entry);
 	while ((j = TAILQ_FIRST(&f->done)) != NULL) {
 		TAILQ_REMOVE(&f->done, j, entry);
 		f->nactive--;
-		job_report(j);
-	}
-	while ((j = TAILQ_FIRST(&f->running)) != NULL) {
-		TAILQ_REMOVE(&f->running, j, entry);
-		f->nactive--;
 		job_release(f, j);
+		j->ok = 0;
+		j->status = 0;
 		snprintf(j->error, sizeof(j->error), "cancelled");
 		job_report(j);
 	}

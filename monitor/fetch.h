@@ -15,7 +15,8 @@ struct fetcher;
 #define FETCH_TIMEOUT_DEFAULT	30.0
 
 struct fetch_request {
-	const char	*url;		/* http://, https://, smtp://, smtps:// */
+	const char	*url;		/* http(s)://, smtp(s)://; user:password@
+					   for HTTP basic auth or SMTP AUTH */
 	const char	*content_type;	/* HTTP: e.g. "application/json";
 					   NULL sends none */
 	const char	*body;		/* HTTP body; SMTP: the whole message,
@@ -30,7 +31,8 @@ struct fetch_request {
 
 /*
  * ok: 2xx for HTTP, the mail accepted for SMTP. status: HTTP status or
- * SMTP reply code, 0 when none came. error: a short English reason
+ * SMTP reply code, 0 when none came. A mail is all or nothing: one
+ * refused recipient fails it. error: a short English reason
  * ("timeout after 5 s", "connection refused", "HTTP 500"), never NULL
  * when !ok, NULL when ok; valid only during the call.
  */
@@ -44,6 +46,7 @@ typedef void	(*fetch_cb)(void *arg, int ok, long status, const char *error);
 int		 fetch_global_init(void);
 void		 fetch_global_cleanup(void);
 
+/* Never NULL: libcurl or libevent out of memory is fatal (xmalloc.c). */
 struct fetcher	*fetch_new(struct event_base *);
 /*
  * Copies everything in the request; cb runs later from the loop, exactly
@@ -56,8 +59,10 @@ int		 fetch_start(struct fetcher *, const struct fetch_request *,
 /* Requests whose callback has not run yet. */
 size_t		 fetch_active(const struct fetcher *);
 /*
- * Runs every pending callback before it returns: finished transfers with
- * their result, the others "cancelled". Also allowed from a callback.
+ * Runs every pending callback before it returns, with ok 0, status 0,
+ * "cancelled": the outcome is unknown (a POST or mail may have arrived).
+ * fetch_start fails meanwhile. Also allowed from a callback; call it
+ * before event_base_free.
  */
 void		 fetch_free(struct fetcher *);
 

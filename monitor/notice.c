@@ -12,14 +12,32 @@
 #include "calendar.h"
 #include "wachtd.h"
 
+/* What n would be told now, without the section's hours or silences. */
+static enum notice_event
+due(const struct notice *n, const struct notify_conf *t,
+    const struct alert *a, enum alert_state want, double now)
+{
+	if (want != n->told)
+		return want == ALERT_OK ? NOTICE_RESOLVED :
+		    n->told == ALERT_OK ? NOTICE_FIRING : NOTICE_CHANGED;
+	if (n->told == ALERT_OK || a->ack.at > 0)
+		return NOTICE_NONE;
+	if (t->escalate_to.to != NULL && t->escalate_after > 0 &&
+	    !n->escalated && now - n->first >= t->escalate_after)
+		return NOTICE_ESCALATE;
+	if (t->repeat > 0 && now - n->last >= t->repeat)
+		return NOTICE_REPEAT;
+	return NOTICE_NONE;
+}
+
 enum notice_event
 notice_next(struct notice *n, const struct notify_conf *t,
     const struct alert *a, int silenced, double now)
 {
 	enum alert_state want = alert_active(a->state) ? a->state : ALERT_OK;
-	int	 told = n->told != ALERT_OK;
+	enum notice_event ev;
 
-	if (a->state == ALERT_CLOSED && told) {
+	if (a->state == ALERT_CLOSED && n->told != ALERT_OK) {
 		/* Closing time: staff have gone, and the queue's trouble
 		 * ends with its hours. Tomorrow is judged afresh. */
 		n->told = ALERT_OK;
@@ -27,36 +45,30 @@ notice_next(struct notice *n, const struct notify_conf *t,
 		return NOTICE_ENDED;
 	}
 	/* Silenced: nothing is sent either way; the truth is told when the
-	 * silence ends. Outside the section's hours: the same, later. */
-	if (silenced || !calendar_is_open(t->hours.to, now))
+	 * silence ends. Outside the section's hours: the same, later. The
+	 * calendar is asked last: this runs on every input. */
+	if ((ev = due(n, t, a, want, now)) == NOTICE_NONE || silenced ||
+	    !calendar_is_open(t->hours.to, now))
 		return NOTICE_NONE;
-	if (want != n->told) {
-		if (want == ALERT_OK) {
-			n->told = ALERT_OK;
-			n->last = now;
-			return NOTICE_RESOLVED;
-		}
+	switch (ev) {
+	case NOTICE_FIRING:
+		n->first = now;
+		n->escalated = 0;
+		/* FALLTHROUGH */
+	case NOTICE_CHANGED:
+	case NOTICE_RESOLVED:
 		n->told = want;
+		/* FALLTHROUGH */
+	case NOTICE_REPEAT:
 		n->last = now;
-		if (!told) {
-			n->first = now;
-			n->escalated = 0;
-			return NOTICE_FIRING;
-		}
-		return NOTICE_CHANGED;
-	}
-	if (!told || a->ack.at > 0)
-		return NOTICE_NONE;
-	if (t->escalate_to.to != NULL && t->escalate_after > 0 &&
-	    !n->escalated && now - n->first >= t->escalate_after) {
+		break;
+	case NOTICE_ESCALATE:
 		n->escalated = 1;
-		return NOTICE_ESCALATE;
+		break;
+	default:
+		break;
 	}
-	if (t->repeat > 0 && now - n->last >= t->repeat) {
-		n->last = now;
-		return NOTICE_REPEAT;
-	}
-	return NOTICE_NONE;
+	return ev;
 }
 
 const char *

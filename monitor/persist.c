@@ -51,9 +51,62 @@ runs_of(const json_t *a, double *t)
 		t[i] = moment_of(json_array_get(a, (size_t)i));
 }
 
-static json_t *
-alert_json(const struct alert *a)
+static int
+state_of(const json_t *j, enum alert_state *s)
 {
+	const char	*name = json_string_value(j);
+	int		 i;
+
+	for (i = ALERT_UNKNOWN; name != NULL && i <= ALERT_CLOSED; i++)
+		if (strcmp(name, alert_state_name((enum alert_state)i)) == 0) {
+			*s = (enum alert_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Who was told what: the notices of an alert, by [notify] name. */
+static json_t *
+notices_json(const struct queue_alert *qa)
+{
+	const struct notice *n;
+	json_t	*o = json_object();
+	size_t	 i;
+
+	for (i = 0; i < qa->nnotices; i++) {
+		n = &qa->notices[i];
+		json_object_set_new(o, n->to, json_pack("{s:s, s:f, s:f, s:b,"
+		    " s:f}", "told", alert_state_name(n->told), "first",
+		    n->first, "last", n->last, "escalated", n->escalated,
+		    "refreshed", n->refreshed));
+	}
+	return o;
+}
+
+static void
+notices_of(const json_t *o, struct queue_alert *qa)
+{
+	struct notice	*n;
+	const json_t	*j;
+	size_t		 i;
+
+	for (i = 0; i < qa->nnotices; i++) {
+		n = &qa->notices[i];
+		if ((j = json_object_get(o, n->to)) == NULL ||
+		    state_of(json_object_get(j, "told"), &n->told) == -1)
+			continue;
+		n->first = json_number_value(json_object_get(j, "first"));
+		n->last = json_number_value(json_object_get(j, "last"));
+		n->refreshed = json_number_value(json_object_get(j,
+		    "refreshed"));
+		n->escalated = json_is_true(json_object_get(j, "escalated"));
+	}
+}
+
+static json_t *
+alert_json(const struct queue_alert *qa)
+{
+	const struct alert *a = &qa->a;
 	json_t	*o;
 
 	o = json_pack("{s:s, s:s, s:f, s:o, s:o}",
@@ -67,21 +120,8 @@ alert_json(const struct alert *a)
 		    " s:s}", "at", a->ack.at, "expires", a->ack.expires,
 		    "state", alert_state_name(a->ack.state), "by", a->ack.by,
 		    "comment", a->ack.comment));
+	json_object_set_new(o, "notices", notices_json(qa));
 	return o;
-}
-
-static int
-state_of(const json_t *j, enum alert_state *s)
-{
-	const char	*name = json_string_value(j);
-	int		 i;
-
-	for (i = ALERT_UNKNOWN; name != NULL && i <= ALERT_CLOSED; i++)
-		if (strcmp(name, alert_state_name((enum alert_state)i)) == 0) {
-			*s = (enum alert_state)i;
-			return 0;
-		}
-	return -1;
 }
 
 /* The saved alert o into a; -1 (a untouched) when it does not parse. */
@@ -138,7 +178,7 @@ persist_save(const char *path, const struct map *queues,
 			xasprintf(&key, "%s/%s", id,
 			    queue_alert_name(&q->alerts[i]));
 			json_object_set_new(alerts, key,
-			    alert_json(&q->alerts[i].a));
+			    alert_json(&q->alerts[i]));
 			free(key);
 		}
 	}
@@ -224,6 +264,7 @@ persist_load(const char *path, struct map *queues, struct silences *ss,
 		    alert_of(o, &qa->a) == -1)
 			dropped++;
 		else {
+			notices_of(json_object_get(o, "notices"), qa);
 			qa->changed = 1;
 			restored++;
 		}

@@ -40,6 +40,33 @@ clear_slices(struct queue *q)
 }
 
 /*
+ * What each [notify] section of the queue was told about qa: one notice
+ * per section (one for MQTT alone without any), kept by name from `was`
+ * over a reload.
+ */
+static void
+build_notices(const struct queue *q, struct queue_alert *qa,
+    const struct queue_alert *was)
+{
+	const struct notify_conf *t;
+	struct notice	*n;
+	size_t		 i, j;
+
+	qa->nnotices = q->conf->notify.n > 0 ? q->conf->notify.n : 1;
+	qa->notices = xcalloc(qa->nnotices, sizeof(*qa->notices));
+	for (i = 0; i < qa->nnotices; i++) {
+		n = &qa->notices[i];
+		n->told = ALERT_OK;
+		if (q->conf->notify.n > 0 &&
+		    (t = q->conf->notify.refs[i].to) != NULL)
+			snprintf(n->to, sizeof(n->to), "%s", t->name);
+		for (j = 0; was != NULL && j < was->nnotices; j++)
+			if (strcmp(was->notices[j].to, n->to) == 0)
+				*n = was->notices[j];
+	}
+}
+
+/*
  * One alert per norm of the queue, then the feed's. An alert whose norm
  * keeps its name keeps its state (a reload changes a threshold, not what
  * staff were told); old is NULL for a new queue.
@@ -48,6 +75,7 @@ static void
 build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
 {
 	struct queue_alert *qa;
+	const struct queue_alert *was;
 	const char	*name;
 	size_t		 i, j;
 
@@ -60,13 +88,25 @@ build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
 		name = queue_alert_name(qa);
 		alert_init(&qa->a, 0);
 		qa->j.level = ALERT_UNKNOWN;
-		for (j = 0; j < nold; j++)
+		for (j = 0, was = NULL; j < nold; j++)
 			if (strcmp(queue_alert_name(&old[j]), name) == 0) {
-				qa->a = old[j].a;
-				qa->j = old[j].j;
-				qa->changed = old[j].changed;
+				was = &old[j];
+				qa->a = was->a;
+				qa->j = was->j;
+				qa->changed = was->changed;
 			}
+		build_notices(q, qa, was);
 	}
+}
+
+static void
+free_alerts(struct queue_alert *alerts, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(alerts[i].notices);
+	free(alerts);
 }
 
 struct queue *
@@ -320,7 +360,7 @@ queue_free(struct queue *q)
 	if (q == NULL)
 		return;
 	map_free(q->waiters, free);
-	free(q->alerts);
+	free_alerts(q->alerts, q->nalerts);
 	free(q);
 }
 
@@ -330,10 +370,11 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
 {
 	double	 window = q->window, within = q->within, width = q->width;
 	struct queue_alert *old = q->alerts;
+	size_t		 nold = q->nalerts;
 
 	q->conf = conf;
-	build_alerts(q, old, q->nalerts);
-	free(old);
+	build_alerts(q, old, nold);
+	free_alerts(old, nold);
 	shape(q, step);
 	q->cal_from = q->cal_until = 0;	/* its hours may have changed */
 	/* Counts sliced another way, or judged by another limit, would lie. */

@@ -18,6 +18,7 @@
 #include <mosquitto.h>
 #include <systemd/sd-daemon.h>
 
+#include "fetch.h"
 #include "wachtd.h"
 
 #define DEFAULT_CONFIG	"/etc/wachtd/wachtd.conf"
@@ -173,11 +174,19 @@ evaluate(struct queue *q, double now)
 {
 	struct queue_view v;
 
+	size_t		 i;
+	int		 told = 0;
+
 	queue_evaluate(q, now, &v);
 	if (queue_judge(q, &v, &w.silences, now,
 	    strcmp(w.conf->language, "en") == 0) > 0)
 		schedule_save();
 	publish_alerts(q, &v);
+	for (i = 0; i < q->nalerts; i++)
+		told += notify_alert(w.notify, w.mq, w.conf, q, &q->alerts[i],
+		    &v, now);
+	if (told > 0)
+		schedule_save();	/* a restart must not tell it again */
 }
 
 void
@@ -798,6 +807,9 @@ main(int argc, char *argv[])
 		if (event_reinit(w.base) == -1)
 			fatalx("event_reinit");
 	}
+	/* libcurl's global state, before any thread starts. */
+	if (fetch_global_init() == -1)
+		fatalx("libcurl cannot start");
 	/* Threads do not survive daemon(): start the writer after it. */
 	w.store = store_new(w.conf->state_dir, w.conf->step,
 	    w.conf->rrdcached);
@@ -808,6 +820,7 @@ main(int argc, char *argv[])
 	    NULL)) == NULL)
 		return 1;
 	subscribe(w.conf);
+	w.notify = notify_new(w.base);
 
 	for (i = 0; i < 4; i++) {
 		sigs[i] = evsignal_new(w.base, signals[i], on_signal, NULL);
@@ -844,6 +857,7 @@ main(int argc, char *argv[])
 	 * the alert states. */
 	each_queue(close_queue, util_now());
 	persist_save(alerts_path, w.queues, &w.silences, util_now(), 1);
+	notify_free(w.notify);	/* what is still on its way is lost */
 	/* The worker first: a SIGUSR1 job in it waits on the store. */
 	work_free(w.work);	/* answers or drops what graphs wait for */
 	graph_free(w.graph);
@@ -865,6 +879,7 @@ main(int argc, char *argv[])
 	config_free(w.conf);
 	free(config_real);
 	mosquitto_lib_cleanup();
+	fetch_global_cleanup();
 	log_info("stopped");
 	return 0;
 }

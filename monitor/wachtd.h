@@ -341,6 +341,8 @@ int		 alert_update(struct alert *, enum alert_state judged,
 /* Whether the state is one someone can take on: warning, critical,
  * stale. */
 int		 alert_active(enum alert_state);
+/* "kritiek", "waarschuwing", ... or in English: for people. */
+const char	*alert_state_word(enum alert_state, int english);
 /* Acknowledges the current state; -1 with *why when it is not active or
  * who is missing. comment may be NULL; expires 0 for no expiry. */
 int		 alert_ack(struct alert *, const char *by, const char *comment,
@@ -424,6 +426,7 @@ struct notice {
 	double		 first;		/* told of this trouble since */
 	double		 last;		/* last sent */
 	int		 escalated;	/* escalate_to was told as well */
+	double		 refreshed;	/* last posted to Alertmanager */
 };
 
 /* What to send now to section t (NULL hours: always there) about alert
@@ -582,6 +585,31 @@ int		 persist_save(const char *path, const struct map *queues,
  * silences; a missing file is no error, a corrupt one is moved aside. */
 int		 persist_load(const char *path, struct map *queues,
 		    struct silences *, double now);
+
+/* ------------------------------------------------------------------ */
+/* notify.c: notifications out: P/out/notify, webhooks, e-mail, Alertmanager */
+
+struct notify;
+struct mq;
+
+struct notify_stats {
+	uint64_t	 sent;		/* delivered */
+	uint64_t	 retried;	/* attempts that failed and were retried */
+	uint64_t	 failed;	/* given up */
+	uint64_t	 dropped;	/* the queue was full */
+	size_t		 queued;	/* waiting or in flight now */
+};
+
+struct notify	*notify_new(struct event_base *);
+/* Cancels what is still on its way. */
+void		 notify_free(struct notify *);
+/* Tells every [notify] section of q what it should hear now about qa
+ * (notice.c), on MQTT and its own channels; how many events. */
+int		 notify_alert(struct notify *, struct mq *,
+		    const struct config *, const struct queue *,
+		    struct queue_alert *, const struct queue_view *,
+		    double now);
+void		 notify_stats(const struct notify *, struct notify_stats *);
 
 /* ------------------------------------------------------------------ */
 /* ingest.c: topic to queue and metric, payload to value, counted */
@@ -795,6 +823,7 @@ struct wachtd {
 	struct store	*store;
 	struct grapher	*graph;
 	struct worker	*work;		/* graphs, reports, SIGUSR1 */
+	struct notify	*notify;
 	struct silences	 silences;
 	double		 started;
 	/* How long step ticks held the loop at once (make bench), in s:

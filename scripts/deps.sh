@@ -6,7 +6,7 @@ set -eu
 PACKAGES="gcc make pkg-config libevent-dev libmosquitto-dev librrd-dev
 libjansson-dev libinih-dev libcurl4-openssl-dev libsystemd-dev libssl-dev
 libcmocka-dev mosquitto mosquitto-clients rrdtool rrdcached curl jq procps
-openssl valgrind"
+openssl valgrind python3-aiosmtpd"
 
 missing=
 for p in $PACKAGES; do

@@ -11,12 +11,12 @@ BIN=$ROOT/$O
 TMP=$(mktemp -d /tmp/wachtd-test.XXXXXX)
 # mosquitto run as root drops to its own user before reading its files.
 chmod 755 "$TMP"
-BROKER_PID= WACHTD_PID= SIM_PID=
+BROKER_PID= WACHTD_PID= SIM_PID= RECEIVER_PID= SMTPD_PID=
 PREFIX=wachtd
 fails=0
 
 cleanup() {
-	for pid in $SIM_PID $WACHTD_PID $BROKER_PID; do
+	for pid in $SIM_PID $WACHTD_PID $BROKER_PID $RECEIVER_PID $SMTPD_PID; do
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
@@ -73,6 +73,38 @@ CONF
 	mosquitto -c "$TMP/mosquitto.conf" >> "$TMP/mosquitto.log" 2>&1 &
 	BROKER_PID=$!
 	wait_until 5 port_busy "$BROKER_PORT" || { echo "# broker did not start"; cat "$TMP/mosquitto.log"; exit 1; }
+}
+
+# Debian's python3, which has aiosmtpd, whatever python3 is on PATH.
+PY=/usr/bin/python3
+
+# start_receiver: tests/integration/receiver.py, an HTTP receiver that
+# records every POST in $REC (log, N.body); its base URL in RECEIVER_URL.
+start_receiver() {
+	REC=$TMP/rec
+	mkdir -p "$REC"
+	RECEIVER_PORT=$(free_port)
+	$PY "$ROOT/tests/integration/receiver.py" "$RECEIVER_PORT" "$REC" \
+	    >> "$TMP/receiver.log" 2>&1 &
+	RECEIVER_PID=$!
+	RECEIVER_URL=http://127.0.0.1:$RECEIVER_PORT
+	wait_until 10 port_busy "$RECEIVER_PORT" ||
+	    { echo "# receiver did not start"; cat "$TMP/receiver.log"; exit 1; }
+}
+
+# start_smtpd: a real SMTP server (aiosmtpd) delivering into the Maildir
+# $MAILDIR, refusing nobody@; its port in SMTPD_PORT.
+start_smtpd() {
+	$PY -c 'import aiosmtpd' 2>/dev/null ||
+	    { echo "# python3-aiosmtpd missing: scripts/deps.sh"; exit 1; }
+	MAILDIR=$TMP/maildir
+	SMTPD_PORT=$(free_port)
+	PYTHONPATH=$ROOT/tests/integration $PY -m aiosmtpd -n \
+	    -l "127.0.0.1:$SMTPD_PORT" -c wachtsink.Box "$MAILDIR" \
+	    >> "$TMP/smtpd.log" 2>&1 &
+	SMTPD_PID=$!
+	wait_until 10 port_busy "$SMTPD_PORT" ||
+	    { echo "# aiosmtpd did not start"; cat "$TMP/smtpd.log"; exit 1; }
 }
 
 stop_broker() {
