@@ -81,6 +81,12 @@ $(O)/tests/test_%: $(O)/tests/unit/test_%.o \
     $$(addprefix $(O)/monitor/,$$(addsuffix .o,$$(test_%_DEPS)))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
+# fetch.c driven from the command line, for t_fetch.
+FETCH_PROBE_OBJS = $(addprefix $(O)/,tests/fetch_probe.o monitor/fetch.o \
+	   monitor/xmalloc.o monitor/log.o)
+$(O)/tests/fetch_probe: $(FETCH_PROBE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # The simulator's core without its main(), for its unit test.
 $(O)/probes/sim-core.o: probes/sim.c
 	@mkdir -p $(@D)
@@ -93,7 +99,7 @@ $(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim-core.o \
 deps:
 	@scripts/deps.sh
 
-tests: all $(UNIT_BINS)
+tests: all $(UNIT_BINS) $(O)/tests/fetch_probe
 
 check: deps
 	@$(MAKE) --no-print-directory tests

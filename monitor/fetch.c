@@ -391,9 +391,8 @@ bad_line(const char *s)
 	return s != NULL && s[strcspn(s, "\r\n")] != '\0';
 }
 
-/* The URL for logs: scheme and host, without user:password@ or path. */
-static const char *
-url_host(const char *url, char *buf, size_t len)
+const char *
+fetch_url_host(const char *url, char *buf, size_t len)
 {
 	const char	*p, *h, *at;
 	size_t		 n;
@@ -520,7 +519,7 @@ fetch_start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
 
 	if (f->closing)
 		return -1;
-	where = url_host(r->url, buf, sizeof(buf));
+	where = fetch_url_host(r->url, buf, sizeof(buf));
 	if ((smtp = check_request(r, where)) == -1)
 		return -1;
 	j = xcalloc(1, sizeof(*j));

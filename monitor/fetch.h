@@ -47,6 +47,10 @@ int		 fetch_global_init(void);
 void		 fetch_global_cleanup(void);
 
 /* Never NULL: libcurl or libevent out of memory is fatal (xmalloc.c). */
+/* The URL for logs: scheme and host, without user:password@ or path;
+ * buf, or a constant for a URL without a scheme. */
+const char	*fetch_url_host(const char *url, char *buf, size_t len);
+
 struct fetcher	*fetch_new(struct event_base *);
 /*
  * Copies everything in the request; cb runs later from the loop, exactly

@@ -150,6 +150,7 @@ done(void *arg, int ok, long status, const char *error)
 	struct delivery	*d = arg;
 	struct notify	*nt = d->nt;
 	double		 now = util_now();
+	char		 host[300];
 
 	d->inflight = 0;
 	nt->inflight--;
@@ -164,7 +165,8 @@ done(void *arg, int ok, long status, const char *error)
 		nt->stats.failed++;
 		log_complain(&nt->trouble, now, "notify %s: %s by %s to %s "
 		    "failed after %d attempt%s: %s", d->to, d->what,
-		    channel_names[d->ch], d->url, d->attempts,
+		    channel_names[d->ch], fetch_url_host(d->url, host,
+		    sizeof(host)), d->attempts,
 		    d->attempts == 1 ? "" : "s", error);
 		unlink_delivery(nt, d);
 	} else {
@@ -193,6 +195,7 @@ pump(struct notify *nt)
 	struct delivery	*d, *next;
 	double		 now = util_now(), wake = INFINITY;
 	struct timeval	 tv;
+	char		 host[300];
 
 	for (d = TAILQ_FIRST(&nt->queue); d != NULL; d = next) {
 		next = TAILQ_NEXT(d, entry);
@@ -218,7 +221,7 @@ pump(struct notify *nt)
 			nt->stats.failed++;
 			log_complain(&nt->trouble, now, "notify %s: cannot "
 			    "send by %s to %s", d->to, channel_names[d->ch],
-			    d->url);
+			    fetch_url_host(d->url, host, sizeof(host)));
 			unlink_delivery(nt, d);
 			continue;
 		}

@@ -176,4 +176,13 @@ check_eq "a report leaves no file of its own" "vorig.txt" \
 check_eq "a first report is written" 0 "$?"
 check_eq "a first report has the permissions the umask allows" 640 \
     "$(stat -c %a "$TMP/nieuw.txt")"
+# A pipe (or /dev/null, /dev/stdout) is written to, not renamed over.
+mkfifo "$TMP/pijp"
+timeout 10 cat "$TMP/pijp" > "$TMP/uit-pijp" &
+ctl -u "$URL" report $DAYS -o "$TMP/pijp"
+wait $!
+check_eq "a report into a pipe goes through it" \
+    "Verantwoording wachttijden 1 juli 2026 t/m 30 september 2026" \
+    "$(head -1 "$TMP/uit-pijp")"
+check "and the pipe stays a pipe" test -p "$TMP/pijp"
 exit 0
