@@ -67,7 +67,7 @@ $(O)/wachtd-sim: $(O)/probes/sim.o $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 WACHTCTL_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,wachtctl \
-	   report_fmt parse calendar xmalloc log))
+	   ctl_report ctl_alerts report_fmt parse calendar xmalloc log))
 $(O)/wachtctl: $(WACHTCTL_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -85,6 +85,10 @@ $(O)/tests/test_%: $(O)/tests/unit/test_%.o \
 FETCH_PROBE_OBJS = $(addprefix $(O)/,tests/fetch_probe.o monitor/fetch.o \
 	   monitor/xmalloc.o monitor/log.o)
 $(O)/tests/fetch_probe: $(FETCH_PROBE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# make bench: a broker client timing alerts.
+$(O)/tests/alert_latency: $(O)/tests/bench/alert_latency.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The simulator's core without its main(), for its unit test.
@@ -111,8 +115,9 @@ demo: deps
 
 # Issue 3: RRD writes per step and the loop's longest stall, as ratios.
 bench: deps
-	@$(MAKE) --no-print-directory all
-	@O=$(O) tests/bench/run.sh
+	@$(MAKE) --no-print-directory all $(O)/tests/alert_latency
+	@O=$(O) tests/bench/run.sh; a=$$?; \
+	    O=$(O) tests/bench/alerts.sh; b=$$?; exit $$((a | b))
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \

@@ -110,7 +110,8 @@ buf_add(struct buf *b, const void *p, size_t len)
 /* One step of one queue, on its way to the disk. */
 struct job {
 	struct job	*next;
-	char		*path;		/* in the same allocation */
+	char		*path;
+	size_t		 pathsize;	/* bytes allocated for path */
 	double		 start;		/* watched from: a gap before is 0, U */
 	double		 at;		/* the step's end: its update time */
 	int		 replay;	/* from the journal: maybe on disk */
@@ -133,6 +134,7 @@ struct store {
 	char		*dir;		/* state_dir/rrd */
 	char		*journal_path;	/* state_dir/steps.journal */
 	struct buf	 journal;	/* for the writer, under lock */
+	struct buf	 journal_spare;	/* written, back for reuse, under lock */
 	struct buf	 building;	/* the loop's, between begin and end */
 	char		*daemon;	/* rrdcached address, or NULL */
 	unsigned long	 step;
@@ -143,10 +145,16 @@ struct store {
 	pthread_cond_t	 work;		/* a job was queued, or quit */
 	pthread_cond_t	 idle;		/* the queue ran empty */
 	struct job	*head, **tail;
+	struct job	*spent;		/* written, back for reuse, under lock */
 	size_t		 pending;	/* queued or being written */
-	/* The loop's own: this tick's steps, handed over at once. */
+	/* The loop's own: this tick's steps, handed over at once, and jobs
+	 * to fill. Memory comes back rather than being freed by the writer
+	 * and allocated again by the loop: growing the heap each tick cost
+	 * the loop page faults, waiting up to 4 ms on the mmap lock that
+	 * librrd's mmap and munmap hold in the writer (make bench). */
 	struct job	*batch, **batch_tail;
 	size_t		 nbatch;
+	struct job	*spare;
 	int		 flush;		/* rrdcached: flush every file */
 	int		 quit;
 	struct store_stats stats;	/* under lock */
@@ -597,8 +605,11 @@ writer(void *arg)
 			memset(&st->journal, 0, sizeof(st->journal));
 			pthread_mutex_unlock(&st->lock);
 			write_journal(st, &b);
-			free(b.data);
 			pthread_mutex_lock(&st->lock);
+			if (st->journal_spare.data == NULL)
+				st->journal_spare = b;
+			else
+				free(b.data);
 			continue;
 		}
 		if (st->head == NULL && st->flush) {
@@ -622,8 +633,9 @@ writer(void *arg)
 			st->tail = &st->head;
 		pthread_mutex_unlock(&st->lock);
 		write_job(st, j);
-		free(j);
 		pthread_mutex_lock(&st->lock);
+		j->next = st->spent;
+		st->spent = j;
 		if (--st->pending == 0)
 			pthread_cond_broadcast(&st->idle);
 	}
@@ -676,6 +688,18 @@ store_new(const char *state_dir, double step, const char *rrdcached)
 	return st;
 }
 
+static void
+free_jobs(struct job *j)
+{
+	struct job	*next;
+
+	for (; j != NULL; j = next) {
+		next = j->next;
+		free(j->path);
+		free(j);
+	}
+}
+
 void
 store_free(struct store *st)
 {
@@ -697,7 +721,11 @@ store_free(struct store *st)
 	pthread_cond_destroy(&st->work);
 	pthread_cond_destroy(&st->idle);
 	map_free(st->files, free);
+	free_jobs(st->spent);
+	free_jobs(st->spare);
+	free_jobs(st->batch);
 	free(st->journal.data);
+	free(st->journal_spare.data);
 	free(st->building.data);
 	free(st->journal_path);
 	free(st->template);
@@ -710,11 +738,20 @@ static void
 put(struct store *st, const char *id, const struct step *s, int replay)
 {
 	size_t		 len = strlen(st->dir) + strlen(id) + sizeof("/.rrd");
-	struct job	*j = xcalloc(1, sizeof(*j) + len);
-	double		*v = j->v;
+	struct job	*j;
+	double		*v;
 	int		 g;
 
-	j->path = (char *)(j + 1);
+	if ((j = st->spare) != NULL)
+		st->spare = j->next;
+	else
+		j = xcalloc(1, sizeof(*j));
+	if (j->pathsize < len) {
+		j->path = xreallocarray(j->path, 1, len);
+		j->pathsize = len;
+	}
+	j->next = NULL;
+	v = j->v;
 	snprintf(j->path, len, "%s/%s.rrd", st->dir, id);
 	j->start = s->start;
 	j->at = (double)(s->n + 1) * s->len;
@@ -752,6 +789,19 @@ store_put(struct store *st, const char *id, const struct step *s)
 	put(st, id, s, 0);
 }
 
+/* Under the lock: the jobs the writer is done with become the loop's. */
+static void
+take_spent(struct store *st)
+{
+	struct job	*j;
+
+	while ((j = st->spent) != NULL) {
+		st->spent = j->next;
+		j->next = st->spare;
+		st->spare = j;
+	}
+}
+
 /*
  * One lock and one wake-up for a tick's steps: taken one by one, the
  * writer woke at the first and fought the loop for the lock over the
@@ -766,6 +816,7 @@ store_commit(struct store *st)
 	if (st->nbatch == 0)
 		return;
 	pthread_mutex_lock(&st->lock);
+	take_spent(st);
 	room = st->pending < PENDING_MAX ? PENDING_MAX - st->pending : 0;
 	if (st->nbatch <= room) {
 		*st->tail = st->batch;
@@ -781,7 +832,8 @@ store_commit(struct store *st)
 	pthread_mutex_unlock(&st->lock);
 	for (; j != NULL; j = next) {
 		next = j->next;
-		free(j);
+		j->next = st->spare;
+		st->spare = j;
 	}
 	st->batch = NULL;
 	st->batch_tail = &st->batch;
@@ -817,6 +869,10 @@ store_journal_end(struct store *st)
 
 	pthread_mutex_lock(&st->lock);
 	old = st->journal;
+	if (old.data == NULL) {
+		old = st->journal_spare;
+		memset(&st->journal_spare, 0, sizeof(st->journal_spare));
+	}
 	st->journal = st->building;
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);

@@ -159,6 +159,13 @@ ${1:-}
 CONF
 }
 
+# A desk norm for write_config that alerts at once: max_wait = 10m, with
+# for and clear_for 0, so a test needs no waiting.
+NORM_WACHT="[norm wacht]
+max_wait = 10m
+for = 0s
+clear_for = 0s"
+
 start_wachtd() {
 	${WACHTD_WRAPPER:-} "$BIN/wachtd" -f -c "$TMP/wachtd.conf" "$@" \
 	    >> "$TMP/wachtd.log" 2>&1 &

@@ -5,10 +5,7 @@
 
 start_broker
 write_config "
-[norm wacht]
-max_wait = 10m
-for = 0s
-clear_for = 0s
+$NORM_WACHT
 
 [queue balie/snel]
 label = Balie snel

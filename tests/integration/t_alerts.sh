@@ -10,10 +10,7 @@ write_config "
 [hours dicht]
 holidays = none
 
-[norm wacht]
-max_wait = 10m
-for = 0s
-clear_for = 0s
+$NORM_WACHT
 
 [queue balie/snel]
 label = Balie snel

@@ -13,10 +13,7 @@ write_config "
 [hours dicht]
 holidays = none
 
-[norm wacht]
-max_wait = 10m
-for = 0s
-clear_for = 0s
+$NORM_WACHT
 
 [notify kcc-team]
 webhook = $RECEIVER_URL/hook

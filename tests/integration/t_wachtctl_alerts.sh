@@ -128,10 +128,7 @@ check_eq "silence delete with a daemon that is down exits 3" 3 "$RC"
 
 start_broker
 write_config "
-[norm wacht]
-max_wait = 10m
-for = 0s
-clear_for = 0s
+$NORM_WACHT
 
 [queue balie/snel]
 label = Balie snel
