@@ -1,7 +1,7 @@
 # receiver.py PORT DIR [CERT KEY]: a webhook receiver for the tests. It
 # writes each POST body to DIR/N.body and a JSON line to DIR/log before it
-# answers. A path with /sleep/S answers after S seconds, /fail with 500,
-# /redirect with 302 to /target.
+# answers. A path with /sleep/S answers after S seconds, /status/N with N,
+# /fail with 500, /redirect with 302 to /target.
 import http.server, json, ssl, sys, threading, time
 
 port, rec = int(sys.argv[1]), sys.argv[2]
@@ -28,6 +28,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(float(self.path.rsplit("/", 1)[1]))
         elif self.path == "/fail":
             code = 500
+        elif "/status/" in self.path:
+            code = int(self.path.rsplit("/", 1)[1])
         elif self.path == "/redirect":
             code, extra = 302, {"Location": "/target"}
         try:

@@ -22,10 +22,14 @@ email = kcc@gemeente.example teamleider@gemeente.example
 smtp = smtp://127.0.0.1:$SMTPD_PORT
 from = wachtd@gemeente.example
 
+; A receiver that refuses: failures are counted and logged, not retried.
+[notify kapot]
+webhook = $RECEIVER_URL/status/404
+
 [queue balie/snel]
 label = Balie snel
 norm = wacht
-notify = kcc-team
+notify = kcc-team kapot
 
 [queue balie/dicht]
 label = Balie dicht
@@ -54,7 +58,7 @@ subjects() {
 		sed -n 's/^Subject: //p' "$MAILDIR/new/$f" | tr -d '\r'
 	done
 }
-mqtt() { jq -r '"\(.event):\(.state)"' "$TMP/notify" | paste -sd ' '; }
+mqtt() { jq -r 'select(.to == "kcc-team") | "\(.event):\(.state)"' "$TMP/notify" | paste -sd ' '; }
 count_is() { test "$("$1")" = "$2"; }
 
 pub $PREFIX/in/balie/snel/longest_wait 500
@@ -62,6 +66,14 @@ wait_until "$WAIT" alert_is balie/snel/wacht warning
 wait_until 10 count_is mails 1
 check_eq "the warning reaches the webhook" "firing:firing:warning" "$(hooks)"
 check_eq "and MQTT" "firing:warning" "$(mqtt)"
+check_eq "MQTT carries one message per section told" "kcc-team kapot" \
+    "$(jq -r .to "$TMP/notify" | sort -r | paste -sd ' ')"
+failed_is() { test "$(api /api/v1/status | jq .notify.failed)" = "$1"; }
+wait_until 5 failed_is 1
+check_eq "a receiver answering 404 is given up at once, and counted" \
+    "1 0" "$(api /api/v1/status | jq -r '"\(.notify.failed) \(.notify.retried)"')"
+check "and logged, without retrying" \
+    grep -q "notify kapot: firing balie/snel/wacht by webhook to http://127.0.0.1:$RECEIVER_PORT failed after 1 attempt: HTTP 404" "$TMP/wachtd.log"
 
 pub $PREFIX/in/balie/snel/waiting 3
 pub $PREFIX/in/balie/snel/longest_wait 700
@@ -105,8 +117,8 @@ check_eq "the last ends the alert there" "balie/snel wacht" \
     "$(jq -r '.[0] | select(.endsAt != "0001-01-01T00:00:00Z") | "\(.labels.queue) \(.labels.norm)"' "$REC/$last.body")"
 check "the closed queue told nobody" \
     sh -c "! grep -q balie/dicht '$TMP/notify' '$REC'/*.body"
-check_eq "since the restart: 3 sent (webhook, mail, Alertmanager), none failed" \
-    "3 0 0" \
+check_eq "since the restart: 3 sent (webhook, mail, Alertmanager), 1 refused" \
+    "3 1 0" \
     "$(api /api/v1/status | jq -r '"\(.notify.sent) \(.notify.failed) \(.notify.dropped)"')"
 
 stop_wachtd
