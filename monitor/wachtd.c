@@ -33,6 +33,9 @@ static char		*config_real;	/* absolute, once running */
 static struct event	*ev_step, *ev_publish, *ev_watchdog, *ev_save;
 static char		*alerts_path;	/* state_dir/alerts.json */
 static double		 saved;		/* when alerts_path was last written */
+static int		 saving;	/* a copy is with the worker */
+static int		 save_again;	/* and it changed meanwhile */
+static int		 stopping;	/* the loop has ended */
 static struct complaint	 reject_complaints[REJECT_COUNT];
 
 static struct complaint	 libevent_complaint;
@@ -46,6 +49,7 @@ static struct step_tick {
 } tick;
 
 static void		 schedule_step(void);
+static void		 schedule_save(void);
 
 static __dead void
 usage(void)
@@ -141,14 +145,39 @@ publish_alerts(struct queue *q, const struct queue_view *v)
 	}
 }
 
+/* The worker writes alerts.json; the loop only copies what goes in. */
+static void
+save_run(void *arg)
+{
+	persist_write(arg, 0);
+}
+
+static void
+save_done(void *arg, int ran)
+{
+	(void)ran;
+	persist_free(arg);
+	saving = 0;
+	if (save_again && !stopping) {
+		save_again = 0;
+		schedule_save();
+	}
+}
+
 static void
 on_save(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	(void)arg;
+	if (saving) {
+		save_again = 1;		/* after the one on its way */
+		return;
+	}
 	saved = util_now();
-	persist_save(alerts_path, w.queues, &w.silences, saved, 0);
+	saving = 1;
+	work_submit(w.work, save_run, save_done,
+	    persist_copy(alerts_path, w.queues, &w.silences, saved));
 }
 
 /*
@@ -859,13 +888,14 @@ main(int argc, char *argv[])
 	util_loop_thread();
 	event_base_dispatch(w.base);
 
-	/* SIGTERM: every step, the current one as it stands, on disk, and
-	 * the alert states. */
+	/* SIGTERM: every step, the current one as it stands, on disk. */
+	stopping = 1;
 	each_queue(close_queue, util_now());
-	persist_save(alerts_path, w.queues, &w.silences, util_now(), 1);
 	notify_free(w.notify);	/* what is still on its way is lost */
 	/* The worker first: a SIGUSR1 job in it waits on the store. */
 	work_free(w.work);	/* answers or drops what graphs wait for */
+	/* The alert states, once no save of the worker's can overtake it. */
+	persist_save(alerts_path, w.queues, &w.silences, util_now(), 1);
 	graph_free(w.graph);
 	store_free(w.store);
 	mq_free(w.mq);

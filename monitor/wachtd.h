@@ -577,10 +577,18 @@ json_t		*queue_json(const struct queue *, double now);
 /* ------------------------------------------------------------------ */
 /* persist.c: alert states, acks and silences across restarts */
 
+struct persist_copy;
+
 /* Writes them all to path (temporary file, rename; fsync if durable);
  * -1 after logging. */
 int		 persist_save(const char *path, const struct map *queues,
 		    const struct silences *, double now, int durable);
+/* persist_save in two halves: a copy taken in the loop, written by any
+ * thread (persist_write touches nothing else), then freed. */
+struct persist_copy *persist_copy(const char *path, const struct map *queues,
+		    const struct silences *, double now);
+int		 persist_write(struct persist_copy *, int durable);
+void		 persist_free(struct persist_copy *);
 /* Restores what path holds into the configured queues' alerts and the
  * silences; a missing file is no error, a corrupt one is moved aside. */
 int		 persist_load(const char *path, struct map *queues,
