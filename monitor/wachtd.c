@@ -26,6 +26,7 @@
 #define PUBLISH_SLICES	10	/* on_publish runs this often per second */
 #define TICK_SLICE	0.0005	/* s the step tick holds the loop at once */
 #define SAVE_EVERY	1.0	/* s: alert states written at most this often */
+#define STOP_DRAIN	5.0	/* s notifications get to leave at a stop */
 
 static struct wachtd	 w;
 static const char	*config_path = DEFAULT_CONFIG;
@@ -36,6 +37,8 @@ static double		 saved;		/* when alerts_path was last written */
 static int		 saving;	/* a copy is with the worker */
 static int		 save_again;	/* and it changed meanwhile */
 static int		 stopping;	/* the loop has ended */
+static double		 stop_at;	/* when stopping, at the latest */
+static struct event	*ev_stop;
 static struct complaint	 reject_complaints[REJECT_COUNT];
 
 static struct complaint	 libevent_complaint;
@@ -743,6 +746,36 @@ done:
 	sd_notify(0, "READY=1");
 }
 
+/*
+ * Stopping: notifications on their way get up to STOP_DRAIN to arrive;
+ * told and saved as told, they would otherwise never be sent. Input and
+ * ticks go on meanwhile.
+ */
+static void
+on_stop(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval soon = { 0, 50000 };
+	struct notify_stats ns;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	notify_stats(w.notify, &ns);
+	if (ns.queued == 0 || util_now() >= stop_at) {
+		if (ns.queued > 0)
+			log_warnx("stopping with %zu notifications not "
+			    "delivered", ns.queued);
+		else if (ev_stop != NULL)
+			log_info("stopping: the notifications on their way "
+			    "have left");
+		event_base_loopexit(w.base, NULL);
+		return;
+	}
+	if (ev_stop == NULL)
+		ev_stop = evtimer_new(w.base, on_stop, NULL);
+	evtimer_add(ev_stop, &soon);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -762,7 +795,12 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	default:
 		log_info("received %s, shutting down", strsignal(sig));
 		sd_notify(0, "STOPPING=1");
-		event_base_loopexit(w.base, NULL);
+		if (stop_at > 0) {		/* asked twice: now */
+			event_base_loopexit(w.base, NULL);
+			break;
+		}
+		stop_at = util_now() + STOP_DRAIN;
+		on_stop(-1, 0, NULL);
 		break;
 	}
 }
@@ -907,6 +945,8 @@ main(int argc, char *argv[])
 	event_free(ev_step);
 	event_free(ev_publish);
 	event_free(ev_save);
+	if (ev_stop != NULL)
+		event_free(ev_stop);
 	silence_clear(&w.silences);
 	free(alerts_path);
 	if (ev_watchdog != NULL)

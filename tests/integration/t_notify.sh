@@ -26,10 +26,14 @@ from = wachtd@gemeente.example
 [notify kapot]
 webhook = $RECEIVER_URL/status/404
 
+; A receiver that takes 2 s to answer.
+[notify traag]
+webhook = $RECEIVER_URL/traag/sleep/2
+
 [queue balie/snel]
 label = Balie snel
 norm = wacht
-notify = kcc-team kapot
+notify = kcc-team kapot traag
 
 [queue balie/dicht]
 label = Balie dicht
@@ -66,8 +70,8 @@ wait_until "$WAIT" alert_is balie/snel/wacht warning
 wait_until 10 count_is mails 1
 check_eq "the warning reaches the webhook" "firing:firing:warning" "$(hooks)"
 check_eq "and MQTT" "firing:warning" "$(mqtt)"
-check_eq "MQTT carries one message per section told" "kcc-team kapot" \
-    "$(jq -r .to "$TMP/notify" | sort -r | paste -sd ' ')"
+check_eq "MQTT carries one message per section told" "kapot kcc-team traag" \
+    "$(jq -r .to "$TMP/notify" | sort | paste -sd ' ')"
 failed_is() { test "$(api /api/v1/status | jq .notify.failed)" = "$1"; }
 wait_until 5 failed_is 1
 check_eq "a receiver answering 404 is given up at once, and counted" \
@@ -117,10 +121,18 @@ check_eq "the last ends the alert there" "balie/snel wacht" \
     "$(jq -r '.[0] | select(.endsAt != "0001-01-01T00:00:00Z") | "\(.labels.queue) \(.labels.norm)"' "$REC/$last.body")"
 check "the closed queue told nobody" \
     sh -c "! grep -q balie/dicht '$TMP/notify' '$REC'/*.body"
-check_eq "since the restart: 3 sent (webhook, mail, Alertmanager), 1 refused" \
-    "3 1 0" \
+queued_is() { test "$(api /api/v1/status | jq .notify.queued)" = "$1"; }
+wait_until 5 queued_is 0
+check_eq "since the restart: 4 sent (webhook, mail, Alertmanager, the slow one), 1 refused" \
+    "4 1 0" \
     "$(api /api/v1/status | jq -r '"\(.notify.sent) \(.notify.failed) \(.notify.dropped)"')"
 
+# Stopping with a notification on its way: it gets to leave first.
+pub $PREFIX/in/balie/snel/longest_wait 700
+wait_until "$WAIT" alert_is balie/snel/wacht critical
+sleep 0.3
 stop_wachtd
 check_eq "wachtd stops cleanly" 0 "$WACHTD_STATUS"
+check "it waited for the slow receiver before stopping" \
+    grep -q "stopping: the notifications on their way have left" "$TMP/wachtd.log"
 exit 0
