@@ -111,8 +111,13 @@ wait_until "$WAIT" alert_is balie/snel/wacht .state ok
 check_eq "resolved: no ack left" "ok false" \
     "$(alert balie/snel/wacht '"\(.state) \(.acked)"')"
 
-# kill -9: the state file is there and whole (written after the change).
-sleep 1.5
+# kill -9: the state file is there and whole (written within about a
+# second of the change).
+saved_ok() {
+	test "$(jq -r '.alerts["balie/snel/wacht"].state' \
+	    "$TMP/state/alerts.json" 2>/dev/null)" = ok
+}
+wait_until $((WAIT * 2)) saved_ok
 kill -9 "$WACHTD_PID"
 wait "$WACHTD_PID" 2>/dev/null
 WACHTD_PID=

@@ -73,7 +73,7 @@ check_eq "a closed queue's alert is closed" closed \
     "$(alert balie/dicht/wacht .state)"
 
 # The feed: nothing for 3 x 1 s while open.
-wait_until 10 alert_is balie/snel/feed .state stale
+wait_until $((WAIT * 2)) alert_is balie/snel/feed .state stale
 check_eq "silence makes the feed stale" stale "$(alert balie/snel/feed .state)"
 check_eq "the norm keeps its state while data is missing" ok \
     "$(alert balie/snel/wacht .state)"

@@ -67,13 +67,13 @@ count_is() { test "$("$1")" = "$2"; }
 
 pub $PREFIX/in/balie/snel/longest_wait 500
 wait_until "$WAIT" alert_is balie/snel/wacht warning
-wait_until 10 count_is mails 1
+wait_until $((WAIT * 2)) count_is mails 1
 check_eq "the warning reaches the webhook" "firing:firing:warning" "$(hooks)"
 check_eq "and MQTT" "firing:warning" "$(mqtt)"
 check_eq "MQTT carries one message per section told" "kapot kcc-team traag" \
     "$(jq -r .to "$TMP/notify" | sort | paste -sd ' ')"
 failed_is() { test "$(api /api/v1/status | jq .notify.failed)" = "$1"; }
-wait_until 5 failed_is 1
+wait_until $((WAIT * 2)) failed_is 1
 check_eq "a receiver answering 404 is given up at once, and counted" \
     "1 0" "$(api /api/v1/status | jq -r '"\(.notify.failed) \(.notify.retried)"')"
 check "and logged, without retrying" \
@@ -82,7 +82,7 @@ check "and logged, without retrying" \
 pub $PREFIX/in/balie/snel/waiting 3
 pub $PREFIX/in/balie/snel/longest_wait 700
 wait_until "$WAIT" alert_is balie/snel/wacht critical
-wait_until 10 count_is mails 2
+wait_until $((WAIT * 2)) count_is mails 2
 check_eq "critical: the webhook hears of the change" \
     "firing:firing:warning changed:firing:critical" "$(hooks)"
 n=$(jq -r 'select(.path == "/hook") | .n' "$REC/log" | tail -1)
@@ -101,7 +101,7 @@ check_eq "nor by mail" 2 "$(mails)"
 pub $PREFIX/in/balie/dicht/longest_wait 900
 pub $PREFIX/in/balie/snel/longest_wait 0
 wait_until "$WAIT" alert_is balie/snel/wacht ok
-wait_until 10 count_is mails 3
+wait_until $((WAIT * 2)) count_is mails 3
 sleep 1
 check_eq "resolved: one message each, in order, on the webhook" \
     "firing:firing:warning changed:firing:critical resolved:resolved:ok" \
@@ -122,7 +122,7 @@ check_eq "the last ends the alert there" "balie/snel wacht" \
 check "the closed queue told nobody" \
     sh -c "! grep -q balie/dicht '$TMP/notify' '$REC'/*.body"
 queued_is() { test "$(api /api/v1/status | jq .notify.queued)" = "$1"; }
-wait_until 5 queued_is 0
+wait_until $((WAIT * 2)) queued_is 0
 check_eq "since the restart: 4 sent (webhook, mail, Alertmanager, the slow one), 1 refused" \
     "4 1 0" \
     "$(api /api/v1/status | jq -r '"\(.notify.sent) \(.notify.failed) \(.notify.dropped)"')"
