@@ -18,7 +18,8 @@
 enum phrase {
 	P_SL, P_SL_PREDICTED, P_LONGEST, P_EWT, P_OLDEST, P_BACKLOG,
 	P_NO_BACKLOG, P_NO_DATA, P_WORKDAYS, P_WORKDAY, P_WAITING,
-	P_WAITING_1, P_AGENTS, P_AGENTS_1, P_OPEN, P_FEED_STALE, P_FEED_OK,
+	P_WAITING_1, P_AGENTS, P_AGENTS_1, P_OPEN, P_FEED_STALE, P_FEED_NEVER,
+	P_FEED_OK,
 	NPHRASES
 };
 
@@ -42,6 +43,7 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_AGENTS_1] = "%.0f medewerker beschikbaar",
 	[P_OPEN] = "%.0f open",
 	[P_FEED_STALE] = "Geen gegevens meer sinds %s (verwacht elke %s)",
+	[P_FEED_NEVER] = "Nog geen gegevens ontvangen (verwacht elke %s)",
 	[P_FEED_OK] = "Gegevens komen binnen",
 }, {
 	[P_SL] = "%s answered within %s in the last %s, target %s",
@@ -62,6 +64,7 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_AGENTS_1] = "%.0f agent available",
 	[P_OPEN] = "%.0f open",
 	[P_FEED_STALE] = "No data since %s (expected every %s)",
+	[P_FEED_NEVER] = "No data received yet (expected every %s)",
 	[P_FEED_OK] = "Data arriving",
 } };
 
@@ -261,7 +264,10 @@ judge_respond_within(struct look *l, const struct norm_conf *n,
 	char	 a[32], b[32];
 
 	if (!isnan(v->oldest_age) && !(v->backlog == 0)) {
-		arrival = now - v->oldest_age;
+		/* A probe's seconds in milliseconds must not cost a search
+		 * through thirty years of calendar on every look. */
+		arrival = now - fmin(v->oldest_age,
+		    CALENDAR_SEARCH_DAYS * 86400.0);
 		used = calendar_open_seconds(h, arrival, now);
 		if (n->respond_workdays > 0) {
 			budget = calendar_open_seconds(h, arrival,
@@ -331,14 +337,17 @@ alert_judge_feed(const struct queue_view *v, double updated,
 	time_t		 t = (time_t)updated;
 	char		 at[16], every[32];
 
-	if (updated == 0)
-		verdict(&l, ALERT_UNKNOWN, NAN, interval, P_NO_DATA);
+	span(&l, interval, every, sizeof(every));
+	if (v->stale && updated == 0)
+		verdict(&l, ALERT_STALE, NAN, interval, P_FEED_NEVER, every);
 	else if (v->stale) {
 		localtime_r(&t, &tm);
 		strftime(at, sizeof(at), "%H:%M", &tm);
 		verdict(&l, ALERT_STALE, updated, interval, P_FEED_STALE, at,
-		    span(&l, interval, every, sizeof(every)));
-	} else
+		    every);
+	} else if (updated == 0)
+		verdict(&l, ALERT_UNKNOWN, NAN, interval, P_NO_DATA);
+	else
 		verdict(&l, ALERT_OK, updated, interval, P_FEED_OK);
 }
 
@@ -455,6 +464,9 @@ alert_update(struct alert *a, enum alert_state judged, double now,
 		forget_runs(a);
 		return enter(a, judged, now) | changed;
 	}
+	/* Stale until input is judged: nothing known still is stale. */
+	if (a->state == ALERT_STALE && judged == ALERT_UNKNOWN)
+		return changed;
 	if (a->state >= ALERT_LEVELS)		/* open again, fed again */
 		changed = enter(a, ALERT_UNKNOWN, now);
 	if (judged == ALERT_UNKNOWN) {

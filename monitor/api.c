@@ -168,7 +168,9 @@ ack_alert(struct evhttp_request *req, struct wachtd *w,
 	by = json_string_value(json_object_get(body, "by"));
 	comment = json_string_value(json_object_get(body, "comment"));
 	expires = json_string_value(json_object_get(body, "expires"));
-	if (json_object_get(body, "expires") != NULL && (expires == NULL ||
+	if (json_object_get(body, "comment") != NULL && comment == NULL)
+		http_error(req, 400, "comment must be a string");
+	else if (json_object_get(body, "expires") != NULL && (expires == NULL ||
 	    parse_duration(expires, &secs, &why) == -1 || secs <= 0))
 		http_error(req, 400, "expires must be a duration like 2h");
 	else if (alert_ack(&qa->a, by, comment, secs > 0 ? now + secs : 0,
@@ -179,7 +181,7 @@ ack_alert(struct evhttp_request *req, struct wachtd *w,
 		log_info("alert %s/%s acknowledged by %s", q->conf->id,
 		    queue_alert_name(qa), qa->a.ack.by);
 		qa->changed = 1;
-		wachtd_alerts_changed();
+		wachtd_alerts_changed(q);
 		reply_alert(req, w, 200, q, qa);
 	}
 	json_decref(body);
@@ -273,7 +275,7 @@ add_silence(struct evhttp_request *req, struct wachtd *w)
 		    s->id, s->by, s->queue, s->norm,
 		    util_iso8601(s->ends, until, sizeof(until)));
 		http_reply_json(req, 201, silence_json(s));
-		wachtd_alerts_changed();
+		wachtd_alerts_changed(NULL);
 	}
 	json_decref(body);
 }
@@ -300,7 +302,7 @@ api_silences(struct evhttp_request *req, const char *rest, void *arg)
 			log_info("silence %s deleted", rest + 1);
 			http_reply_json(req, 200, json_pack("{s:s}", "deleted",
 			    rest + 1));
-			wachtd_alerts_changed();
+			wachtd_alerts_changed(NULL);
 		}
 		return;
 	}

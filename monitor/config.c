@@ -98,6 +98,7 @@ static const struct keydef mqtt_keys[] = {
 static const struct keydef http_keys[] = {
 	K(config, listen, V_LISTEN),
 	K(config, public_listen, V_LISTEN),
+	K(config, url, V_URL),
 	{ NULL, 0, 0, 0, 0 }
 };
 
@@ -1162,6 +1163,7 @@ config_free(struct config *c)
 	free(c->timezone);
 	free(c->rrdcached);
 	free(c->language);
+	free(c->url);
 	free(c->mqtt.host);
 	free(c->mqtt.prefix);
 	free(c->mqtt.client_id);
@@ -1176,9 +1178,16 @@ config_free(struct config *c)
 char *
 config_url(const struct config *c, char *buf, size_t len)
 {
-	snprintf(buf, len, strchr(c->listen.host, ':') != NULL ?
-	    "http://[%s]:%d" : "http://%s:%d", c->listen.host,
-	    c->listen.port);
+	size_t	 n;
+
+	if (c->url != NULL) {
+		n = strlen(c->url);
+		snprintf(buf, len, "%.*s", (int)(n > 0 && c->url[n - 1] == '/' ?
+		    n - 1 : n), c->url);
+	} else
+		snprintf(buf, len, strchr(c->listen.host, ':') != NULL ?
+		    "http://[%s]:%d" : "http://%s:%d", c->listen.host,
+		    c->listen.port);
 	return buf;
 }
 

@@ -23,8 +23,10 @@ due(const struct notice *n, const struct notify_conf *t,
 	if (n->told == ALERT_OK || a->ack.at > 0)
 		return NOTICE_NONE;
 	if (t->escalate_to.to != NULL && t->escalate_after > 0 &&
-	    !n->escalated && now - n->first >= t->escalate_after)
-		return NOTICE_ESCALATE;
+	    !n->escalated && now - n->first >= t->escalate_after &&
+	    calendar_is_open(((const struct notify_conf *)
+	    t->escalate_to.to)->hours.to, now))
+		return NOTICE_ESCALATE;	/* when they are there too */
 	if (t->repeat > 0 && now - n->last >= t->repeat)
 		return NOTICE_REPEAT;
 	return NOTICE_NONE;

@@ -61,6 +61,7 @@ struct notify {
 	struct deliveries queue;
 	size_t		 n;
 	size_t		 inflight;
+	int		 added;		/* enqueued since the last pump */
 	struct notify_stats stats;
 	struct complaint trouble;
 	char		 host[256];	/* for the default From */
@@ -270,6 +271,7 @@ enqueue(struct notify *nt, enum channel ch, const char *to, const char *what,
 	d->body = body;
 	TAILQ_INSERT_TAIL(&nt->queue, d, entry);
 	nt->n++;
+	nt->added = 1;
 	return d;
 }
 
@@ -448,6 +450,23 @@ set_rcpt(struct delivery *d, const char *list)
 	free(copy);
 }
 
+/* "a@x b@y" as a To: header wants it: "a@x, b@y". */
+static char *
+comma_list(const char *list)
+{
+	char	*copy = xstrdup(list), *p = copy, *a, *out = xstrdup(""), *o;
+
+	while ((a = strsep(&p, " \t")) != NULL) {
+		if (*a == '\0')
+			continue;
+		o = out;
+		xasprintf(&out, "%s%s%s", o, *o != '\0' ? ", " : "", a);
+		free(o);
+	}
+	free(copy);
+	return out;
+}
+
 /* A plain mail: what happened in the subject, the reason and a link. */
 static void
 send_email(struct notify *nt, const struct notify_conf *t,
@@ -466,7 +485,8 @@ send_email(struct notify *nt, const struct notify_conf *t,
 	struct delivery	*d;
 	struct tm	 tm;
 	time_t		 t0 = (time_t)now;
-	char		*subject, *coded, *mail, *from, date[64], id[160], *c;
+	char		*subject, *coded, *mail, *from, *to, date[64], id[160];
+	char		*c;
 
 	if (t->from != NULL)
 		from = xstrdup(t->from);
@@ -483,15 +503,17 @@ send_email(struct notify *nt, const struct notify_conf *t,
 	for (c = id; *c != '\0'; c++)
 		if (*c == '/')
 			*c = '.';
+	to = comma_list(t->email);
 	xasprintf(&mail,
 	    "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\n"
 	    "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n\r\n"
 	    "%s (%s): %s\r\n%s\r\n\r\n%s %s\r\n",
-	    from, t->email, coded, date, id, text(e->msg, "label"),
+	    from, to, coded, date, id, text(e->msg, "label"),
 	    e->q->conf->id, state, e->qa->j.reason,
 	    e->english ? "See" : "Zie", text(e->msg, "url"));
+	free(to);
 	free(coded);
 	free(subject);
 	if ((d = enqueue(nt, CH_EMAIL, t->name, e->what, t->smtp != NULL ?
@@ -608,6 +630,10 @@ notify_alert(struct notify *nt, struct mq *mq, const struct config *c,
 			json_decref(e.msg);
 		}
 	}
-	pump(nt);
+	/* What waits has its timer: only something new needs a pump. */
+	if (nt->added) {
+		nt->added = 0;
+		pump(nt);
+	}
 	return told;
 }

@@ -14,9 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calendar.h"
+#include "parse.h"
 #include "wachtd.h"
 
 #define PERSIST_VERSION	1
+#define SILENCE_ID_MAX	1000000000	/* s1000000000 fits an id */
 
 /* A time, or null for NAN (a clock not running). */
 static json_t *
@@ -121,15 +124,28 @@ alert_json(const struct queue_alert *qa)
 		    "state", alert_state_name(a->ack.state), "by", a->ack.by,
 		    "comment", a->ack.comment));
 	json_object_set_new(o, "notices", notices_json(qa));
+	/* Why it holds: until input says more, that is all there is. */
+	json_object_set_new(o, "reason", json_pack("{s:s, s:o, s:o}",
+	    "text", qa->j.reason, "value", moment(qa->j.value),
+	    "threshold", moment(qa->j.threshold)));
 	return o;
+}
+
+/* A saved time: finite, not before 1970, not from tomorrow. */
+static int
+sane_time(double t, double now)
+{
+	return isfinite(t) && t >= 0 && t <= now + 86400;
 }
 
 /* The saved alert o into a; -1 (a untouched) when it does not parse. */
 static int
-alert_of(const json_t *o, struct alert *a)
+alert_of(const json_t *o, struct alert *a, double now)
 {
 	struct alert	 in;
 	const json_t	*ack = json_object_get(o, "ack");
+	const char	*by, *comment, *why;
+	int		 i;
 
 	alert_init(&in, 0);
 	if (state_of(json_object_get(o, "state"), &in.state) == -1 ||
@@ -139,6 +155,13 @@ alert_of(const json_t *o, struct alert *a)
 	in.since = json_number_value(json_object_get(o, "since"));
 	runs_of(json_object_get(o, "at_least"), in.at_least);
 	runs_of(json_object_get(o, "at_most"), in.at_most);
+	if (!sane_time(in.since, now))
+		return -1;
+	for (i = 0; i < ALERT_LEVELS; i++)
+		if ((!isnan(in.at_least[i]) && !sane_time(in.at_least[i],
+		    now)) || (!isnan(in.at_most[i]) &&
+		    !sane_time(in.at_most[i], now)))
+			return -1;
 	if (ack != NULL) {
 		if (state_of(json_object_get(ack, "state"), &in.ack.state) ==
 		    -1 || !json_is_number(json_object_get(ack, "at")) ||
@@ -147,13 +170,16 @@ alert_of(const json_t *o, struct alert *a)
 		in.ack.at = json_number_value(json_object_get(ack, "at"));
 		in.ack.expires = json_number_value(json_object_get(ack,
 		    "expires"));
-		snprintf(in.ack.by, sizeof(in.ack.by), "%s",
-		    json_string_value(json_object_get(ack, "by")) != NULL ?
-		    json_string_value(json_object_get(ack, "by")) : "?");
+		by = json_string_value(json_object_get(ack, "by"));
+		comment = json_string_value(json_object_get(ack, "comment"));
+		if (!sane_time(in.ack.at, now) || !isfinite(in.ack.expires) ||
+		    parse_text(by, ALERT_TEXT, &why) == -1 ||
+		    (comment != NULL && comment[0] != '\0' &&
+		    parse_text(comment, ALERT_TEXT, &why) == -1))
+			return -1;
+		snprintf(in.ack.by, sizeof(in.ack.by), "%s", by);
 		snprintf(in.ack.comment, sizeof(in.ack.comment), "%s",
-		    json_string_value(json_object_get(ack, "comment")) !=
-		    NULL ? json_string_value(json_object_get(ack,
-		    "comment")) : "");
+		    comment != NULL ? comment : "");
 	}
 	*a = in;
 	return 0;
@@ -296,6 +322,46 @@ persist_save(const char *path, const struct map *queues,
 	return rc;
 }
 
+/* The saved judgement: why the alert holds, until input says more. */
+static void
+reason_of(const json_t *o, struct judgement *j)
+{
+	const char	*text = json_string_value(json_object_get(o, "text"));
+	const char	*why;
+
+	if (text == NULL || parse_text(text, sizeof(j->reason) - 1, &why) ==
+	    -1)
+		return;
+	snprintf(j->reason, sizeof(j->reason), "%s", text);
+	j->value = moment_of(json_object_get(o, "value"));
+	j->threshold = moment_of(json_object_get(o, "threshold"));
+}
+
+/* Whether q's hours closed between the save and now. */
+static int
+closed_since(const struct queue *q, double saved, double now)
+{
+	return saved > 0 && calendar_next_close(q->conf->hours.to, saved) <=
+	    now;
+}
+
+/*
+ * The queue closed while wachtd was down: the day's alerts ended then,
+ * without a word, as they would have had it run (notice.c); after the
+ * opening they are judged afresh, not revived and escalated at once.
+ */
+static void
+end_day(struct queue_alert *qa, double now)
+{
+	size_t	 i;
+
+	alert_update(&qa->a, ALERT_CLOSED, now, 0, 0);
+	for (i = 0; i < qa->nnotices; i++) {
+		qa->notices[i].told = ALERT_OK;
+		qa->notices[i].escalated = 0;
+	}
+}
+
 /* A file that cannot be read as ours is kept aside, not overwritten. */
 static void
 keep_aside(const char *path, const char *why)
@@ -324,6 +390,7 @@ persist_load(const char *path, struct map *queues, struct silences *ss,
 	char		 qid[160];
 	size_t		 i, restored = 0, dropped = 0, silences = 0;
 	json_int_t	 next;
+	double		 saved;
 
 	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &err)) ==
 	    NULL) {
@@ -338,6 +405,7 @@ persist_load(const char *path, struct map *queues, struct silences *ss,
 		keep_aside(path, "not a version 1 alert state file");
 		return -1;
 	}
+	saved = json_number_value(json_object_get(root, "saved"));
 	json_object_foreach(json_object_get(root, "alerts"), key, o) {
 		slash = strrchr(key, '/');
 		if (slash == NULL || (size_t)(slash - key) >= sizeof(qid)) {
@@ -348,16 +416,20 @@ persist_load(const char *path, struct map *queues, struct silences *ss,
 		/* A queue or norm gone from the config: its alert too. */
 		if ((q = map_get(queues, qid)) == NULL ||
 		    (qa = queue_alert(q, slash + 1)) == NULL ||
-		    alert_of(o, &qa->a) == -1)
+		    alert_of(o, &qa->a, now) == -1)
 			dropped++;
 		else {
 			notices_of(json_object_get(o, "notices"), qa);
+			reason_of(json_object_get(o, "reason"), &qa->j);
+			if (closed_since(q, saved, now))
+				end_day(qa, now);
 			qa->changed = 1;
 			restored++;
 		}
 	}
 	next = json_integer_value(json_object_get(root, "next_silence"));
-	if (next > 0 && (unsigned long)next > ss->next_id)
+	if (next > 0 && next < SILENCE_ID_MAX &&
+	    (unsigned long)next > ss->next_id)
 		ss->next_id = (unsigned long)next;
 	json_array_foreach(json_object_get(root, "silences"), i, s) {
 		if (silence_from_json(s, now, &sp, &why) == -1 ||

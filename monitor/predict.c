@@ -16,8 +16,12 @@ erlang_c(double erlangs, int agents)
 		return 1;
 	if (erlangs <= 0)
 		return 0;
+	/* Past the load, b falls faster than geometrically: once it is
+	 * negligible so is C, and a probe's "agents 1000000000" costs no
+	 * billion steps per message. */
 	for (k = 1; k <= agents; k++)
-		b = erlangs * b / (k + erlangs * b);
+		if ((b = erlangs * b / (k + erlangs * b)) < 1e-20 && k > erlangs)
+			return 0;
 	return agents * b / (agents - erlangs * (1 - b));
 }
 
@@ -28,11 +32,18 @@ by_erlang_c(const struct predict_in *in, double ahead, struct prediction *p)
 	double	 aht = in->handle_time, a = in->arrival_rate * aht, c;
 	int	 n = (int)floor(in->agents);
 
-	if (a >= n && (a > 0 || ahead > 0)) {
-		/* The queue grows: the contacts ahead are all that is
-		 * certain; with nobody to answer, not even that. */
+	if (n == 0 && (a > 0 || ahead > 0)) {
+		/* Nobody to answer: overloaded, and no wait this method can
+		 * tell; the others may. */
 		p->overloaded = 1;
-		p->ewt = n > 0 ? (ahead + 1) * aht / n : NAN;
+		p->sl = in->within > 0 ? 0 : NAN;
+		p->sl_by = in->within > 0 ? PREDICT_ERLANG_C : PREDICT_NONE;
+		return;
+	} else if (a >= n && (a > 0 || ahead > 0)) {
+		/* The queue grows: the contacts ahead are all that is
+		 * certain. */
+		p->overloaded = 1;
+		p->ewt = (ahead + 1) * aht / n;
 		p->sl = 0;
 	} else if (n > 0) {
 		c = erlang_c(a, n);

@@ -598,16 +598,19 @@ static int
 is_stale(const struct queue *q, double now)
 {
 	double	 limit = 3 * q->conf->interval;
+	/* Never any input: counted from when we began to watch, or a probe
+	 * dead since before a restart would never be missed. */
+	double	 last = q->updated > 0 ? q->updated : q->watched;
 
 	/* Opening time cannot exceed the time passed: mostly, that settles
 	 * it. Otherwise: stale once `limit` of opening time after the input
 	 * lies behind us; a search as long as the limit, not the silence. */
-	if (q->updated == 0 || now - q->updated <= limit)
+	if (last == 0 || now - last <= limit)
 		return 0;
-	if (q->updated >= q->cal_from && now <= q->cal_until)
+	if (last >= q->cal_from && now <= q->cal_until)
 		return q->cal_open;
 	return now > calendar_next_open(q->conf->hours.to,
-	    calendar_add_open(q->conf->hours.to, q->updated, limit));
+	    calendar_add_open(q->conf->hours.to, last, limit));
 }
 
 void
@@ -619,6 +622,8 @@ queue_tick(struct queue *q, double now)
 	int64_t		 current = (int64_t)floor(now / q->width);
 	int		 i, stale, open, dropped = 0;
 
+	if (q->watched == 0)
+		q->watched = now;
 	roll(q, now);
 	if (q->waiters != NULL) {
 		/* A probe that lost a leave must not make the wait grow for
@@ -793,6 +798,7 @@ queue_judge(struct queue *q, const struct queue_view *v,
     const struct silences *ss, double now, int english)
 {
 	struct queue_alert *qa;
+	struct judgement j;
 	enum alert_state judged;
 	size_t		 i;
 	int		 changed = 0;
@@ -801,13 +807,16 @@ queue_judge(struct queue *q, const struct queue_view *v,
 		qa = &q->alerts[i];
 		if (qa->norm == NULL)
 			alert_judge_feed(v, q->updated, q->conf->interval,
-			    english, &qa->j);
+			    english, &j);
 		else
 			alert_judge(qa->norm, q->conf->hours.to, v, now,
-			    qa->a.state, english, &qa->j);
+			    qa->a.state, english, &j);
 		/* Missing data judges no norm: the feed says it, once. */
 		judged = !v->open ? ALERT_CLOSED : qa->norm != NULL &&
-		    v->stale ? ALERT_UNKNOWN : qa->j.level;
+		    v->stale ? ALERT_UNKNOWN : j.level;
+		/* Nor does it erase why an alert holds. */
+		if (!(judged == ALERT_UNKNOWN && alert_active(qa->a.state)))
+			qa->j = j;
 		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?
 		    qa->norm->hold : 0, qa->norm != NULL ?
 		    qa->norm->clear_for : 0) | see_silence(q, qa, ss, now)) {

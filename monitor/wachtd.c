@@ -222,9 +222,12 @@ evaluate(struct queue *q, double now)
 }
 
 void
-wachtd_alerts_changed(void)
+wachtd_alerts_changed(struct queue *q)
 {
-	each_queue(evaluate, util_now());
+	if (q != NULL)
+		evaluate(q, util_now());
+	else
+		each_queue(evaluate, util_now());
 	schedule_save();
 }
 

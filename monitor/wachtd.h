@@ -163,6 +163,7 @@ struct config {
 	struct mqtt_conf mqtt;
 	struct listen_conf listen;
 	struct listen_conf public_listen;
+	char		*url;		/* how staff reach listen, for links */
 	struct hours_conf *hours;
 	size_t		 nhours;
 	struct norm_conf *norms;
@@ -179,7 +180,8 @@ typedef void	(*config_error_cb)(const char *msg, void *arg);
 /* Parses and checks path; NULL after reporting every error through cb. */
 struct config	*config_load(const char *path, config_error_cb cb, void *arg);
 void		 config_free(struct config *);
-/* "http://HOST:PORT" of [http] listen, for links in alerts. */
+/* [http] url without a trailing '/', or "http://HOST:PORT" of listen:
+ * the base of links in alerts. */
 char		*config_url(const struct config *, char *buf, size_t len);
 /* "answer_within", "max_wait", "respond_within". */
 const char	*config_norm_kind_name(enum norm_kind);
@@ -494,6 +496,7 @@ struct queue {
 	uint64_t	 steps_lost;	/* outbox overflowed: loop stalled */
 	double		 holdtime;	/* s: Asterisk's average wait, NAN */
 	double		 first_input;	/* 0 = never: rates count from here */
+	double		 watched;	/* the first tick: staleness without input */
 	double		 updated;	/* last accepted input, 0 = never */
 	double		 published;	/* last state publish */
 	int		 dirty;		/* changed since published */
@@ -845,9 +848,9 @@ struct wachtd {
 	double		 step_span;
 };
 
-/* An ack or a silence changed alerts from the API: judge them again now,
- * publish what changed, and save. */
-void		 wachtd_alerts_changed(void);
+/* An ack (of q's) or a silence (NULL: any queue) changed alerts from the
+ * API: judge them again now, publish what changed, and save. */
+void		 wachtd_alerts_changed(struct queue *q);
 
 /* ------------------------------------------------------------------ */
 /* log.c: one logger; stderr in the foreground, syslog otherwise */

@@ -92,6 +92,9 @@ check_eq "after a restart the alert is still critical" critical \
     "$(alert balie/snel/wacht .state)"
 check_eq "still acknowledged by Bram" "true Bram" \
     "$(alert balie/snel/wacht '"\(.acked) \(.ack.by)"')"
+check_eq "and says why, as before the restart" \
+    "Langste wachttijd nu 11 min 40 s, norm 10 min 700" \
+    "$(alert balie/snel/wacht '"\(.reason) \(.value)"')"
 check_eq "the silences are back" "s1 s2" \
     "$(api /api/v1/silences | jq -r '[.silences[].id] | join(" ")')"
 check_eq "a new silence gets a new number" 201 \

@@ -81,15 +81,28 @@ check_eq "and the queue says stale" stale "$(field balie/snel .state)"
 pub $PREFIX/in/balie/snel/longest_wait 10
 wait_until "$WAIT" alert_is balie/snel/feed .state ok
 check_eq "input again: the feed recovers" ok "$(alert balie/snel/feed .state)"
+
+# A feed that is silent across a restart stays stale: nothing resolves it.
+wait_until $((WAIT * 2)) alert_is balie/snel/feed .state stale
+stop_wachtd
+start_wachtd
+check_eq "after a restart the silent feed is still stale" stale \
+    "$(alert balie/snel/feed .state)"
+sleep 4
+check_eq "and stays so, 3 x interval later" stale \
+    "$(alert balie/snel/feed .state)"
+pub $PREFIX/in/balie/snel/longest_wait 10
+wait_until "$WAIT" alert_is balie/snel/feed .state ok
 sleep 0.5
 
-# Every alert is published once connected (unknown before any data).
+# Every alert is published once connected (unknown before any data), and
+# again after the restart (retained, as it stands).
 check_eq "MQTT: unknown, then one warning, one critical, one resolution" \
-    "unknown warning critical ok" "$(states balie/snel/wacht)"
+    "unknown warning critical ok ok" "$(states balie/snel/wacht)"
 check_eq "MQTT: the closed queue's alert never said more than closed" \
-    "unknown closed" "$(states balie/dicht/wacht)"
-check_eq "MQTT: the feed went ok, stale, ok" "unknown ok stale ok" \
-    "$(states balie/snel/feed)"
+    "unknown closed closed" "$(states balie/dicht/wacht)"
+check_eq "MQTT: the feed went ok, stale, ok, stale (kept over the restart), ok" \
+    "unknown ok stale ok stale stale ok" "$(states balie/snel/feed)"
 retained=$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/alert/balie/snel/wacht" -C 1 -W 5)
 check_eq "the alert topic is retained with the last state" ok \
     "$(jq -r .state <<< "$retained")"

@@ -40,6 +40,9 @@ label = Balie dicht
 hours = dicht
 norm = wacht
 notify = kcc-team"
+# Links in messages use the address staff know, not the listener's.
+sed -i "s|^listen = 127.0.0.1:$HTTP_PORT\$|&\nurl = https://wachtd.gemeente.example/|" \
+    "$TMP/wachtd.conf"
 start_wachtd
 
 mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/notify" > "$TMP/notify" \
@@ -86,6 +89,9 @@ wait_until $((WAIT * 2)) count_is mails 2
 check_eq "critical: the webhook hears of the change" \
     "firing:firing:warning changed:firing:critical" "$(hooks)"
 n=$(jq -r 'select(.path == "/hook") | .n' "$REC/log" | tail -1)
+check_eq "links go to [http] url" \
+    "https://wachtd.gemeente.example https://wachtd.gemeente.example/api/v1/queues/balie/snel" \
+    "$(jq -r '"\(.externalURL) \(.wachtd.url)"' "$REC/$n.body")"
 check_eq "the webhook body speaks Alertmanager's version 4 with the reason" \
     "4|kcc-team|Langste wachttijd nu 11 min 40 s, norm 10 min: 3 wachtenden" \
     "$(jq -r '"\(.version)|\(.receiver)|\(.alerts[0].annotations.summary)"' "$REC/$n.body")"

@@ -213,6 +213,9 @@ stale_and_back(void **state)
 	assert_true(feed(&a, ALERT_STALE, 100));
 	assert_state(&a, ALERT_STALE, ALERT_OK);
 	assert_false(feed(&a, ALERT_STALE, 200));
+	/* Still nothing (as after a restart): still stale, no resolution. */
+	assert_false(feed(&a, ALERT_UNKNOWN, 250));
+	assert_state(&a, ALERT_STALE, ALERT_OK);
 	assert_true(feed(&a, ALERT_OK, 300));
 	assert_state(&a, ALERT_OK, ALERT_UNKNOWN);
 }
