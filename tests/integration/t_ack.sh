@@ -11,8 +11,20 @@ $NORM_WACHT
 label = Balie snel
 norm = wacht
 
+; Open all day but for the minute after midnight: it closes every night.
+[hours dag]
+mon = 00:01-24:00
+tue = 00:01-24:00
+wed = 00:01-24:00
+thu = 00:01-24:00
+fri = 00:01-24:00
+sat = 00:01-24:00
+sun = 00:01-24:00
+holidays = none
+
 [queue balie/traag]
 label = Balie traag
+hours = dag
 norm = wacht"
 start_wachtd
 
@@ -127,6 +139,19 @@ WACHTD_PID=
 check "after kill -9 the state file is valid JSON" jq -e .alerts "$TMP/state/alerts.json"
 check_eq "with the last state in it" ok \
     "$(jq -r '.alerts["balie/snel/wacht"].state' "$TMP/state/alerts.json")"
+
+# Down over a night: balie/traag closed meanwhile, so its alert ended with
+# the day; it is judged afresh (nothing known yet), not revived critical.
+# balie/snel never closes: its state comes back as it was.
+jq '.saved -= 86400' "$TMP/state/alerts.json" > "$TMP/yesterday.json"
+mv "$TMP/yesterday.json" "$TMP/state/alerts.json"
+start_wachtd
+# Closed as of the night until the first tick judges it (step 10 s).
+wait_until 15 sh -c "! curl -sf http://127.0.0.1:$HTTP_PORT/api/v1/alerts/balie/traag/wacht | grep -q '\"state\":\"closed\"'"
+check_eq "a queue that closed while wachtd was down starts afresh" \
+    "unknown ok" \
+    "$(alert balie/traag/wacht .state) $(alert balie/snel/wacht .state)"
+stop_wachtd
 
 # A damaged file is kept aside, and the daemon starts anyway.
 echo '{"version": 1, "alerts": [' > "$TMP/state/alerts.json"
