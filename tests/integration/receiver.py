@@ -1,12 +1,14 @@
 # receiver.py PORT DIR [CERT KEY]: a webhook receiver for the tests. It
 # writes each POST body to DIR/N.body and a JSON line to DIR/log before it
 # answers. A path with /sleep/S answers after S seconds, /status/N with N,
-# /fail with 500, /redirect with 302 to /target.
+# /once500 with 500 the first time and 200 after, /fail with 500,
+# /redirect with 302 to /target.
 import http.server, json, ssl, sys, threading, time
 
 port, rec = int(sys.argv[1]), sys.argv[2]
 lock = threading.Lock()
 seq = 0
+failed = set()
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -30,6 +32,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             code = 500
         elif "/status/" in self.path:
             code = int(self.path.rsplit("/", 1)[1])
+        elif "/once500" in self.path:
+            with lock:
+                code = 200 if self.path in failed else 500
+                failed.add(self.path)
         elif self.path == "/redirect":
             code, extra = 302, {"Location": "/target"}
         try:
