@@ -111,13 +111,7 @@ client_id = wachtd-bench-$$
 listen = 127.0.0.1:$HTTP_PORT
 
 [hours altijd]
-mon = 00:00-24:00
-tue = 00:00-24:00
-wed = 00:00-24:00
-thu = 00:00-24:00
-fri = 00:00-24:00
-sat = 00:00-24:00
-sun = 00:00-24:00
+$(every_day 00:00-24:00)
 holidays = none
 
 [norm telefoon]

@@ -159,6 +159,13 @@ ${1:-}
 CONF
 }
 
+# every_day RANGE: the seven weekday keys of an [hours] section, for
+# write_config: open RANGE on every day of the week.
+every_day() {
+	local d
+	for d in mon tue wed thu fri sat sun; do echo "$d = $1"; done
+}
+
 # A desk norm for write_config that alerts at once: max_wait = 10m, with
 # for and clear_for 0, so a test needs no waiting.
 NORM_WACHT="[norm wacht]

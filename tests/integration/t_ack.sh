@@ -13,13 +13,7 @@ norm = wacht
 
 ; Open all day but for the minute after midnight: it closes every night.
 [hours dag]
-mon = 00:01-24:00
-tue = 00:01-24:00
-wed = 00:01-24:00
-thu = 00:01-24:00
-fri = 00:01-24:00
-sat = 00:01-24:00
-sun = 00:01-24:00
+$(every_day 00:01-24:00)
 holidays = none
 
 [queue balie/traag]

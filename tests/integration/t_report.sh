@@ -14,13 +14,7 @@ start_broker
 # Open all day, every day; chat/web is closed today.
 write_config "
 [hours dicht]
-mon = 00:00-24:00
-tue = 00:00-24:00
-wed = 00:00-24:00
-thu = 00:00-24:00
-fri = 00:00-24:00
-sat = 00:00-24:00
-sun = 00:00-24:00
+$(every_day 00:00-24:00)
 closed = $TODAY
 
 [queue chat/web]
