@@ -181,41 +181,66 @@ short_of(const struct look *l, enum alert_state level, double value,
 	return value < limit;
 }
 
+/* "72% binnen 30 s beantwoord in de laatste 15 min, norm 80%" */
+static void
+say_sl(struct look *l, enum alert_state level, const struct norm_conf *n)
+{
+	char	 a[32], b[32], c[32], d[32];
+
+	verdict(l, level, l->v->sl, n->target, P_SL,
+	    pct(l, l->v->sl, a, sizeof(a)), span(l, n->answer_within, b,
+	    sizeof(b)), span(l, n->window, c, sizeof(c)),
+	    pct(l, n->target, d, sizeof(d)));
+}
+
+/* "Langste wachttijd nu 11 min 40 s, norm 10 min", held against
+ * threshold. */
+static void
+say_longest(struct look *l, enum alert_state level, double threshold,
+    double limit)
+{
+	char	 a[32], b[32];
+
+	verdict(l, level, l->v->longest_wait, threshold, P_LONGEST,
+	    span(l, l->v->longest_wait, a, sizeof(a)),
+	    span(l, limit, b, sizeof(b)));
+}
+
+/* "Verwachte wachttijd 12 min, norm 10 min" */
+static void
+say_ewt(struct look *l, enum alert_state level, double limit)
+{
+	char	 a[32], b[32];
+
+	verdict(l, level, l->v->ewt, limit, P_EWT,
+	    span(l, l->v->ewt, a, sizeof(a)), span(l, limit, b, sizeof(b)));
+}
+
 /* answer_within + target: the rolling service level, and what it is
  * heading for. */
 static void
 judge_answer_within(struct look *l, const struct norm_conf *n)
 {
 	const struct queue_view *v = l->v;
-	double	 limit = n->answer_within, warn = n->warn_at / 100 * limit;
+	double	 warn = n->warn_at / 100 * n->answer_within;
 	char	 a[32], b[32], c[32], d[32];
 
 	if (!isnan(v->sl) && short_of(l, ALERT_CRITICAL, v->sl, n->target))
-		verdict(l, ALERT_CRITICAL, v->sl, n->target, P_SL,
-		    pct(l, v->sl, a, sizeof(a)), span(l, limit, b, sizeof(b)),
-		    span(l, n->window, c, sizeof(c)),
-		    pct(l, n->target, d, sizeof(d)));
+		say_sl(l, ALERT_CRITICAL, n);
 	else if (!isnan(v->pred.sl) &&
 	    short_of(l, ALERT_WARNING, v->pred.sl, n->target))
 		verdict(l, ALERT_WARNING, v->pred.sl, n->target,
 		    P_SL_PREDICTED, pct(l, v->pred.sl, a, sizeof(a)),
-		    span(l, limit, b, sizeof(b)),
+		    span(l, n->answer_within, b, sizeof(b)),
 		    pct(l, n->target, c, sizeof(c)),
 		    span(l, v->ewt, d, sizeof(d)));
 	else if (!isnan(v->longest_wait) &&
 	    reaches(l, ALERT_WARNING, v->longest_wait, warn, 0))
-		verdict(l, ALERT_WARNING, v->longest_wait, warn, P_LONGEST,
-		    span(l, v->longest_wait, a, sizeof(a)),
-		    span(l, limit, b, sizeof(b)));
+		say_longest(l, ALERT_WARNING, warn, n->answer_within);
 	else if (!isnan(v->sl))
-		verdict(l, ALERT_OK, v->sl, n->target, P_SL,
-		    pct(l, v->sl, a, sizeof(a)), span(l, limit, b, sizeof(b)),
-		    span(l, n->window, c, sizeof(c)),
-		    pct(l, n->target, d, sizeof(d)));
+		say_sl(l, ALERT_OK, n);
 	else if (!isnan(v->longest_wait))
-		verdict(l, ALERT_OK, v->longest_wait, warn, P_LONGEST,
-		    span(l, v->longest_wait, a, sizeof(a)),
-		    span(l, limit, b, sizeof(b)));
+		say_longest(l, ALERT_OK, warn, n->answer_within);
 	else
 		verdict(l, ALERT_UNKNOWN, NAN, n->target, P_NO_DATA);
 }
@@ -226,27 +251,20 @@ judge_max_wait(struct look *l, const struct norm_conf *n)
 {
 	const struct queue_view *v = l->v;
 	double	 limit = n->max_wait, warn = n->warn_at / 100 * limit;
-	char	 a[32], b[32];
 
-	span(l, limit, b, sizeof(b));
 	if (!isnan(v->longest_wait) &&
 	    reaches(l, ALERT_CRITICAL, v->longest_wait, limit, 1))
-		verdict(l, ALERT_CRITICAL, v->longest_wait, limit, P_LONGEST,
-		    span(l, v->longest_wait, a, sizeof(a)), b);
+		say_longest(l, ALERT_CRITICAL, limit, limit);
 	else if (!isnan(v->longest_wait) &&
 	    reaches(l, ALERT_WARNING, v->longest_wait, warn, 0))
-		verdict(l, ALERT_WARNING, v->longest_wait, warn, P_LONGEST,
-		    span(l, v->longest_wait, a, sizeof(a)), b);
+		say_longest(l, ALERT_WARNING, warn, limit);
 	else if (v->pred.overloaded || (!isnan(v->ewt) &&
 	    reaches(l, ALERT_WARNING, v->ewt, limit, 1)))
-		verdict(l, ALERT_WARNING, v->ewt, limit, P_EWT,
-		    span(l, v->ewt, a, sizeof(a)), b);
+		say_ewt(l, ALERT_WARNING, limit);
 	else if (!isnan(v->longest_wait))
-		verdict(l, ALERT_OK, v->longest_wait, limit, P_LONGEST,
-		    span(l, v->longest_wait, a, sizeof(a)), b);
+		say_longest(l, ALERT_OK, limit, limit);
 	else if (!isnan(v->ewt))
-		verdict(l, ALERT_OK, v->ewt, limit, P_EWT,
-		    span(l, v->ewt, a, sizeof(a)), b);
+		say_ewt(l, ALERT_OK, limit);
 	else
 		verdict(l, ALERT_UNKNOWN, NAN, limit, P_NO_DATA);
 }

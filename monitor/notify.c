@@ -579,7 +579,8 @@ notify_alert(struct notify *nt, struct mq *mq, const struct config *c,
 	char		 base[300];
 	int		 escalated, told = 0;
 
-	config_url(c, base, sizeof(base));
+	/* This runs on every input: the link is made only for a message. */
+	base[0] = '\0';
 	memset(&e, 0, sizeof(e));
 	e.q = q;
 	e.qa = qa;
@@ -592,6 +593,8 @@ notify_alert(struct notify *nt, struct mq *mq, const struct config *c,
 		while ((e.ev = notice_next(n, t, &qa->a,
 		    qa->silenced[0] != '\0', now)) != NOTICE_NONE) {
 			told++;
+			if (base[0] == '\0')
+				config_url(c, base, sizeof(base));
 			e.starts = n->first;
 			e.ends = e.ev == NOTICE_RESOLVED ||
 			    e.ev == NOTICE_ENDED ? now : 0;
@@ -620,6 +623,8 @@ notify_alert(struct notify *nt, struct mq *mq, const struct config *c,
 		if (t->alertmanager != NULL && n->told != ALERT_OK &&
 		    now - n->refreshed >= AM_REFRESH) {
 			n->refreshed = now;
+			if (base[0] == '\0')
+				config_url(c, base, sizeof(base));
 			e.ev = NOTICE_REPEAT;
 			e.starts = n->first;
 			e.ends = 0;
