@@ -34,12 +34,18 @@ O	?= build
 endif
 
 CORE	 = config map payload parse queue step ingest log xmalloc util calendar \
-	   report predict alert report_fmt silence persist notice
-EDGE	 = mqtt http api store graph work fetch notify
-WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd))
+	   report predict alert report_fmt silence persist notice board
+EDGE	 = mqtt http api store graph work fetch notify public
+WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd)) \
+	   $(O)/assets.o
+
+# The dashboards, compiled in (scripts/embed.sh); the list is a file of
+# its own so that a file removed also rebuilds them.
+ASSETS	 = $(shell find dashboards -type f ! -path 'dashboards/grafana/*' \
+	   ! -name '.*' ! -name '*~' | LC_ALL=C sort)
 
 UNITS	 = parse payload config queue step ingest map sim calendar report_fmt \
-	   report predict alert silence notice
+	   report predict alert silence notice board
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
@@ -56,6 +62,7 @@ test_predict_DEPS = predict
 test_alert_DEPS   = alert report_fmt calendar predict parse xmalloc log
 test_silence_DEPS = silence report_fmt calendar parse xmalloc log util
 test_notice_DEPS  = notice alert report_fmt calendar parse xmalloc log
+test_board_DEPS   = board util xmalloc log
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 all: $(O)/wachtd $(O)/wachtd-sim $(O)/wachtctl
@@ -70,6 +77,16 @@ WACHTCTL_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,wachtctl \
 	   ctl_report ctl_alerts report_fmt parse calendar xmalloc log))
 $(O)/wachtctl: $(WACHTCTL_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/assets.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(ASSETS)' | cmp -s - $@ || echo '$(ASSETS)' > $@
+
+$(O)/assets.c: scripts/embed.sh $(O)/assets.list $(ASSETS)
+	scripts/embed.sh dashboards $(ASSETS) > $@.tmp && mv $@.tmp $@
+
+$(O)/assets.o: $(O)/assets.c
+	$(CC) $(CFLAGS) -Imonitor -c -o $@ $<
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -136,7 +153,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/wachtd (your configuration)"
 
+FORCE:
+
 clean:
 	rm -rf build build-sanitize
 
-.PHONY: all deps tests check demo bench install uninstall clean
+.PHONY: FORCE all deps tests check demo bench install uninstall clean

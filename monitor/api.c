@@ -367,11 +367,12 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	/* Steps a stalled loop let fall out of a queue's outbox. */
 	while (map_next(w->queues, &pos, &id, &val))
 		lost += ((struct queue *)val)->steps_lost;
-	http_reply_json(req, 200, json_pack("{s:s, s:b, s:I, s:I, s:o, s:I,"
+	http_reply_json(req, 200, json_pack("{s:s, s:b, s:f, s:I, s:I, s:o, s:I,"
 	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f},"
 	    " s:{s:f, s:f, s:f, s:f}, s:{s:I, s:I, s:I, s:I, s:I}}",
 	    "version", WACHTD_VERSION,
 	    "broker", mq_connected(w->mq),
+	    "step", w->conf->step,
 	    "queues", (json_int_t)map_count(w->queues),
 	    "accepted", (json_int_t)w->ingest->accepted,
 	    "rejected", rejected,
@@ -861,9 +862,39 @@ out:
 	evhttp_clear_headers(&params);
 }
 
+/* GET / and /dashboard/NAME: the manager dashboard, compiled in. Paths
+ * no route takes come here too, and get the JSON 404. */
+static void
+api_dashboard(struct evhttp_request *req, const char *rest, void *arg)
+{
+	const struct asset *a = NULL;
+	const char	*name = NULL;
+
+	(void)arg;
+	if (rest[0] == '\0')
+		name = "index.html";
+	else if (strncmp(rest, "dashboard/", 10) == 0 &&
+	    strchr(rest + 10, '/') == NULL)
+		name = rest + 10;
+	if (name == NULL || (a = http_asset(name)) == NULL) {
+		http_error(req, 404, "no such path");
+		return;
+	}
+	if (!http_want_get(req))
+		return;
+	http_header(req, "X-Content-Type-Options", "nosniff");
+	if (rest[0] == '\0') {
+		http_header(req, "Content-Security-Policy", "default-src "
+		    "'self'; img-src 'self' data:; frame-ancestors 'none'");
+		http_header(req, "Referrer-Policy", "same-origin");
+	}
+	http_reply_asset(req, a);
+}
+
 void
 api_register(struct http *h, struct wachtd *w)
 {
+	http_route(h, "/", api_dashboard, w);
 	http_route(h, "/graph/", api_graph, w);
 	http_route(h, "/api/v1/queues", api_queues, w);
 	http_route(h, "/api/v1/status", api_status, w);

@@ -4,6 +4,7 @@
  * content types, and HEAD answered with headers only. Routes are path
  * prefixes; the handler gets the rest of the path.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,27 +37,48 @@ struct http {
 	struct complaint accept_trouble;
 	struct route	 routes[ROUTES_MAX];
 	int		 nroutes;
+	/* Counted in the listener's thread, read by GET /metrics. */
+	uint64_t	 answered[HTTP_CLASSES];
 	struct http	*next;
 };
 
 /*
  * Live listeners. libevent hands the accept error callback only the
- * evhttp, so this short list finds our struct again.
+ * evhttp, so this short list finds our struct again. The public
+ * listener runs in a thread of its own: the lock keeps the list whole.
  */
 static struct http	*https;
+static pthread_mutex_t	 https_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+http_header(struct evhttp_request *req, const char *name, const char *value)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), name,
+	    value);
+}
+
+/* Sends buf with code, saying its length is len: the whole body's,
+ * even for HEAD, which sends none of it; a 304 has no length. */
+static void
+reply_length(struct evhttp_request *req, int code, struct evbuffer *buf,
+    size_t len)
+{
+	char	 n[32];
+
+	if (code != 304) {
+		snprintf(n, sizeof(n), "%zu", len);
+		http_header(req, "Content-Length", n);
+	}
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+	evhttp_send_reply(req, code, NULL, buf);
+}
 
 /* Sends buf with code; HEAD keeps the length but not the body. */
 static void
 reply(struct evhttp_request *req, int code, struct evbuffer *buf)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	char		  len[32];
-
-	snprintf(len, sizeof(len), "%zu", evbuffer_get_length(buf));
-	evhttp_add_header(h, "Content-Length", len);
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
-		evbuffer_drain(buf, evbuffer_get_length(buf));
-	evhttp_send_reply(req, code, NULL, buf);
+	reply_length(req, code, buf, evbuffer_get_length(buf));
 }
 
 void
@@ -68,10 +90,8 @@ http_reply_data(struct evhttp_request *req, const char *type,
 	if (buf == NULL)
 		fatalx("evbuffer_new");
 	evbuffer_add(buf, data, len);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", type);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", cache);
+	http_header(req, "Content-Type", type);
+	http_header(req, "Cache-Control", cache);
 	reply(req, 200, buf);
 	evbuffer_free(buf);
 }
@@ -95,10 +115,8 @@ http_reply_json(struct evhttp_request *req, int code, json_t *j)
 	evbuffer_add(buf, s, strlen(s));
 	evbuffer_add(buf, "\n", 1);
 	free(s);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/json; charset=utf-8");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
+	http_header(req, "Content-Type", "application/json; charset=utf-8");
+	http_header(req, "Cache-Control", "no-store");
 	reply(req, code, buf);
 	evbuffer_free(buf);
 }
@@ -118,8 +136,7 @@ http_error(struct evhttp_request *req, int code, const char *fmt, ...)
 void
 http_not_allowed(struct evhttp_request *req, const char *allow)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
-	    allow);
+	http_header(req, "Allow", allow);
 	http_error(req, 405, "method not allowed");
 }
 
@@ -192,10 +209,127 @@ http_release(struct evhttp_request **slot)
 void
 http_busy(struct evhttp_request *req)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Retry-After", "5");
+	http_header(req, "Retry-After", "5");
 	http_error(req, 503, "busy drawing graphs and reports; try again "
 	    "in a few seconds");
+}
+
+/* Whether the client's If-None-Match names etag. */
+static int
+client_has(struct evhttp_request *req, const char *etag)
+{
+	const char	*inm;
+	size_t		 len = strlen(etag);
+
+	inm = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "If-None-Match");
+	if (inm == NULL)
+		return 0;
+	if (strcmp(inm, "*") == 0)
+		return 1;
+	/* A list: "a", W/"b" (weak compares equal for a GET). */
+	while ((inm = strstr(inm, etag)) != NULL) {
+		if (inm[len] == '\0' || inm[len] == ',' || inm[len] == ' ')
+			return 1;
+		inm += len;
+	}
+	return 0;
+}
+
+void
+http_reply_shared(struct evhttp_request *req, const char *type,
+    const char *cache, const char *etag, const void *data, size_t len,
+    http_done_fn done, void *arg)
+{
+	struct evbuffer	*buf;
+	int		 code = 200;
+
+	if ((buf = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	http_header(req, "ETag", etag);
+	http_header(req, "Cache-Control", cache);
+	if (client_has(req, etag))
+		code = 304;
+	else {
+		http_header(req, "Content-Type", type);
+		if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+			/* Sent from data itself: done runs once written. */
+			evbuffer_add_reference(buf, data, len, done, arg);
+			done = NULL;
+		}
+	}
+	reply_length(req, code, buf, len);
+	if (done != NULL)
+		done(data, len, arg);
+	evbuffer_free(buf);
+}
+
+const struct asset *
+http_asset(const char *name)
+{
+	const struct asset *a;
+
+	for (a = assets; a->name != NULL; a++)
+		if (strcmp(a->name, name) == 0)
+			return a;
+	return NULL;
+}
+
+/* The Content-Type of a file, by its name. */
+static const char *
+asset_type(const char *name)
+{
+	static const struct {
+		const char	*ext;
+		const char	*type;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".json", "application/json; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".ico", "image/x-icon" },
+	};
+	const char	*dot = strrchr(name, '.');
+	size_t		 i;
+
+	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+void
+http_reply_asset(struct evhttp_request *req, const struct asset *a)
+{
+	/* Revalidated each time: a new version shows at once, and an
+	 * unchanged one costs a 304. */
+	http_reply_shared(req, asset_type(a->name), "no-cache", a->etag,
+	    a->data, a->len, NULL, NULL);
+}
+
+/* A request answered: counted by the class of its status. */
+static void
+on_complete(struct evhttp_request *req, void *arg)
+{
+	struct http	*h = arg;
+	int		 code = evhttp_request_get_response_code(req);
+	int		 c = code < 300 ? HTTP_2XX : code < 400 ? HTTP_3XX :
+			    code < 500 ? HTTP_4XX : HTTP_5XX;
+
+	__atomic_fetch_add(&h->answered[c], 1, __ATOMIC_RELAXED);
+}
+
+void
+http_stats(const struct http *h, struct http_stats *st)
+{
+	int	 c;
+
+	memset(st, 0, sizeof(*st));
+	for (c = 0; h != NULL && c < HTTP_CLASSES; c++)
+		st->answered[c] = __atomic_load_n(&h->answered[c],
+		    __ATOMIC_RELAXED);
 }
 
 /* Finds the longest route whose prefix the path starts with. */
@@ -208,6 +342,7 @@ dispatch(struct evhttp_request *req, void *arg)
 	struct route		*best = NULL;
 	int			 i;
 
+	evhttp_request_set_on_complete_cb(req, on_complete, h);
 	if (path == NULL || path[0] != '/') {
 		http_error(req, 400, "bad request path");
 		return;
@@ -248,8 +383,10 @@ on_accept_error(struct evconnlistener *lev, void *arg)
 	int		 err = EVUTIL_SOCKET_ERROR();
 
 	(void)arg;
+	pthread_mutex_lock(&https_lock);
 	for (h = https; h != NULL && h->listener != lev; h = h->next)
 		;
+	pthread_mutex_unlock(&https_lock);
 	if (h == NULL)
 		return;
 	log_complain(&h->accept_trouble, util_now(), "http: accept: %s; "
@@ -287,8 +424,10 @@ http_new(struct event_base *base, const char *host, int port)
 	h->listener = evhttp_bound_socket_get_listener(bound);
 	h->resume = evtimer_new(base, on_resume, h);
 	evconnlistener_set_error_cb(h->listener, on_accept_error);
+	pthread_mutex_lock(&https_lock);
 	h->next = https;
 	https = h;
+	pthread_mutex_unlock(&https_lock);
 	log_info("http: listening on %s:%d", host, port);
 	return h;
 }
@@ -300,11 +439,13 @@ http_free(struct http *h)
 
 	if (h == NULL)
 		return;
+	pthread_mutex_lock(&https_lock);
 	for (p = &https; *p != NULL; p = &(*p)->next)
 		if (*p == h) {
 			*p = h->next;
 			break;
 		}
+	pthread_mutex_unlock(&https_lock);
 	event_free(h->resume);
 	evhttp_free(h->evh);
 	free(h);

@@ -412,6 +412,7 @@ tick_done(void)
 	journal_steps();
 	if (silence_expire(&w.silences, util_now()) > 0)
 		schedule_save();
+	public_refresh(w.public, w.conf, w.queues, util_now());
 	tick.busy = 0;
 	w.step_span = seconds_since(&tick.began, CLOCK_MONOTONIC);
 	schedule_step();
@@ -562,6 +563,12 @@ build_queues(const struct config *c, struct map *old)
 	return m;
 }
 
+static int
+same_listen(const struct listen_conf *a, const struct listen_conf *b)
+{
+	return a->port == b->port && strcmp(a->host, b->host) == 0;
+}
+
 /* Binds the internal listener of c; NULL when it cannot. */
 static struct http *
 start_http(const struct config *c)
@@ -653,6 +660,7 @@ reload(void)
 	struct config	*c, *old = w.conf;
 	struct ingest	*in;
 	struct http	*h = NULL;
+	struct public	*pub = NULL;
 	struct mq	*mq = NULL;
 	struct map	*gone, *alerts;
 	const char	*id;
@@ -676,13 +684,18 @@ reload(void)
 			goto done;
 		}
 	}
-	if (strcmp(c->listen.host, old->listen.host) != 0 ||
-	    c->listen.port != old->listen.port) {
-		if ((h = start_http(c)) == NULL) {
-			log_warnx("reload: still listening on %s:%d",
-			    old->listen.host, old->listen.port);
-			c->listen = old->listen;
-		}
+	if (!same_listen(&c->listen, &old->listen) &&
+	    (h = start_http(c)) == NULL) {
+		log_warnx("reload: still listening on %s:%d",
+		    old->listen.host, old->listen.port);
+		c->listen = old->listen;
+	}
+	/* The public listener moves, goes or comes; or stays as it is. */
+	if (!same_listen(&c->public_listen, &old->public_listen) &&
+	    c->public_listen.port != 0 &&
+	    (pub = public_new(&c->public_listen, old->step)) == NULL) {
+		log_warnx("reload: the public listener stays as it was");
+		c->public_listen = old->public_listen;
 	}
 
 	/*
@@ -732,6 +745,11 @@ reload(void)
 		http_free(w.http);
 		w.http = h;
 	}
+	if (!same_listen(&c->public_listen, &old->public_listen)) {
+		public_free(w.public);
+		if ((w.public = pub) != NULL)
+			public_start(pub, 0);
+	}
 	if (mq != NULL) {
 		mq_free(w.mq);
 		w.mq = mq;
@@ -742,6 +760,7 @@ reload(void)
 	config_free(old);
 	evtimer_del(ev_step);
 	schedule_step();
+	public_refresh(w.public, w.conf, w.queues, util_now());
 	on_connect(NULL);	/* republish: labels or norms may differ */
 	log_info("configuration reloaded: %zu queues, %zu removed",
 	    map_count(w.queues), removed);
@@ -814,7 +833,7 @@ main(int argc, char *argv[])
 	struct event	*sigs[4];
 	const int	 signals[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 	uint64_t	 wd_usec;
-	int		 ch, check = 0, foreground = 0, verbose = 0, i;
+	int		 ch, check = 0, foreground = 0, verbose = 0, i, forked;
 
 	while ((ch = getopt(argc, argv, "c:fnvV")) != -1) {
 		switch (ch) {
@@ -873,11 +892,14 @@ main(int argc, char *argv[])
 	w.ingest = ingest_new(w.conf, w.queues);
 	/* What can fail at start fails before detaching: the shell sees it. */
 	if ((w.http = start_http(w.conf)) == NULL ||
+	    (w.conf->public_listen.port != 0 && (w.public = public_new(
+	    &w.conf->public_listen, w.conf->step)) == NULL) ||
 	    mq_check(&w.conf->mqtt) == -1 ||
 	    store_prepare(w.conf->state_dir) == -1)
 		return 1;
 	/* Under systemd (Type=notify) the service is the process itself. */
-	if (!foreground && getenv("NOTIFY_SOCKET") == NULL) {
+	forked = !foreground && getenv("NOTIFY_SOCKET") == NULL;
+	if (forked) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		if (event_reinit(w.base) == -1)
@@ -908,6 +930,10 @@ main(int argc, char *argv[])
 	persist_load(alerts_path, w.queues, &w.silences, util_now());
 	/* Each queue learns its opening hours now, not in the first tick. */
 	each_queue(queue_tick, util_now());
+	if (w.public != NULL) {
+		public_refresh(w.public, w.conf, w.queues, util_now());
+		public_start(w.public, forked);
+	}
 	ev_step = evtimer_new(w.base, on_step, NULL);
 	schedule_step();
 	ev_publish = event_new(w.base, -1, EV_PERSIST, on_publish, NULL);
@@ -941,6 +967,7 @@ main(int argc, char *argv[])
 	store_free(w.store);
 	mq_free(w.mq);
 	http_free(w.http);
+	public_free(w.public);
 	ingest_free(w.ingest);
 	map_free(w.queues, free_queue);
 	for (i = 0; i < 4; i++)

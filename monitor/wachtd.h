@@ -761,6 +761,50 @@ int		 mq_publish(struct mq *, const char *topic, const void *buf,
 		    size_t len, int retain);
 
 /* ------------------------------------------------------------------ */
+/* board.c: the public wait times, built once per step (pure) */
+
+/* A public channel as it is now. */
+struct board_channel {
+	const char	*id;
+	const char	*label;
+	int		 open;
+	double		 wait;		/* s for a contact arriving now; NAN:
+					 * not known (no or stale figures) */
+	double		 limit;		/* s the norm allows; NAN: none */
+	int		 overloaded;	/* more comes in than staff can do */
+	double		 next_open;	/* when closed; NAN: not in sight */
+};
+
+enum board_busy {
+	BOARD_BUSY_UNKNOWN,
+	BOARD_BUSY_QUIET,		/* under half the norm's wait */
+	BOARD_BUSY_NORMAL,
+	BOARD_BUSY_BUSY			/* at the norm, or overloaded */
+};
+
+/* The JSON of /public/v1/waittimes.json and the page /public/. */
+struct board {
+	char		*json;
+	size_t		 json_len;
+	char		 json_etag[24];
+	char		*html;
+	size_t		 html_len;
+	char		 html_etag[24];
+};
+
+/* Fills the page template (at <!--wachtd:channels-->) and the JSON;
+ * refresh is how often they change (s). */
+struct board	*board_build(const struct board_channel *, size_t n,
+		    double now, double refresh, const char *tmpl,
+		    size_t tmpl_len);
+void		 board_free(struct board *);
+/* "minder dan 2 minuten", "2 tot 5 minuten", ... */
+const char	*board_band(double wait);
+enum board_busy	 board_busy(const struct board_channel *);
+/* "morgen vanaf 08:30" for an opening at t seen at now; "" for NAN. */
+char		*board_next_open(double now, double t, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* http.c: evhttp listener with limits, routes and JSON replies */
 
 struct http;
@@ -797,6 +841,51 @@ int		 http_release(struct evhttp_request **slot);
 /* 503 with Retry-After: the worker has enough to do. */
 void		 http_busy(struct evhttp_request *);
 
+/* A file of dashboards/, compiled in (scripts/embed.sh, assets.c). */
+struct asset {
+	const char	*name;		/* "app.js", "public/widget.js" */
+	const unsigned char *data;
+	size_t		 len;
+	const char	*etag;		/* quoted */
+};
+extern const struct asset assets[];	/* ends with a NULL name */
+const struct asset *http_asset(const char *name);
+/* 200 with the asset (type by its name), or 304 when the client has it. */
+void		 http_reply_asset(struct evhttp_request *, const struct asset *);
+/*
+ * 200 with data that lives on elsewhere, sent without a copy (done, if
+ * not NULL, runs once the bytes are written, in the listener's thread),
+ * or 304 when If-None-Match names etag.
+ */
+typedef void	(*http_done_fn)(const void *data, size_t len, void *arg);
+void		 http_reply_shared(struct evhttp_request *, const char *type,
+		    const char *cache_control, const char *etag,
+		    const void *data, size_t len, http_done_fn done, void *arg);
+/* Adds a response header. */
+void		 http_header(struct evhttp_request *, const char *name,
+		    const char *value);
+
+/* Requests answered, by listener and status class (GET /metrics). */
+enum http_class { HTTP_2XX, HTTP_3XX, HTTP_4XX, HTTP_5XX, HTTP_CLASSES };
+struct http_stats {
+	uint64_t	 answered[HTTP_CLASSES];
+};
+void		 http_stats(const struct http *, struct http_stats *);
+
+/* ------------------------------------------------------------------ */
+/* public.c: the public listener, in a thread of its own */
+
+struct public;
+/* Binds host:port; NULL after logging why. */
+struct public	*public_new(const struct listen_conf *, double step);
+/* Serves, from now on in its own thread; forked: after daemon(). */
+void		 public_start(struct public *, int forked);
+void		 public_free(struct public *);
+/* Builds this step's board from the public queues (in the loop). */
+void		 public_refresh(struct public *, const struct config *,
+		    const struct map *queues, double now);
+void		 public_stats(const struct public *, struct http_stats *);
+
 /* ------------------------------------------------------------------ */
 /* work.c: one thread for blocking library calls, drained by the loop */
 
@@ -831,6 +920,7 @@ struct wachtd {
 	struct ingest	*ingest;
 	struct mq	*mq;
 	struct http	*http;
+	struct public	*public;	/* NULL without public_listen */
 	struct store	*store;
 	struct grapher	*graph;
 	struct worker	*work;		/* graphs, reports, SIGUSR1 */
