@@ -35,7 +35,7 @@ endif
 
 CORE	 = config map payload parse queue step ingest log xmalloc util calendar \
 	   report predict alert report_fmt silence persist notice board
-EDGE	 = mqtt http api store graph work fetch notify public
+EDGE	 = mqtt http api store graph work fetch notify public metrics
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd)) \
 	   $(O)/assets.o
 

@@ -862,6 +862,25 @@ out:
 	evhttp_clear_headers(&params);
 }
 
+/* GET /metrics */
+static void
+api_metrics(struct evhttp_request *req, const char *rest, void *arg)
+{
+	size_t	 len;
+	char	*text;
+
+	if (!http_want_get(req))
+		return;
+	if (rest[0] != '\0') {
+		http_error(req, 404, "no such path");
+		return;
+	}
+	text = metrics_text(arg, &len);
+	http_reply_data(req, "text/plain; version=0.0.4; charset=utf-8",
+	    "no-store", text, len);
+	free(text);
+}
+
 /* GET / and /dashboard/NAME: the manager dashboard, compiled in. Paths
  * no route takes come here too, and get the JSON 404. */
 static void
@@ -902,4 +921,5 @@ api_register(struct http *h, struct wachtd *w)
 	http_route(h, "/api/v1/silences", api_silences, w);
 	http_route(h, "/api/v1/report", api_report, w);
 	http_route(h, "/healthz", api_healthz, w);
+	http_route(h, "/metrics", api_metrics, w);
 }

@@ -509,6 +509,7 @@ write_job(struct store *st, struct job *j)
 		st->stats.errors++;
 	if (took > st->stats.write_max)
 		st->stats.write_max = took;
+	st->stats.write_time += took;
 	pthread_mutex_unlock(&st->lock);
 }
 

@@ -659,6 +659,7 @@ struct store_stats {
 	uint64_t	 skipped;	/* steps older than their file */
 	uint64_t	 dropped;	/* steps beyond the queue's bound */
 	double		 write_max;	/* s, the slowest update */
+	double		 write_time;	/* s, all updates together */
 	size_t		 pending;	/* queued, not yet written */
 };
 
@@ -909,6 +910,12 @@ size_t		 work_queued(const struct worker *);
 
 struct wachtd;
 void		 api_register(struct http *, struct wachtd *);
+
+/* ------------------------------------------------------------------ */
+/* metrics.c: GET /metrics, Prometheus' text format */
+
+/* The exposition of every queue, alert and the daemon (caller frees). */
+char		*metrics_text(const struct wachtd *, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* wachtd.c: the daemon, seen by its adapters */
