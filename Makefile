@@ -130,11 +130,13 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@O=$(O) scripts/demo.sh
 
-# Issue 3: RRD writes per step and the loop's longest stall, as ratios.
+# RRD writes per step and the loop's longest stall (issue 3), alert latency
+# (issue 4), the public listener against nginx (issue 5), as ratios.
 bench: deps
 	@$(MAKE) --no-print-directory all $(O)/tests/alert_latency
 	@O=$(O) tests/bench/run.sh; a=$$?; \
-	    O=$(O) tests/bench/alerts.sh; b=$$?; exit $$((a | b))
+	    O=$(O) tests/bench/alerts.sh; b=$$?; \
+	    O=$(O) tests/bench/http.sh; c=$$?; exit $$((a | b | c))
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
