@@ -903,7 +903,8 @@ queue_alert_json(const struct queue *q, const struct queue_alert *qa,
 	if (qa->silenced[0] != '\0')
 		json_object_set_new(o, "silence", json_string(qa->silenced));
 	if (url_base != NULL) {
-		xasprintf(&url, "%s/api/v1/queues/%s", url_base, q->conf->id);
+		/* The queue's page on the dashboard. */
+		xasprintf(&url, "%s/?queue=%s", url_base, q->conf->id);
 		json_object_set_new(o, "url", json_string(url));
 		free(url);
 	}

@@ -59,7 +59,7 @@ check_eq "GET /api/v1/alerts lists it" "balie/snel/wacht" \
     "$(api /api/v1/alerts | jq -r '[.alerts[].id] | join(" ")')"
 check "its url points at the queue" \
     test "$(alert balie/snel/wacht .url)" = \
-    "http://127.0.0.1:$HTTP_PORT/api/v1/queues/balie/snel"
+    "http://127.0.0.1:$HTTP_PORT/?queue=balie/snel"
 
 pub $PREFIX/in/balie/snel/longest_wait 0
 wait_until "$WAIT" alert_is balie/snel/wacht .state ok

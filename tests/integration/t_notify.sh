@@ -98,7 +98,7 @@ check_eq "critical: the webhook hears of the change" \
     "firing:firing:warning changed:firing:critical" "$(hooks)"
 n=$(jq -r 'select(.path == "/hook") | .n' "$REC/log" | tail -1)
 check_eq "links go to [http] url" \
-    "https://wachtd.gemeente.example https://wachtd.gemeente.example/api/v1/queues/balie/snel" \
+    "https://wachtd.gemeente.example https://wachtd.gemeente.example/?queue=balie/snel" \
     "$(jq -r '"\(.externalURL) \(.wachtd.url)"' "$REC/$n.body")"
 check_eq "the webhook body speaks Alertmanager's version 4 with the reason" \
     "4|kcc-team|Langste wachttijd nu 11 min 40 s, norm 10 min: 3 wachtenden" \
