@@ -93,7 +93,8 @@ serve(struct evhttp_request *req, const char *rest, void *arg)
 			return;
 		http_header(req, "X-Content-Type-Options", "nosniff");
 		http_header(req, "Content-Security-Policy", "default-src "
-		    "'self'; style-src 'self' 'unsafe-inline'");
+		    "'self'; style-src 'self' 'unsafe-inline'; img-src 'self' "
+		    "data:");
 		s = take(p);
 		http_reply_shared(req, "text/html; charset=utf-8", "no-cache",
 		    s->board->html_etag, s->board->html, s->board->html_len,

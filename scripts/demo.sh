@@ -30,10 +30,12 @@ trap 'stop 0' INT TERM
 
 BROKER_PORT=$(free_port 18830)
 HTTP_PORT=$(free_port 8080)
+PUBLIC_PORT=$(free_port $((HTTP_PORT + 1)))
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' \
     "$BROKER_PORT" > "$DIR/mosquitto.conf"
 sed -e "s|^port = .*|port = $BROKER_PORT|" \
     -e "s|^listen = .*|listen = 127.0.0.1:$HTTP_PORT|" \
+    -e "s|^public_listen = .*|public_listen = 127.0.0.1:$PUBLIC_PORT|" \
     -e "s|^state_dir = .*|state_dir = $DIR/state|" \
     config/demo.conf > "$DIR/wachtd.conf"
 
@@ -64,9 +66,13 @@ cat <<TXT
 
 wachtd demo is running (simulated traffic from 09:00, x${DEMO_RATE:-1}).
 
+  Dashboard:      http://127.0.0.1:$HTTP_PORT/
+  Public page:    http://127.0.0.1:$PUBLIC_PORT/public/
+  Public JSON:    http://127.0.0.1:$PUBLIC_PORT/public/v1/waittimes.json
   Live queues:    http://127.0.0.1:$HTTP_PORT/api/v1/queues
   One queue:      http://127.0.0.1:$HTTP_PORT/api/v1/queues/telefoon/algemeen
   Daemon status:  http://127.0.0.1:$HTTP_PORT/api/v1/status
+  Prometheus:     http://127.0.0.1:$HTTP_PORT/metrics
   MQTT stream:    mosquitto_sub -h 127.0.0.1 -p $BROKER_PORT -t 'wachtd/#' -v
   Logs:           $DIR/wachtd.log
 
