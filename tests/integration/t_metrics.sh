@@ -33,6 +33,11 @@ check_eq "/metrics is text in the exposition format" \
     "text/plain; version=0.0.4; charset=utf-8" \
     "$(curl -s -o /dev/null -w '%{content_type}' "http://127.0.0.1:$HTTP_PORT/metrics")"
 
+# The Grafana dashboard asks only for what exists.
+for name in $(grep -o 'wachtd_[a-z_]*' "$ROOT"/dashboards/grafana/*.json | cut -d: -f2- | sort -u); do
+	check "Grafana's $name is in /metrics" grep -q "^# TYPE $name " "$TMP/metrics"
+done
+
 B='queue="balie/burgerzaken",channel="balie"'
 T='queue="telefoon/algemeen",channel="telefoon"'
 check_eq "waiting as published" 4 "$(sample "wachtd_queue_waiting{$B}")"
