@@ -122,7 +122,8 @@ deps:
 
 tests: all $(UNIT_BINS) $(O)/tests/fetch_probe
 
-check: deps
+check:
+	@scripts/deps.sh --tests
 	@$(MAKE) --no-print-directory tests
 	@O=$(O) VALGRIND=$(VALGRIND) tests/run.sh
 

@@ -862,12 +862,40 @@ out:
 	evhttp_clear_headers(&params);
 }
 
-/* GET /metrics */
+/* GET /metrics: copied here, written out by the worker. */
+struct metrics_job {
+	struct evhttp_request *req;	/* NULL once the client left */
+	struct metrics	*m;
+	char		*text;
+	size_t		 len;
+};
+
+static void
+metrics_run(void *arg)
+{
+	struct metrics_job *j = arg;
+
+	j->text = metrics_format(j->m, &j->len);
+}
+
+static void
+metrics_done(void *arg, int ran)
+{
+	struct metrics_job *j = arg;
+
+	if (http_release(&j->req) && ran)
+		http_reply_data(j->req, "text/plain; version=0.0.4; "
+		    "charset=utf-8", "no-store", j->text, j->len);
+	metrics_free(j->m);
+	free(j->text);
+	free(j);
+}
+
 static void
 api_metrics(struct evhttp_request *req, const char *rest, void *arg)
 {
-	size_t	 len;
-	char	*text;
+	struct wachtd	*w = arg;
+	struct metrics_job *j;
 
 	if (!http_want_get(req))
 		return;
@@ -875,10 +903,14 @@ api_metrics(struct evhttp_request *req, const char *rest, void *arg)
 		http_error(req, 404, "no such path");
 		return;
 	}
-	text = metrics_text(arg, &len);
-	http_reply_data(req, "text/plain; version=0.0.4; charset=utf-8",
-	    "no-store", text, len);
-	free(text);
+	if (work_queued(w->work) >= WORK_QUEUED_MAX) {
+		http_busy(req);
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->m = metrics_take(w);
+	http_hold(req, &j->req);
+	work_submit(w->work, metrics_run, metrics_done, j);
 }
 
 /* GET / and /dashboard/NAME: the manager dashboard, compiled in. Paths

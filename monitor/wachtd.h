@@ -914,8 +914,13 @@ void		 api_register(struct http *, struct wachtd *);
 /* ------------------------------------------------------------------ */
 /* metrics.c: GET /metrics, Prometheus' text format */
 
-/* The exposition of every queue, alert and the daemon (caller frees). */
-char		*metrics_text(const struct wachtd *, size_t *len);
+struct metrics;
+/* What the exposition shows, copied in the loop. */
+struct metrics	*metrics_take(const struct wachtd *);
+void		 metrics_free(struct metrics *);
+/* The exposition of every queue, alert and the daemon (caller frees);
+ * in any thread. */
+char		*metrics_format(const struct metrics *, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* wachtd.c: the daemon, seen by its adapters */

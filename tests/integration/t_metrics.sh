@@ -7,8 +7,8 @@ command -v promtool >/dev/null || { not_ok "promtool is installed (scripts/deps.
 
 start_broker
 write_config "$NORM_WACHT"
-# The desk judged by the instant norm, open all week.
-sed -i -e "s/^norm = balie/norm = wacht/" \
+# The desk judged by the instant norm, open all week, a 1 s step.
+sed -i -e "s/^norm = balie/norm = wacht/" -e "s/^step = 10s/step = 1s/" \
     -e "s/^mon = 08:30-17:00/$(every_day 00:00-24:00 | tr '\n' '#' |
         sed 's/#$//; s/#/\\n/g')/" "$TMP/wachtd.conf"
 start_wachtd
