@@ -931,8 +931,8 @@ main(int argc, char *argv[])
 	/* Each queue learns its opening hours now, not in the first tick. */
 	each_queue(queue_tick, util_now());
 	if (w.public != NULL) {
-		public_refresh(w.public, w.conf, w.queues, util_now());
 		public_start(w.public, forked);
+		public_refresh(w.public, w.conf, w.queues, util_now());
 	}
 	ev_step = evtimer_new(w.base, on_step, NULL);
 	schedule_step();
