@@ -62,7 +62,7 @@ test_predict_DEPS = predict
 test_alert_DEPS   = alert report_fmt calendar predict parse xmalloc log
 test_silence_DEPS = silence report_fmt calendar parse xmalloc log util
 test_notice_DEPS  = notice alert report_fmt calendar parse xmalloc log
-test_board_DEPS   = board util xmalloc log
+test_board_DEPS   = board report_fmt calendar parse util xmalloc log
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 all: $(O)/wachtd $(O)/wachtd-sim $(O)/wachtctl

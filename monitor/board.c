@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
+#include "report_fmt.h"
 #include "wachtd.h"
 
 #define PLACEHOLDER	"<!--wachtd:channels-->"
@@ -73,27 +75,13 @@ static const char *const busy_words[] = { NULL, "rustig", "normaal",
 static const char *const busy_texts[] = { NULL, "Het is nu rustig.",
     "Het is nu niet rustig en niet druk.", "Het is nu druk." };
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long
-days_from_civil(int y, int m, int d)
-{
-	long	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static long
 local_day(double t, struct tm *tm)
 {
 	time_t	 s = (time_t)floor(t);
 
 	localtime_r(&s, tm);
-	return days_from_civil(tm->tm_year + 1900, tm->tm_mon + 1,
+	return calendar_days_from_civil(tm->tm_year + 1900, tm->tm_mon + 1,
 	    tm->tm_mday);
 }
 
@@ -153,31 +141,6 @@ state_icon(const struct board_channel *c)
 	return !c->open ? "\xe2\x8f\xbe" : known(c) ? "\xe2\x97\xb7" : "?";
 }
 
-static void
-put_escaped(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-}
-
 /* The list of channels as the page shows it; widget.js draws the same. */
 static void
 put_channels(FILE *f, const struct board_channel *c, size_t n, double now)
@@ -198,12 +161,12 @@ put_channels(FILE *f, const struct board_channel *c, size_t n, double now)
 		    sizeof(next));
 		busy = board_busy(c);
 		fputs("<li class=\"wachtd-channel\" data-id=\"", f);
-		put_escaped(f, c->id);
+		report_fmt_escape(f, c->id);
 		fprintf(f, "\" data-state=\"%s\"", state_word(c));
 		if (busy != BOARD_BUSY_UNKNOWN)
 			fprintf(f, " data-busy=\"%s\"", busy_words[busy]);
 		fputs(">\n<h2 class=\"wachtd-label\">", f);
-		put_escaped(f, c->label);
+		report_fmt_escape(f, c->label);
 		fprintf(f, "</h2>\n<p class=\"wachtd-wait\"><span class=\""
 		    "wachtd-icon\" aria-hidden=\"true\">%s</span> <span "
 		    "class=\"wachtd-wait-text\">%s%s</span></p>\n",

@@ -897,12 +897,8 @@ static const char html_style[] =
 "  thead { display: table-header-group; }\n"
 "}\n";
 
-/*
- * Writes s with the five characters HTML gives a meaning escaped, and
- * control characters (not allowed in HTML text) as blanks.
- */
-static void
-html_esc(FILE *out, const char *s)
+void
+report_fmt_escape(FILE *out, const char *s)
 {
 	for (; s != NULL && *s != '\0'; s++) {
 		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
@@ -939,7 +935,7 @@ html_cell(FILE *out, const char *s)
 		fputs("<span aria-hidden=\"true\">" NULL_TEXT "</span>"
 		    "<span class=\"sr\">geen gegevens</span>", out);
 	else
-		html_esc(out, s);
+		report_fmt_escape(out, s);
 }
 
 static void
@@ -952,7 +948,7 @@ html_row(FILE *out, const struct entry *e)
 	row_cells(e, c);
 	fprintf(out, "<tr%s><th scope=\"row\">",
 	    e->level == LEVEL_TOTAL ? " class=\"totaal\"" : "");
-	html_esc(out, e->label);
+	report_fmt_escape(out, e->label);
 	if (partly_covered(e->row, &cov))
 		fputs(" *", out);
 	fputs("</th>", out);
@@ -1145,7 +1141,7 @@ html_graphs(FILE *out, const struct report *rp, const struct entry *e,
 	ok = parse_queue_id(id, &why) == 0 &&
 	    graph_range(rp->r, range, sizeof(range)) == 0;
 	fputs("<h3>", out);
-	html_esc(out, e->label);
+	report_fmt_escape(out, e->label);
 	fputs("</h3>\n", out);
 	for (g = queue_graphs(e->row); g->metric != NULL; g++) {
 		body = NULL;
@@ -1158,15 +1154,15 @@ html_graphs(FILE *out, const struct report *rp, const struct entry *e,
 			fputs("<figure>\n", out);
 			svg_write(out, body, from, to, *n);
 			fprintf(out, "\n<figcaption id=\"cap%d\">", *n);
-			html_esc(out, g->title);
+			report_fmt_escape(out, g->title);
 			fputs(" \xe2\x80\x94 ", out);
-			html_esc(out, e->label);
+			report_fmt_escape(out, e->label);
 			fputs(", ", out);
-			html_esc(out, rp->period);
+			report_fmt_escape(out, rp->period);
 			fputs("</figcaption>\n</figure>\n", out);
 		} else {
 			fputs("<p class=\"geen-grafiek\">Grafiek \xe2\x80\x9e", out);
-			html_esc(out, g->title);
+			report_fmt_escape(out, g->title);
 			fputs("\xe2\x80\x9d is niet beschikbaar.</p>\n", out);
 		}
 		free(body);
@@ -1185,7 +1181,7 @@ html_notes(FILE *out, const struct report *rp, size_t s)
 		    !partly_covered(rp->entries[k].row, &cov))
 			continue;
 		fputs("<p class=\"noot\">* ", out);
-		html_esc(out, rp->entries[k].label);
+		report_fmt_escape(out, rp->entries[k].label);
 		fprintf(out, ": %s.</p>\n", coverage_text(cov, note,
 		    sizeof(note)));
 	}
@@ -1201,11 +1197,11 @@ html_section(FILE *out, const struct report *rp, size_t s,
 
 	fprintf(out, "<section class=\"kanaal\" aria-labelledby=\"kanaal-%zu\">"
 	    "\n<h2 id=\"kanaal-%zu\">", s, s);
-	html_esc(out, sec->title);
+	report_fmt_escape(out, sec->title);
 	fputs("</h2>\n<table>\n<caption>", out);
-	html_esc(out, total ? "Alle kanalen samen" : sec->title);
+	report_fmt_escape(out, total ? "Alle kanalen samen" : sec->title);
 	fputs(total ? ", " : ": wachtrijen en totaal, ", out);
-	html_esc(out, rp->period);
+	report_fmt_escape(out, rp->period);
 	fputs("</caption>\n", out);
 	html_head_row(out);
 	fputs("<tbody>\n", out);
@@ -1252,20 +1248,20 @@ report_fmt_html(FILE *out, const json_t *r, report_fmt_fetch fetch,
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<title>Verantwoording wachttijden ", out);
-	html_esc(out, rp.period);
+	report_fmt_escape(out, rp.period);
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 	    html_style);
 	fputs("<header>\n<h1>Verantwoording wachttijden</h1>\n"
 	    "<p>Periode: <strong>", out);
-	html_esc(out, rp.period);
+	report_fmt_escape(out, rp.period);
 	fputs("</strong> (begin- en einddag inbegrepen)", out);
 	if (tz != NULL) {
 		fputs(", tijdzone ", out);
-		html_esc(out, tz);
+		report_fmt_escape(out, tz);
 	}
 	if (rp.generated[0] != '\0') {
 		fputs(". Gemaakt op ", out);
-		html_esc(out, rp.generated);
+		report_fmt_escape(out, rp.generated);
 	}
 	fputs(".</p>\n</header>\n<main>\n", out);
 	for (s = 0; s < rp.nsections; s++)

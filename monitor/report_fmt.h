@@ -48,5 +48,8 @@ char	*report_fmt_span(double secs, int compact, int english, char *buf,
 
 /* 82.25 -> "82,3%": one decimal, Dutch comma. */
 char	*report_fmt_percent(double pct, char *buf, size_t len);
+/* Writes s with the five characters HTML gives a meaning escaped, and
+ * control characters (not allowed in HTML text) as blanks. */
+void	 report_fmt_escape(FILE *out, const char *s);
 
 #endif

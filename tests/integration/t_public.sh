@@ -112,13 +112,13 @@ check "  an HTML page" grep -qi "<html" "$TMP/body"
 OLD_PORT=$PUBLIC_PORT
 PUBLIC_PORT=$(free_port)
 sed -i -e "s/^public_listen = .*/public_listen = 127.0.0.1:$PUBLIC_PORT/" \
-    -e "s/^sun = 00:00-24:00/&\nclosed = $(date +%F)/" "$TMP/wachtd.conf"
+    -e "s/^sun = 00:00-24:00/&\nclosed = $(TZ=Europe/Amsterdam date +%F)/" "$TMP/wachtd.conf"
 kill -HUP "$WACHTD_PID"
 wait_until $((WAIT * 2)) channel_is telefoon/algemeen .state gesloten
 check_eq "closed today: Gesloten, open again tomorrow at midnight" \
     "false|null|Gesloten — morgen vanaf 00:00 weer open|morgen vanaf 00:00" \
     "$(channel telefoon/algemeen '"\(.open)|\(.wait_s)|\(.wait_text)|\(.next_open_text)"')"
-check_eq "next_open is tomorrow's midnight" "$(date -d tomorrow +%FT00:00:00)" \
+check_eq "next_open is tomorrow's midnight" "$(TZ=Europe/Amsterdam date -d tomorrow +%FT00:00:00)" \
     "$(channel telefoon/algemeen .next_open | cut -c1-19)"
 check_eq "the old public port is closed" 000 \
     "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OLD_PORT/public/")"
