@@ -24,7 +24,7 @@
 		critical: ['✖', 'Kritiek'],
 		closed: ['⏸', 'Gesloten'],
 		unknown: ['?', 'Onbekend'],
-		stale: ['⌛', 'Geen gegevens']
+		stale: ['∅', 'Geen gegevens']
 	};
 	const CHANNELS = {
 		telefoon: 'Telefoon', balie: 'Balie', email: 'E-mail',

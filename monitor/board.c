@@ -138,7 +138,7 @@ state_word(const struct board_channel *c)
 static const char *
 state_icon(const struct board_channel *c)
 {
-	return !c->open ? "\xe2\x8f\xbe" : known(c) ? "\xe2\x97\xb7" : "?";
+	return !c->open ? "\xe2\x98\xbe" : known(c) ? "\xe2\x97\xb7" : "?";
 }
 
 /* The list of channels as the page shows it; widget.js draws the same. */

@@ -15,7 +15,7 @@
 (function () {
   'use strict';
 
-  var ICONS = { open: '\u25F7', gesloten: '\u23FE', onbekend: '?' };
+  var ICONS = { open: '\u25F7', gesloten: '\u263E', onbekend: '?' };
   var BUSY_TEXT = {
     rustig: 'Het is nu rustig.',
     normaal: 'Het is nu niet rustig en niet druk.',
