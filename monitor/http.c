@@ -97,6 +97,20 @@ http_reply_data(struct evhttp_request *req, const char *type,
 }
 
 void
+http_redirect(struct evhttp_request *req, const char *location)
+{
+	struct evbuffer	*buf = evbuffer_new();
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add_printf(buf, "%s\n", location);
+	http_header(req, "Location", location);
+	http_header(req, "Content-Type", "text/plain; charset=utf-8");
+	reply(req, 301, buf);
+	evbuffer_free(buf);
+}
+
+void
 http_reply_json(struct evhttp_request *req, int code, json_t *j)
 {
 	struct evbuffer	*buf = evbuffer_new();

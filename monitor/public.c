@@ -2,9 +2,10 @@
  * public.c: the public listener (DESIGN §6, issue 5). It serves the
  * residents' wait times and nothing else, from a thread and event base
  * of its own: however many requests come from the internet, the loop
- * that takes in the probes' messages never waits for them. The loop
- * builds the board once per step and hands it over; each request takes
- * a reference and is answered from those bytes without a copy.
+ * that takes in the probes' messages never waits for them. Each step
+ * the loop copies the public channels and hands them over; this thread
+ * builds the board from them, and each request takes a reference to it
+ * and is answered from those bytes without a copy.
  */
 #include <math.h>
 #include <pthread.h>
@@ -127,6 +128,20 @@ serve(struct evhttp_request *req, const char *rest, void *arg)
 	http_reply_asset(req, a);
 }
 
+/* GET /public: the page is at /public/, where its links work. */
+static void
+redirect(struct evhttp_request *req, const char *rest, void *arg)
+{
+	(void)arg;
+	if (rest[0] != '\0') {
+		http_error(req, 404, "no such path");
+		return;
+	}
+	if (!http_want_get(req))
+		return;
+	http_redirect(req, "/public/");
+}
+
 static void
 on_stop(evutil_socket_t fd, short what, void *arg)
 {
@@ -224,6 +239,7 @@ public_new(const struct listen_conf *lc, double step)
 	set_board(p, board_build(NULL, 0, util_now(), step, bare_page,
 	    strlen(bare_page)));
 	http_route(p->http, "/public/", serve, p);
+	http_route(p->http, "/public", redirect, p);
 	p->stop = event_new(p->base, -1, 0, on_stop, p);
 	p->build = event_new(p->base, -1, 0, on_build, p);
 	p->step = step;

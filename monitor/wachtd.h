@@ -821,6 +821,8 @@ void		 http_route(struct http *, const char *prefix, http_handler,
 /* 200 with data of a content type; HEAD gets headers only. */
 void		 http_reply_data(struct evhttp_request *, const char *type,
 		    const char *cache_control, const void *data, size_t len);
+/* 301 to location. */
+void		 http_redirect(struct evhttp_request *, const char *location);
 /* Sends j (consumed) as UTF-8 JSON; HEAD gets headers only. */
 void		 http_reply_json(struct evhttp_request *, int code, json_t *j);
 void		 http_error(struct evhttp_request *, int code, const char *fmt,

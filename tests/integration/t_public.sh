@@ -82,6 +82,8 @@ check "the phone's band is on the page" \
     grep -q ">Wachttijd: minder dan 2 minuten<" "$TMP/pbody"
 check "the placeholder is filled in" bash -c "! grep -q 'wachtd:channels' '$TMP/pbody'"
 check_eq "the page is HTML" "text/html; charset=utf-8" "$(header Content-Type)"
+check_eq "/public redirects to /public/" "301 /public/" \
+    "$(pubget "$(pub_url /public)") $(header Location)"
 check_eq "widget.js is 200" 200 "$(pubget "$(pub_url /public/widget.js)")"
 check_eq "as JavaScript" "text/javascript; charset=utf-8" "$(header Content-Type)"
 
@@ -95,7 +97,8 @@ for p in / /api/v1/queues /api/v1/queues/telefoon/algemeen /api/v1/status \
     /api/v1/alerts /api/v1/silences "/api/v1/report?from=2026-01-01&to=2026-01-02" \
     /metrics /healthz /graph/telefoon/algemeen/waiting.png /dashboard/app.js \
     /public/index.html /public/../api/v1/queues /public/v1/../../metrics \
-    /public/v1/ /public/v1/queues /public//widget.js /PUBLIC/ /public/x/y.js; do
+    /public/v1/ /public/v1/queues /public//widget.js /PUBLIC/ /public/x/y.js \
+    /publicx /public.json; do
 	code=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is \
 	    "$(pub_url "$p")")
 	check_eq "public listener: $p is 404" 404 "$code"
