@@ -1058,12 +1058,7 @@ defaults(struct config *c, const char *path)
 	c->step = 10;
 	c->timezone = xstrdup("Europe/Amsterdam");
 	c->language = xstrdup("nl");
-	c->mqtt.host = xstrdup("localhost");
-	c->mqtt.port = 1883;
-	c->mqtt.prefix = xstrdup("wachtd");
-	c->mqtt.client_id = xstrdup("wachtd");
-	c->mqtt.qos = 1;
-	c->mqtt.keepalive = 30;
+	config_mqtt_defaults(&c->mqtt, "wachtd");
 	snprintf(c->listen.host, sizeof(c->listen.host), "127.0.0.1");
 	c->listen.port = 8080;
 }
@@ -1164,15 +1159,63 @@ config_free(struct config *c)
 	free(c->rrdcached);
 	free(c->language);
 	free(c->url);
-	free(c->mqtt.host);
-	free(c->mqtt.prefix);
-	free(c->mqtt.client_id);
-	free(c->mqtt.username);
-	free(c->mqtt.password_file);
-	free(c->mqtt.tls_ca);
-	free(c->mqtt.tls_cert);
-	free(c->mqtt.tls_key);
+	config_mqtt_free(&c->mqtt);
 	free(c);
+}
+
+void
+config_mqtt_defaults(struct mqtt_conf *m, const char *client_id)
+{
+	m->host = xstrdup("localhost");
+	m->port = 1883;
+	m->prefix = xstrdup("wachtd");
+	m->client_id = xstrdup(client_id);
+	m->qos = 1;
+	m->keepalive = 30;
+}
+
+int
+config_mqtt_key(struct mqtt_conf *m, const char *name, const char *value,
+    char *why, size_t len)
+{
+	const struct keydef *kd;
+	struct parser	 p = { 0 };
+	const char	*reason = NULL;
+	char		 v[LINE_MAX_LEN];
+
+	for (kd = mqtt_keys; kd->name != NULL; kd++)
+		if (strcmp(kd->name, name) == 0)
+			break;
+	if (kd->name == NULL) {
+		snprintf(why, len, "unknown key '%s' in [mqtt]", name);
+		return -1;
+	}
+	if (value[0] == '\0') {
+		snprintf(why, len, "%s has no value", name);
+		return -1;
+	}
+	snprintf(v, sizeof(v), "%s", value);
+	if (parse_utf8(value, &reason) == -1 ||
+	    set_value(&p, kd, m, v, &reason) == -1) {
+		snprintf(why, len, "%s = %s: %s", name, value,
+		    reason != NULL ? reason : "bad value");
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_mqtt_free(struct mqtt_conf *m)
+{
+	free(m->host);
+	free(m->prefix);
+	free(m->client_id);
+	free(m->username);
+	free(m->password_file);
+	free(m->tls_ca);
+	free(m->tls_cert);
+	free(m->tls_key);
+	free(m->status_topic);
 }
 
 char *

@@ -365,7 +365,10 @@ mq_new(struct event_base *base, const struct mqtt_conf *conf,
 	mq->on_message = on_message;
 	mq->on_connect = on_connect;
 	mq->arg = arg;
-	xasprintf(&mq->status_topic, "%s/out/status", conf->prefix);
+	if (conf->status_topic != NULL)
+		mq->status_topic = xstrdup(conf->status_topic);
+	else
+		xasprintf(&mq->status_topic, "%s/out/status", conf->prefix);
 	if ((mq->mosq = mosquitto_new(conf->client_id, true, mq)) == NULL)
 		fatal("mosquitto_new");
 	mosquitto_int_option(mq->mosq, MOSQ_OPT_PROTOCOL_VERSION,
@@ -498,11 +501,18 @@ int
 mq_publish(struct mq *mq, const char *topic, const void *buf, size_t len,
     int retain)
 {
+	return mq_send(mq, topic, buf, len, 0, retain);
+}
+
+int
+mq_send(struct mq *mq, const char *topic, const void *buf, size_t len,
+    int qos, int retain)
+{
 	int	 rc;
 
 	if (!mq->connected)
 		return -1;	/* state is republished on connect */
-	rc = mosquitto_publish(mq->mosq, NULL, topic, (int)len, buf, 0,
+	rc = mosquitto_publish(mq->mosq, NULL, topic, (int)len, buf, qos,
 	    retain != 0);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_complain(&mq->publish_trouble, util_now(), "mqtt: publish "

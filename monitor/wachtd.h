@@ -146,6 +146,7 @@ struct mqtt_conf {
 	char		*tls_key;
 	int		 qos;
 	int		 keepalive;	/* s */
+	char		*status_topic;	/* online/offline; NULL: P/out/status */
 };
 
 struct listen_conf {
@@ -188,6 +189,12 @@ const char	*config_norm_kind_name(enum norm_kind);
 /* The first norm of a queue of the given kind, or NULL. */
 const struct norm_conf *config_queue_norm(const struct queue_conf *,
 		    enum norm_kind);
+/* The [mqtt] section for the probes, read by the daemon's rules. */
+void		 config_mqtt_defaults(struct mqtt_conf *, const char *client_id);
+/* One key of it; -1 with why ("FILE:LINE: " is the caller's). */
+int		 config_mqtt_key(struct mqtt_conf *, const char *name,
+		    const char *value, char *why, size_t len);
+void		 config_mqtt_free(struct mqtt_conf *);
 /* Nonzero when reconnecting to the broker is needed for the change. */
 int		 config_mqtt_changed(const struct config *, const struct config *);
 
@@ -758,8 +765,11 @@ int		 mq_check(const struct mqtt_conf *);
 int		 mq_password_changed(const struct mq *, const struct mqtt_conf *);
 /* Replaces the subscriptions with topics (kept across reconnects). */
 void		 mq_subscribe(struct mq *, char **topics, size_t n);
+/* At QoS 0; -1 while not connected. */
 int		 mq_publish(struct mq *, const char *topic, const void *buf,
 		    size_t len, int retain);
+int		 mq_send(struct mq *, const char *topic, const void *buf,
+		    size_t len, int qos, int retain);
 
 /* ------------------------------------------------------------------ */
 /* board.c: the public wait times, built once per step (pure) */
