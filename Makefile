@@ -71,13 +71,17 @@ CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 # and [mqtt] rules. Those whose files are there yet.
 PROBES	 = $(foreach p,imap ami qmatic,$(if $(wildcard probes/$(p).c),$(p)))
 PROBE_OBJS = $(O)/probes/probe.o $(addprefix $(O)/monitor/,$(addsuffix .o,\
-	   mqtt config parse map payload log xmalloc util))
+	   mqtt config parse map payload log xmalloc util fetch))
 
 all: $(O)/wachtd $(O)/wachtd-sim $(O)/wachtctl \
     $(addprefix $(O)/wachtd-probe-,$(PROBES))
 
 $(O)/wachtd-probe-%: $(O)/probes/%.o $(O)/probes/%_parse.o $(PROBE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The common part, reading configuration files.
+$(O)/tests/test_probe: $(O)/tests/unit/test_probe.o $(PROBE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
 # A probe's protocol parser alone, with the helpers it may use.
 PROBE_UNIT_BINS = $(addprefix $(O)/tests/test_,$(addsuffix _parse,$(PROBES)))
@@ -139,7 +143,8 @@ $(O)/tests/test_sim: $(O)/tests/unit/test_sim.o $(O)/probes/sim-core.o \
 deps:
 	@scripts/deps.sh
 
-tests: all $(UNIT_BINS) $(PROBE_UNIT_BINS) $(O)/tests/fetch_probe
+tests: all $(UNIT_BINS) $(PROBE_UNIT_BINS) $(O)/tests/test_probe \
+    $(O)/tests/fetch_probe
 
 check:
 	@scripts/deps.sh --tests

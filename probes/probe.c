@@ -172,6 +172,7 @@ read_config(struct probe *p)
 
 	if ((p->fp = fopen(p->path, "r")) == NULL) {
 		fprintf(stderr, "%s: %s\n", p->path, strerror(errno));
+		p->errors++;
 		return -1;
 	}
 	p->seen = map_new();
@@ -439,14 +440,13 @@ probe_main(int argc, char **argv, const struct probe_def *def, void *state)
 		usage(def->name);
 	snprintf(ident, sizeof(ident), "wachtd-probe-%s", def->name);
 	log_init(1, verbose, ident);
-	if (read_config(&p) == -1)
-		return 1;
-	if (check) {
-		printf("configuration OK\n");
-		return 0;
+	if (read_config(&p) == -1 || check || mq_check(&p.mqtt) == -1) {
+		if (p.errors == 0 && check)
+			printf("configuration OK\n");
+		config_mqtt_free(&p.mqtt);
+		free(p.instance);
+		return p.errors == 0 && check ? 0 : 1;
 	}
-	if (mq_check(&p.mqtt) == -1)
-		return 1;
 	if (!foreground && getenv("NOTIFY_SOCKET") == NULL &&
 	    daemon(0, 0) == -1)
 		fatal("daemon");
