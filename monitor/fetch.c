@@ -1,5 +1,6 @@
 /*
- * fetch.c: HTTP(S) POSTs and SMTP mails on libcurl's multi interface,
+ * fetch.c: HTTP(S) POSTs and GETs and SMTP mails on libcurl's multi
+ * interface,
  * driven by the libevent loop (curl's docs/examples/hiperfifo.c). curl
  * tells us which sockets to watch (on_socket) and when to call it back
  * (on_timeout); libevent tells curl when either happened; finished
@@ -42,9 +43,14 @@ struct fetch_job {
 	size_t		 body_len;
 	size_t		 sent;		/* SMTP: read so far */
 	int		 smtp;
+	int		 get;		/* HTTP GET, else POST */
 	double		 timeout;	/* s */
-	fetch_cb	 cb;
+	fetch_cb	 cb;		/* one of cb and rcb */
+	fetch_response_cb rcb;
 	void		*arg;
+	char		*resp;		/* rcb: the response so far */
+	size_t		 resp_len, resp_cap, resp_max;
+	int		 too_long;	/* resp_max was exceeded */
 	int		 ok;
 	long		 status;
 	char		 errbuf[CURL_ERROR_SIZE];	/* curl's own words */
@@ -189,7 +195,14 @@ job_release(struct fetcher *f, struct fetch_job *j)
 static void
 job_report(struct fetch_job *j)
 {
-	j->cb(j->arg, j->ok, j->status, j->ok ? NULL : j->error);
+	const char	*error = j->ok ? NULL : j->error;
+
+	if (j->rcb != NULL)
+		j->rcb(j->arg, j->ok, j->status, error,
+		    j->resp != NULL ? j->resp : "", j->resp_len);
+	else
+		j->cb(j->arg, j->ok, j->status, error);
+	free(j->resp);
 	free(j);
 }
 
@@ -201,6 +214,11 @@ job_reason(struct fetch_job *j, CURLcode rc)
 	long		 oserr = 0;
 	size_t		 n;
 
+	if (rc == CURLE_WRITE_ERROR && j->too_long) {
+		snprintf(j->error, sizeof(j->error), "response larger than "
+		    "%zu bytes", j->resp_max);
+		return;
+	}
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(j->error, sizeof(j->error), "timeout after %g s",
@@ -349,13 +367,39 @@ fetch_active(const struct fetcher *f)
 	return f->nactive;
 }
 
-/* Response bodies are not ours to keep (curl would print them). */
+/* Unless fetch_start_response reads them (keep), response bodies are
+ * not ours to keep (curl would print them). */
 static size_t
 discard(char *buf, size_t size, size_t n, void *arg)
 {
 	(void)buf;
 	(void)arg;
 	return size * n;
+}
+
+/*
+ * fetch_start_response: keeps the body, NUL-terminated, up to
+ * resp_max; one byte more ends the transfer (curl: CURLE_WRITE_ERROR).
+ */
+static size_t
+keep(char *buf, size_t size, size_t n, void *arg)
+{
+	struct fetch_job	*j = arg;
+	size_t			 len = size * n;
+
+	if (len > j->resp_max - j->resp_len) {
+		j->too_long = 1;
+		return 0;
+	}
+	if (j->resp_len + len + 1 > j->resp_cap) {
+		j->resp_cap = j->resp_cap * 2 > j->resp_len + len + 1 ?
+		    j->resp_cap * 2 : j->resp_len + len + 1;
+		j->resp = xreallocarray(j->resp, j->resp_cap, 1);
+	}
+	memcpy(j->resp + j->resp_len, buf, len);
+	j->resp_len += len;
+	j->resp[j->resp_len] = '\0';
+	return len;
 }
 
 /* SMTP: curl reads the message from our copy. */
@@ -426,8 +470,14 @@ check_request(const struct fetch_request *r, const char *where)
 		log_warnx("fetch: %s: not http, https, smtp or smtps", where);
 		return -1;
 	}
-	if (bad_line(r->content_type)) {
-		log_warnx("fetch: %s: line break in the content type", where);
+	if (bad_line(r->content_type) || bad_line(r->accept)) {
+		log_warnx("fetch: %s: line break in a header value", where);
+		return -1;
+	}
+	if (r->method != NULL && (smtp || (strcmp(r->method, "GET") != 0 &&
+	    strcmp(r->method, "POST") != 0))) {
+		log_warnx("fetch: %s: method %s not supported", where,
+		    smtp ? "for mail" : "other than GET or POST");
 		return -1;
 	}
 	if (!smtp)
@@ -477,7 +527,14 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, FETCH_AGENT);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	if (j->rcb != NULL) {
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+	} else
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	if (r->ca_file != NULL)
+		bad |= curl_easy_setopt(e, CURLOPT_CAINFO,
+		    r->ca_file) != CURLE_OK;
 	if (j->smtp) {
 		bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM,
 		    r->mail_from) != CURLE_OK;
@@ -491,6 +548,26 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 		curl_easy_setopt(e, CURLOPT_SEEKDATA, j);
 		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
 		    (curl_off_t)j->body_len);
+		return bad ? -1 : 0;
+	}
+	if (r->user != NULL) {
+		/* Not in the URL: curl copies them, and no log sees them. */
+		bad |= curl_easy_setopt(e, CURLOPT_HTTPAUTH,
+		    (long)CURLAUTH_BASIC) != CURLE_OK;
+		bad |= curl_easy_setopt(e, CURLOPT_USERNAME,
+		    r->user) != CURLE_OK;
+		bad |= curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    r->password != NULL ? r->password : "") != CURLE_OK;
+	}
+	if (r->accept != NULL) {
+		xasprintf(&ct, "Accept: %s", r->accept);
+		slist_add(&j->headers, ct);
+		free(ct);
+	}
+	if (j->get) {
+		if (j->headers != NULL)
+			curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 		return bad ? -1 : 0;
 	}
 	/* "Content-Type:" alone drops curl's form-urlencoded default. */
@@ -508,9 +585,10 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 	return bad ? -1 : 0;
 }
 
-int
-fetch_start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
-    void *arg)
+/* fetch_start and fetch_start_response: exactly one of cb and rcb. */
+static int
+start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
+    fetch_response_cb rcb, void *arg)
 {
 	struct fetch_job	*j;
 	char			 buf[256];
@@ -524,9 +602,13 @@ fetch_start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
 		return -1;
 	j = xcalloc(1, sizeof(*j));
 	j->smtp = smtp;
+	j->get = r->method != NULL && strcmp(r->method, "GET") == 0;
 	j->timeout = r->timeout > 0 ? r->timeout : FETCH_TIMEOUT_DEFAULT;
 	j->cb = cb;
+	j->rcb = rcb;
 	j->arg = arg;
+	j->resp_max = r->max_response > 0 ? r->max_response :
+	    FETCH_RESPONSE_MAX;
 	/* Never NULL: curl would read a NULL POSTFIELDS from stdin. */
 	j->body = xmalloc(r->body_len + 1);
 	if (r->body_len > 0)
@@ -558,6 +640,20 @@ fail:
 	job_release(f, j);
 	free(j);
 	return -1;
+}
+
+int
+fetch_start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
+    void *arg)
+{
+	return start(f, r, cb, NULL, arg);
+}
+
+int
+fetch_start_response(struct fetcher *f, const struct fetch_request *r,
+    fetch_response_cb cb, void *arg)
+{
+	return start(f, r, NULL, cb, arg);
 }
 
 void

@@ -1,7 +1,7 @@
 /*
- * fetch.h: HTTP(S) POSTs and SMTP mails through libcurl's multi interface,
- * driven by the libevent loop. A transport only: retries, backoff and
- * queue bounds belong to the caller.
+ * fetch.h: HTTP(S) POSTs and GETs and SMTP mails through libcurl's multi
+ * interface, driven by the libevent loop. A transport only: retries,
+ * backoff and queue bounds belong to the caller.
  */
 #ifndef FETCH_H
 #define FETCH_H
@@ -13,6 +13,9 @@ struct fetcher;
 
 /* Used when a request gives no timeout: nothing may hang forever. */
 #define FETCH_TIMEOUT_DEFAULT	30.0
+/* Response bytes kept for fetch_start_response when a request sets no
+ * bound: a source's answer is read whole into memory. */
+#define FETCH_RESPONSE_MAX	(1024 * 1024)
 
 struct fetch_request {
 	const char	*url;		/* http(s)://, smtp(s)://; user:password@
@@ -27,6 +30,17 @@ struct fetch_request {
 	size_t		 nrcpt;
 	double		 timeout;	/* s for the whole transfer, connect
 					   included; <= 0: the default */
+	/* Zero (memset or designated initializers) keeps all of the
+	 * following at what the fields above alone did. */
+	const char	*method;	/* HTTP: "GET" (no body sent) or
+					   "POST"; NULL: POST */
+	const char	*accept;	/* HTTP Accept header; NULL sends none */
+	const char	*user;		/* HTTP basic auth without putting the */
+	const char	*password;	/* password in the URL (and its logs) */
+	const char	*ca_file;	/* PEM certificates to trust for https;
+					   NULL: the system's */
+	size_t		 max_response;	/* fetch_start_response: longer bodies
+					   fail; 0: FETCH_RESPONSE_MAX */
 };
 
 /*
@@ -37,6 +51,13 @@ struct fetch_request {
  * when !ok, NULL when ok; valid only during the call.
  */
 typedef void	(*fetch_cb)(void *arg, int ok, long status, const char *error);
+/*
+ * The same, with the response body (HTTP) as it came, NUL-terminated,
+ * also when !ok (an error page); "" and 0 when none came or the request
+ * was cancelled. Valid only during the call.
+ */
+typedef void	(*fetch_response_cb)(void *arg, int ok, long status,
+		    const char *error, const char *body, size_t len);
 
 /*
  * Once in main before any thread starts (curl_global_init); warns when
@@ -60,6 +81,14 @@ struct fetcher	*fetch_new(struct event_base *);
  */
 int		 fetch_start(struct fetcher *, const struct fetch_request *,
 		    fetch_cb cb, void *arg);
+/*
+ * fetch_start for a caller that reads the answer (a GET of a source's
+ * REST interface): the same rules, and a body longer than max_response
+ * fails with "response larger than N bytes".
+ */
+int		 fetch_start_response(struct fetcher *,
+		    const struct fetch_request *, fetch_response_cb cb,
+		    void *arg);
 /* Requests whose callback has not run yet. */
 size_t		 fetch_active(const struct fetcher *);
 /*
