@@ -7,6 +7,9 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share/wachtd
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# systemd's units and sysusers.d: where Debian puts a package's.
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DESTDIR	?=
 
 CC	?= cc
@@ -173,10 +176,24 @@ install: all
 	test -e $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf || \
 	    install -m 640 config/wachtd.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR)
+	for p in $(PROBES); do \
+	    install -m 755 $(O)/wachtd-probe-$$p $(DESTDIR)$(BINDIR)/ && \
+	    install -m 644 docs/wachtd-probe-$$p.8 $(DESTDIR)$(MANDIR)/man8/ && \
+	    install -m 644 systemd/wachtd-probe-$$p@.service \
+	        $(DESTDIR)$(UNITDIR)/ && \
+	    install -m 644 config/probe-$$p.conf.example $(DESTDIR)$(DATADIR)/ \
+	    || exit 1; done
+	install -m 644 systemd/wachtd.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/wachtd.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/wachtd $(DESTDIR)$(BINDIR)/wachtd-sim \
-	    $(DESTDIR)$(BINDIR)/wachtctl
+	    $(DESTDIR)$(BINDIR)/wachtctl $(DESTDIR)$(SYSUSERSDIR)/wachtd.conf
+	for p in $(PROBES); do rm -f $(DESTDIR)$(BINDIR)/wachtd-probe-$$p \
+	    $(DESTDIR)$(MANDIR)/man8/wachtd-probe-$$p.8 \
+	    $(DESTDIR)$(UNITDIR)/wachtd-probe-$$p@.service; done
 	rm -rf $(DESTDIR)$(DATADIR)
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/wachtd (your configuration)"
 

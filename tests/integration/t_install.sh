@@ -14,6 +14,17 @@ check "the example is kept in PREFIX/share" \
     test -f "$TMP/root/usr/share/wachtd/wachtd.conf.example"
 check "the installed configuration is valid" \
     "$TMP/root/usr/sbin/wachtd" -n -c "$TMP/root/etc/wachtd/wachtd.conf"
+for p in imap ami qmatic; do
+	[ -f "$ROOT/probes/$p.c" ] || continue
+	check "wachtd-probe-$p in PREFIX/bin" test -x "$TMP/root/usr/bin/wachtd-probe-$p"
+	check "  its man page" test -f "$TMP/root/usr/share/man/man8/wachtd-probe-$p.8"
+	check "  its systemd template unit" \
+	    test -f "$TMP/root/lib/systemd/system/wachtd-probe-$p@.service"
+	check "  its example configuration, valid" "$TMP/root/usr/bin/wachtd-probe-$p" \
+	    -n -c "$TMP/root/usr/share/wachtd/probe-$p.conf.example"
+done
+check "the user wachtd for systemd-sysusers" \
+    grep -q '^u wachtd ' "$TMP/root/usr/lib/sysusers.d/wachtd.conf"
 echo "; edited by the sysadmin" >> "$TMP/root/etc/wachtd/wachtd.conf"
 make -s install O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
 check "reinstalling keeps an edited configuration" \
@@ -25,6 +36,8 @@ make -s uninstall O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
 check "uninstall removes the programs" \
     test ! -e "$TMP/root/usr/sbin/wachtd" -a ! -e "$TMP/root/usr/bin/wachtd-sim" \
     -a ! -e "$TMP/root/usr/bin/wachtctl"
+check "uninstall removes the probes" \
+    bash -c "! ls '$TMP'/root/usr/bin/wachtd-probe-* '$TMP'/root/lib/systemd/system/wachtd-probe-* 2>/dev/null | grep -q ."
 check "uninstall keeps the configuration" \
     test -f "$TMP/root/etc/wachtd/wachtd.conf"
 exit 0
