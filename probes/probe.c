@@ -130,6 +130,7 @@ handle_key(void *arg, const char *section, const char *name,
 		return 1;
 	}
 	map_put(p->seen, key, &present);
+	map_put(p->seen, section, &present);	/* it has a key */
 	free(key);
 	if (strcmp(section, "mqtt") == 0)
 		rc = config_mqtt_key(&p->mqtt, name, value, why, sizeof(why));
@@ -163,6 +164,22 @@ free_line(void *line)
 	free(line);
 }
 
+/* A probe's section without a key is a mistake the probe would never
+ * see (inih only reports keys): "[queue 1]" left empty. */
+static void
+empty_sections(struct probe *p)
+{
+	const char	*name;
+	void		*line;
+	size_t		 pos = 0;
+
+	while (map_next(p->headers, &pos, &name, &line))
+		if (strcmp(name, "probe") != 0 && strcmp(name, "mqtt") != 0 &&
+		    map_get(p->seen, name) == NULL)
+			probe_config_error(p, *(int *)line, "[%s] has no keys",
+			    name);
+}
+
 /* Both passes; 0 when the file is good. */
 static int
 read_config(struct probe *p)
@@ -182,6 +199,7 @@ read_config(struct probe *p)
 	fclose(p->fp);
 	if (rc > 0)
 		probe_config_error(p, rc, "syntax error");
+	empty_sections(p);
 	map_free(p->seen, NULL);
 	if (p->instance == NULL)
 		p->instance = xstrdup(p->def->name);

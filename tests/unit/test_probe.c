@@ -148,10 +148,15 @@ meaning_checked_after_syntax(void **state)
 	char		 err[4096];
 
 	(void)state;
-	assert_int_equal(run("[mqtt]\nhost = x\n\n[mailbox info]\n", &s, err,
+	assert_int_equal(run("[mqtt]\nhost = x\n\n[mailbox info]\nqueue = "
+	    "email/info\n[mailbox other]\n", &s, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, ":6: [mailbox other] has no keys"));
+	assert_int_equal(s.checked, 0);
+	s.keys = 0;
+	assert_int_equal(run("[mqtt]\nhost = x\n\n[probe]\n", &s, err,
 	    sizeof(err)), 1);
 	assert_int_equal(s.checked, 1);
-	assert_non_null(strstr(err, ":4: [mailbox info] needs a queue"));
+	assert_non_null(strstr(err, "[mailbox info] needs a queue"));
 }
 
 static void
