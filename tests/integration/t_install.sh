@@ -18,6 +18,8 @@ for p in imap ami qmatic; do
 	[ -f "$ROOT/probes/$p.c" ] || continue
 	check "wachtd-probe-$p in PREFIX/bin" test -x "$TMP/root/usr/bin/wachtd-probe-$p"
 	check "  its man page" test -f "$TMP/root/usr/share/man/man8/wachtd-probe-$p.8"
+	check "  which mandoc -T lint finds no warning in" mandoc -T lint -W warning \
+	    "$TMP/root/usr/share/man/man8/wachtd-probe-$p.8"
 	check "  its systemd template unit" \
 	    test -f "$TMP/root/lib/systemd/system/wachtd-probe-$p@.service"
 	check "  its example configuration, valid" "$TMP/root/usr/bin/wachtd-probe-$p" \
