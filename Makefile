@@ -74,7 +74,7 @@ CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 # and [mqtt] rules. Those whose files are there yet.
 PROBES	 = $(foreach p,imap ami qmatic,$(if $(wildcard probes/$(p).c),$(p)))
 PROBE_OBJS = $(O)/probes/probe.o $(addprefix $(O)/monitor/,$(addsuffix .o,\
-	   mqtt config parse map payload log xmalloc util fetch))
+	   mqtt config parse map payload log xmalloc util fetch calendar))
 
 all: $(O)/wachtd $(O)/wachtd-sim $(O)/wachtctl \
     $(addprefix $(O)/wachtd-probe-,$(PROBES))
@@ -90,7 +90,7 @@ $(O)/tests/test_probe: $(O)/tests/unit/test_probe.o $(PROBE_OBJS)
 PROBE_UNIT_BINS = $(addprefix $(O)/tests/test_,$(addsuffix _parse,$(PROBES)))
 $(O)/tests/test_%_parse: $(O)/tests/unit/test_%_parse.o \
     $(O)/probes/%_parse.o $(O)/monitor/xmalloc.o $(O)/monitor/log.o \
-    $(O)/monitor/parse.o
+    $(O)/monitor/parse.o $(O)/monitor/calendar.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA)
 
 $(O)/wachtd: $(WACHTD_OBJS)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
 #include "imap_parse.h"
 #include "wachtd.h"
 
@@ -676,20 +677,6 @@ imap_resp_free(struct imap_resp *r)
 	imap_uids_free(&r->search);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t		 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* n digits at s, as a number; -1 if any is not a digit. */
 static int
 digits(const char *s, int n)
@@ -747,7 +734,7 @@ imap_date(const char *s, size_t len, int64_t *out)
 	    year < 1 || h > 23 || mi > 59 || sec > 60 || zh > 23 ||
 	    zm > 59)
 		return -1;
-	*out = days_from_civil(year, mon + 1, day) * 86400 + h * 3600 +
+	*out = (int64_t)calendar_days_from_civil(year, mon + 1, day) * 86400 + h * 3600 +
 	    mi * 60 + (sec == 60 ? 59 : sec) -
 	    (p[14] == '-' ? -1 : 1) * (zh * 3600 + zm * 60);
 	return 0;
