@@ -22,6 +22,11 @@ for p in imap ami qmatic; do
 	    "$TMP/root/usr/share/man/man8/wachtd-probe-$p.8"
 	check "  its systemd template unit" \
 	    test -f "$TMP/root/lib/systemd/system/wachtd-probe-$p@.service"
+	level=$(systemd-analyze security --offline=yes \
+	    "$TMP/root/lib/systemd/system/wachtd-probe-$p@.service" 2>&1 |
+	    sed -n 's/^.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+	check "  systemd-analyze security rates it 2.0 or lower (${level:-none})" \
+	    awk -v l="${level:-99}" 'BEGIN { exit !(l <= 2.0) }'
 	check "  its example configuration, valid" "$TMP/root/usr/bin/wachtd-probe-$p" \
 	    -n -c "$TMP/root/usr/share/wachtd/probe-$p.conf.example"
 done
