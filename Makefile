@@ -24,7 +24,7 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror,) \
 # Each object's headers, as the compiler saw them, in a .d file beside it.
 CFLAGS	+= -MMD -MP
 LDFLAGS	+= -Wl,--as-needed
-LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread -lcrypt
 
 # make check SANITIZE=address,undefined builds into its own directory.
 ifneq ($(SANITIZE),)
