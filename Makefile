@@ -187,6 +187,9 @@ install: all
 	    || exit 1; done
 	install -m 644 systemd/wachtd.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/wachtd.conf
+	install -d $(DESTDIR)$(DATADIR)/grafana
+	install -m 644 dashboards/grafana/wachtd.json \
+	    dashboards/grafana/README.md $(DESTDIR)$(DATADIR)/grafana/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/wachtd $(DESTDIR)$(BINDIR)/wachtd-sim \

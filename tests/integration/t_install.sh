@@ -30,6 +30,8 @@ for p in imap ami qmatic; do
 	check "  its example configuration, valid" "$TMP/root/usr/bin/wachtd-probe-$p" \
 	    -n -c "$TMP/root/usr/share/wachtd/probe-$p.conf.example"
 done
+check "the Grafana dashboard in PREFIX/share/wachtd/grafana" \
+    jq -e .panels "$TMP/root/usr/share/wachtd/grafana/wachtd.json"
 check "the user wachtd for systemd-sysusers" \
     grep -q '^u wachtd ' "$TMP/root/usr/lib/sysusers.d/wachtd.conf"
 echo "; edited by the sysadmin" >> "$TMP/root/etc/wachtd/wachtd.conf"
