@@ -303,7 +303,149 @@ state_nl(const char *state)
 		return "waarschuwing";
 	if (strcmp(state, "stale") == 0)
 		return "verouderd";
+	if (strcmp(state, "closed") == 0)
+		return "gesloten";
+	if (strcmp(state, "unknown") == 0)
+		return "onbekend";
 	return state;
+}
+
+/* A number of seconds from o as "2 min 05 s", or "-" when null. */
+static const char *
+span_of(const json_t *o, const char *key, char *buf, size_t len)
+{
+	const json_t	*v = json_object_get(o, key);
+
+	if (!json_is_number(v))
+		return "-";
+	return report_fmt_span(json_number_value(v), 1, 0, buf, len);
+}
+
+/* "72% (norm 80%)", or "-" for a queue without a service level. */
+static const char *
+sl_of(const json_t *q, char *buf, size_t len)
+{
+	const json_t	*sl = json_object_get(q, "sl"), *v, *t;
+
+	v = json_object_get(sl, "value");
+	t = json_object_get(sl, "target");
+	if (!json_is_number(v) || !json_is_number(t))
+		return "-";
+	snprintf(buf, len, "%.0f%% (norm %.0f%%)", json_number_value(v),
+	    json_number_value(t));
+	return buf;
+}
+
+#define STATUS_COLUMNS	6
+#define CELL		64
+
+/* One queue as the cells of its row in `wachtctl status`. */
+static void
+status_row(const json_t *q, char cells[STATUS_COLUMNS][CELL])
+{
+	const json_t	*w = json_object_get(q, "waiting");
+	char		 buf[CELL];
+
+	snprintf(cells[0], CELL, "%s", str(q, "id"));
+	snprintf(cells[1], CELL, "%s", state_nl(str(q, "state")));
+	if (json_is_number(w))
+		snprintf(cells[2], CELL, "%.0f", json_number_value(w));
+	else
+		snprintf(cells[2], CELL, "-");
+	snprintf(cells[3], CELL, "%s", span_of(q, "longest_wait", buf,
+	    sizeof(buf)));
+	snprintf(cells[4], CELL, "%s", span_of(q, "ewt", buf, sizeof(buf)));
+	snprintf(cells[5], CELL, "%s", sl_of(q, buf, sizeof(buf)));
+}
+
+/* The daemon in a line, its queues as a table, and its alerts counted. */
+static int
+print_status(const json_t *st, const json_t *queues, const json_t *alerts)
+{
+	static const char *const heads[STATUS_COLUMNS] = { "WACHTRIJ",
+	    "STAAT", "WACHTEND", "LANGSTE", "VERWACHT", "SERVICELEVEL" };
+	char		(*cells)[STATUS_COLUMNS][CELL], up[CELL];
+	int		 width[STATUS_COLUMNS] = { 0 }, k, crit = 0, warn = 0;
+	size_t		 i, n = json_array_size(queues);
+	const json_t	*a, *up_s = json_object_get(st, "uptime");
+
+	printf("wachtd %s: %zu wachtrijen, broker %s, draait %s\n",
+	    str(st, "version"), n, json_is_true(json_object_get(st,
+	    "broker")) ? "verbonden" : "NIET verbonden",
+	    json_is_number(up_s) ? report_fmt_span(json_number_value(up_s),
+	    1, 0, up, sizeof(up)) : "?");
+	cells = xcalloc(n + 1, sizeof(*cells));
+	for (k = 0; k < STATUS_COLUMNS; k++)
+		widen(&width[k], heads[k]);
+	for (i = 0; i < n; i++) {
+		status_row(json_array_get(queues, i), cells[i]);
+		for (k = 0; k < STATUS_COLUMNS; k++)
+			widen(&width[k], cells[i][k]);
+	}
+	/* The last column unpadded: no blanks at the ends of lines. */
+	for (k = 0; k < STATUS_COLUMNS - 1; k++)
+		column(heads[k], width[k]);
+	puts(heads[k]);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < STATUS_COLUMNS - 1; k++)
+			column(cells[i][k], width[k]);
+		puts(cells[i][k]);
+	}
+	free(cells);
+	json_array_foreach(alerts, i, a) {
+		crit += strcmp(str(a, "state"), "critical") == 0;
+		warn += strcmp(str(a, "state"), "warning") == 0;
+	}
+	n = json_array_size(alerts);
+	if (n == 0)
+		printf("Geen actieve meldingen.\n");
+	else
+		printf("%zu actieve %s: %d kritiek, %d waarschuwing, %zu "
+		    "verouderd (wachtctl alerts)\n", n, n == 1 ? "melding" :
+		    "meldingen", crit, warn, n - (size_t)(crit + warn));
+	return out_flush();
+}
+
+int
+ctl_cmd_status(struct ctl *c, int argc, char **argv)
+{
+	const struct cmd_entry *cmd = ctl_cmd_find("status");
+	json_t		*st = NULL, *qs = NULL, *as = NULL, *all;
+	char		*text;
+	int		 json, ret;
+
+	if ((ret = json_flag(cmd, argc, argv, &json)) != CTL_OK)
+		return ret;
+	if ((ret = ctl_json(c, "GET", "/api/v1/status", NULL, NULL,
+	    &st)) != CTL_OK ||
+	    (ret = ctl_json(c, "GET", "/api/v1/queues", NULL, NULL,
+	    &qs)) != CTL_OK ||
+	    (ret = ctl_json(c, "GET", "/api/v1/alerts", NULL, NULL,
+	    &as)) != CTL_OK)
+		goto out;
+	ret = CTL_FAIL;
+	if (answer_list(qs, "queues") == NULL ||
+	    answer_list(as, "alerts") == NULL)
+		goto out;
+	if (json) {
+		/* The three answers in one object, for jq. */
+		all = json_pack("{s:O, s:O, s:O}", "status", st, "queues",
+		    json_object_get(qs, "queues"), "alerts",
+		    json_object_get(as, "alerts"));
+		text = json_dumps(all, JSON_INDENT(2));
+		json_decref(all);
+		if (text != NULL && ctl_write_out(NULL, text,
+		    strlen(text)) == 0 && ctl_write_out(NULL, "\n", 1) == 0)
+			ret = CTL_OK;
+		free(text);
+	} else
+		ret = print_status(st, json_object_get(qs, "queues"),
+		    json_object_get(as, "alerts"));
+out:
+	json_decref(st);
+	json_decref(qs);
+	json_decref(as);
+	return ret;
 }
 
 int

@@ -29,6 +29,10 @@
 static int	cmd_help(struct ctl *, int, char **);
 
 static const struct cmd_entry cmds[] = {
+	{ "status", "[--json]",
+	    "wachtd in een regel, de wachtrijen als tabel en de meldingen "
+	    "geteld;\n--json geeft de drie antwoorden van wachtd in één "
+	    "object", ctl_cmd_status },
 	{ "alerts", "[--json]",
 	    "de actieve meldingen (kritiek, waarschuwing, verouderd), de "
 	    "ergste eerst;\n--json geeft het antwoord van wachtd onbewerkt",

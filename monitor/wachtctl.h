@@ -84,7 +84,10 @@ int	ctl_write_out(const char *, const char *, size_t);
 int	ctl_cmd_report(struct ctl *, int, char **);
 
 /* ------------------------------------------------------------------ */
-/* ctl_alerts.c: alerts, ack, silence */
+/* ctl_alerts.c: status, alerts, ack, silence */
+
+/* wachtctl status [--json]. */
+int	ctl_cmd_status(struct ctl *, int, char **);
 
 /* wachtctl alerts [--json]. */
 int	ctl_cmd_alerts(struct ctl *, int, char **);
