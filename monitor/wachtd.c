@@ -39,6 +39,8 @@ static int		 save_again;	/* and it changed meanwhile */
 static int		 stopping;	/* the loop has ended */
 static double		 stop_at;	/* when stopping, at the latest */
 static struct event	*ev_stop;
+static char		*status_note;	/* why the last reload was refused */
+static int		 status_broker = -1;	/* connected, as last told */
 static struct complaint	 reject_complaints[REJECT_COUNT];
 
 static struct complaint	 libevent_complaint;
@@ -53,6 +55,7 @@ static struct step_tick {
 
 static void		 schedule_step(void);
 static void		 schedule_save(void);
+static void		 tell_status(const char *, int);
 
 static __dead void
 usage(void)
@@ -264,6 +267,7 @@ on_publish(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	tell_status("", 0);	/* the broker went away? */
 	for (seen = 0; seen < n && budget > 0; seen++) {
 		if (!map_next(w.queues, &pos, &id, &val)) {
 			pos = 0;
@@ -300,12 +304,35 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 		publish_state(q, now);
 }
 
+/*
+ * systemd's STATUS= line (systemctl status): the queues and the broker,
+ * after a refused reload also that. Sent when the broker comes or goes,
+ * with READY=1 when given, and when forced.
+ */
+static void
+tell_status(const char *first, int force)
+{
+	char	*msg;
+	int	 up = mq_connected(w.mq);
+
+	if ((up == status_broker || stop_at > 0) && !force)
+		return;		/* nothing new, or "stopping" stands */
+	status_broker = up;
+	xasprintf(&msg, "%sSTATUS=%s%s%zu queues, broker %s", first,
+	    status_note != NULL ? status_note : "",
+	    status_note != NULL ? "; " : "", map_count(w.queues),
+	    up ? "connected" : "not connected");
+	sd_notify(0, msg);
+	free(msg);
+}
+
 /* After every (re)connect: all retained states again. */
 static void
 on_connect(void *arg)
 {
 	(void)arg;
 	each_queue(mark_dirty, util_now());
+	tell_status("", 0);
 }
 
 /* Adds the queue's finished steps to the store's batch (store_commit). */
@@ -590,15 +617,17 @@ subscribe(const struct config *c)
 	mq_subscribe(w.mq, topics, n);
 }
 
-/* Tells systemd (Type=notify-reload) that a reload begins. */
+/* Tells systemd that a reload begins; MONOTONIC_USEC lets
+ * Type=notify-reload (systemd 253+) match it to its own SIGHUP. */
 static void
 notify_reloading(void)
 {
 	struct timespec	 mono;
-	char		 msg[64];
+	char		 msg[128];
 
 	clock_gettime(CLOCK_MONOTONIC, &mono);
-	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu\n"
+	    "STATUS=reloading the configuration",
 	    (unsigned long long)mono.tv_sec * 1000000ULL +
 	    (unsigned long long)mono.tv_nsec / 1000);
 	sd_notify(0, msg);
@@ -670,9 +699,13 @@ reload(void)
 
 	log_info("reloading %s", config_path);
 	notify_reloading();
+	free(status_note);
+	status_note = NULL;
 	if ((c = config_load(config_path, log_error, NULL)) == NULL) {
 		log_warnx("reload: %s has errors; still running the previous "
 		    "configuration", config_path);
+		status_note = xstrdup("reload refused: the configuration has "
+		    "errors (see the log); running the previous one");
 		goto done;
 	}
 	if (config_mqtt_changed(old, c) || mq_password_changed(w.mq, &c->mqtt)) {
@@ -680,6 +713,9 @@ reload(void)
 		    NULL)) == NULL) {
 			log_warnx("reload: cannot use the new [mqtt] settings; "
 			    "still running the previous configuration");
+			status_note = xstrdup("reload refused: cannot use the "
+			    "new [mqtt] settings; running the previous "
+			    "configuration");
 			config_free(c);
 			goto done;
 		}
@@ -765,7 +801,7 @@ reload(void)
 	log_info("configuration reloaded: %zu queues, %zu removed",
 	    map_count(w.queues), removed);
 done:
-	sd_notify(0, "READY=1");
+	tell_status("READY=1\n", 1);
 }
 
 /*
@@ -816,7 +852,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		break;
 	default:
 		log_info("received %s, shutting down", strsignal(sig));
-		sd_notify(0, "STOPPING=1");
+		sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 		if (stop_at > 0) {		/* asked twice: now */
 			event_base_loopexit(w.base, NULL);
 			break;
@@ -948,7 +984,8 @@ main(int argc, char *argv[])
 		    NULL);
 		event_add(ev_watchdog, &tv);
 	}
-	sd_notify(0, "READY=1");
+	/* Listeners bound, the broker's connection under way. */
+	tell_status("READY=1\n", 1);
 	log_info("wachtd %s started: %zu queues, step %gs", WACHTD_VERSION,
 	    map_count(w.queues), w.conf->step);
 
@@ -979,6 +1016,7 @@ main(int argc, char *argv[])
 		event_free(ev_stop);
 	silence_clear(&w.silences);
 	free(alerts_path);
+	free(status_note);
 	if (ev_watchdog != NULL)
 		event_free(ev_watchdog);
 	event_base_free(w.base);
