@@ -345,7 +345,8 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	struct wachtd	*w = arg;
 	struct store_stats st;
 	struct notify_stats ns;
-	json_t		*rejected;
+	struct http_stats hs;
+	json_t		*rejected, *j;
 	const char	*id;
 	void		*val;
 	size_t		 pos = 0;
@@ -367,7 +368,8 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	/* Steps a stalled loop let fall out of a queue's outbox. */
 	while (map_next(w->queues, &pos, &id, &val))
 		lost += ((struct queue *)val)->steps_lost;
-	http_reply_json(req, 200, json_pack("{s:s, s:b, s:f, s:I, s:I, s:o, s:I,"
+	http_stats(w->http, &hs);
+	j = json_pack("{s:s, s:b, s:f, s:I, s:I, s:o, s:I,"
 	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f},"
 	    " s:{s:f, s:f, s:f, s:f}, s:{s:I, s:I, s:I, s:I, s:I}}",
 	    "version", WACHTD_VERSION,
@@ -397,7 +399,16 @@ api_status(struct evhttp_request *req, const char *rest, void *arg)
 	    "retried", (json_int_t)ns.retried,
 	    "failed", (json_int_t)ns.failed,
 	    "dropped", (json_int_t)ns.dropped,
-	    "queued", (json_int_t)ns.queued));
+	    "queued", (json_int_t)ns.queued);
+	/* Sign-ins: "checked" grows only with new or failing ones. */
+	if (j != NULL)
+		json_object_set_new(j, "auth", json_pack("{s:b, s:I, s:I, s:I, "
+		    "s:I}", "asks", w->conf->auth_file != NULL,
+		    "checked", (json_int_t)hs.auth.checked,
+		    "cached", (json_int_t)hs.auth.cached,
+		    "refused", (json_int_t)hs.auth.refused,
+		    "limited", (json_int_t)hs.auth.limited));
+	http_reply_json(req, 200, j);
 }
 
 /* Local midnight at the start of YYYYMMDD plus `days` (mktime
@@ -942,9 +953,28 @@ api_dashboard(struct evhttp_request *req, const char *rest, void *arg)
 	http_reply_asset(req, a);
 }
 
+/* Basic auth on the internal listener while [http] auth_file is set. */
+static int
+api_asks(void *arg)
+{
+	const struct wachtd *w = arg;
+
+	return w->conf->auth_file != NULL;
+}
+
+static const char *
+api_user_hash(const char *user, void *arg)
+{
+	const struct wachtd *w = arg;
+
+	return config_user_hash(w->conf, user);
+}
+
 void
 api_register(struct http *h, struct wachtd *w)
 {
+	/* Monitoring probes check the daemon without a password. */
+	http_auth(h, "/healthz", api_asks, api_user_hash, w);
 	http_route(h, "/", api_dashboard, w);
 	http_route(h, "/graph/", api_graph, w);
 	http_route(h, "/api/v1/queues", api_queues, w);

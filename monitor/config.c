@@ -16,12 +16,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <crypt.h>
 #include <ini.h>
 
 #include "parse.h"
 #include "wachtd.h"
 
 #define LINE_MAX_LEN	4096
+#define USERS_LINE_MAX	1024	/* characters of a line of auth_file */
+#define USER_NAME_MAX	64
 
 /* The kinds of section. */
 enum section {
@@ -99,6 +102,7 @@ static const struct keydef http_keys[] = {
 	K(config, listen, V_LISTEN),
 	K(config, public_listen, V_LISTEN),
 	K(config, url, V_URL),
+	K(config, auth_file, V_PATH),
 	{ NULL, 0, 0, 0, 0 }
 };
 
@@ -183,23 +187,43 @@ struct parser {
 	void		*cbarg;
 };
 
+/* Reports one error in file at line (0: the file as a whole). */
+static void PRINTFLIKE(4, 0)
+verror(struct parser *p, const char *file, int line, const char *fmt,
+    va_list ap)
+{
+	char	 msg[1024], *full;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (line > 0)
+		xasprintf(&full, "%s:%d: %s", file, line, msg);
+	else
+		xasprintf(&full, "%s: %s", file, msg);
+	p->cb(full, p->cbarg);
+	free(full);
+	p->errors++;
+}
+
 /* Reports one error at line (0: the file as a whole). */
 static void PRINTFLIKE(3, 4)
 error_at(struct parser *p, int line, const char *fmt, ...)
 {
-	char	 msg[1024], *full;
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	verror(p, p->conf->path, line, fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		xasprintf(&full, "%s:%d: %s", p->conf->path, line, msg);
-	else
-		xasprintf(&full, "%s: %s", p->conf->path, msg);
-	p->cb(full, p->cbarg);
-	free(full);
-	p->errors++;
+}
+
+/* The same in another file: auth_file. */
+static void PRINTFLIKE(4, 5)
+error_in(struct parser *p, const char *file, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	verror(p, file, line, fmt, ap);
+	va_end(ap);
 }
 
 /* Grows an array of structs by one zeroed element; returns it. */
@@ -921,6 +945,159 @@ key_line(const struct parser *p, enum section sec, const char *name)
 	return 0;
 }
 
+#define CRYPT_B64	"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+/*
+ * Why a hash of auth_file cannot be used, or NULL. Only slow crypt(3)
+ * kinds will do: the file may leak, and DES or MD5 hashes fall to a
+ * guessing machine in hours. The value is never quoted: a password may
+ * stand there in plain text.
+ */
+static const char *
+hash_problem(const char *h)
+{
+	static const char *const kinds[] = {
+		"$y$", "$gy$", "$7$", "$2b$", "$2y$", "$6$", "$5$", NULL
+	};
+	const char	*last;
+	size_t		 i;
+
+	if (strncmp(h, "$1$", 3) == 0)
+		return "an MD5 ($1$) hash is too weak";
+	for (i = 0; kinds[i] != NULL; i++)
+		if (strncmp(h, kinds[i], strlen(kinds[i])) == 0)
+			break;
+	if (kinds[i] == NULL) {
+		if (h[0] == '_' || (strlen(h) == 13 &&
+		    strspn(h, CRYPT_B64) == 13))
+			return "a DES hash is too weak";
+		if (h[0] == '$')
+			return "not a kind of hash wachtd accepts ($y$ "
+			    "yescrypt, $2b$ bcrypt, $6$ or $5$ SHA-crypt)";
+		return "not a crypt(3) hash (never write a password here in "
+		    "plain text)";
+	}
+	last = strrchr(h, '$');
+	if (h[strspn(h, CRYPT_B64 "$=,")] != '\0' || strlen(last + 1) < 22 ||
+	    crypt_checksalt(h) == CRYPT_SALT_INVALID)
+		return "malformed hash";
+	if (crypt_checksalt(h) == CRYPT_SALT_METHOD_DISABLED)
+		return "a kind of hash this system's crypt(3) cannot check";
+	return NULL;
+}
+
+/* A user name of auth_file: printable UTF-8, without blanks. */
+static int
+valid_user(const char *s)
+{
+	const char	*why;
+	size_t		 i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return n > 0 && n <= USER_NAME_MAX && parse_utf8(s, &why) == 0;
+}
+
+/* One "user:hash" line of auth_file, at line. */
+static void
+add_user(struct parser *p, struct map *seen, char *buf, int line)
+{
+	struct config	*c = p->conf;
+	struct auth_user *u;
+	const char	*file = c->auth_file, *why;
+	char		*colon = strchr(buf, ':');
+	void		*first;
+
+	if (colon == NULL || strchr(colon + 1, ':') != NULL) {
+		error_in(p, file, line, "expected user:hash");
+		return;
+	}
+	*colon = '\0';
+	if (!valid_user(buf)) {
+		error_in(p, file, line, "a user name is 1 to %d characters, "
+		    "without blanks or control characters", USER_NAME_MAX);
+		return;
+	}
+	if ((first = map_get(seen, buf)) != NULL) {
+		error_in(p, file, line, "user '%s' repeated (first at line "
+		    "%d)", buf, (int)(intptr_t)first);
+		return;
+	}
+	map_put(seen, buf, (void *)(intptr_t)line);
+	if ((why = hash_problem(colon + 1)) != NULL) {
+		error_in(p, file, line, "user '%s': %s; make a hash with "
+		    "mkpasswd -m yescrypt", buf, why);
+		return;
+	}
+	u = push(&c->users, &c->nusers, sizeof(*u));
+	u->name = xstrdup(buf);
+	u->hash = xstrdup(colon + 1);
+}
+
+/*
+ * [http] auth_file, declared at line: one "user:hash" a line, '#' for
+ * comments. Read here, in the check, so that `wachtd -n` and a reload
+ * judge it like the rest: a bad file is refused whole.
+ */
+static void
+read_users(struct parser *p, int line)
+{
+	struct config	*c = p->conf;
+	struct map	*seen;
+	struct stat	 sb;
+	FILE		*fp;
+	char		 buf[USERS_LINE_MAX + 2], *s, *end;
+	size_t		 len;
+	int		 n = 0, ch;
+
+	if ((fp = fopen(c->auth_file, "r")) == NULL) {
+		error_at(p, line, "auth_file %s: cannot open: %s", c->auth_file,
+		    strerror(errno));
+		return;
+	}
+	if (fstat(fileno(fp), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		error_at(p, line, "auth_file %s: not a regular file",
+		    c->auth_file);
+		fclose(fp);
+		return;
+	}
+	if (sb.st_mode & S_IWOTH) {
+		error_at(p, line, "auth_file %s: anyone may write it; chmod "
+		    "o-w", c->auth_file);
+		fclose(fp);
+		return;
+	}
+	seen = map_new();
+	while (fgets(buf, sizeof(buf), fp) != NULL) {
+		n++;
+		len = strlen(buf);
+		if (len > 0 && buf[len - 1] != '\n' && !feof(fp)) {
+			error_in(p, c->auth_file, n, "line longer than %d "
+			    "characters", USERS_LINE_MAX);
+			while ((ch = fgetc(fp)) != EOF && ch != '\n')
+				;
+			continue;
+		}
+		s = buf + strspn(buf, " \t");
+		for (end = s + strlen(s); end > s &&
+		    isspace((unsigned char)end[-1]); end--)
+			;
+		*end = '\0';
+		if (s[0] != '\0' && s[0] != '#')
+			add_user(p, seen, s, n);
+		explicit_bzero(buf, sizeof(buf));
+	}
+	if (ferror(fp))
+		error_at(p, line, "auth_file %s: cannot read: %s", c->auth_file,
+		    strerror(errno));
+	else if (c->nusers == 0 && map_count(seen) == 0)
+		error_in(p, c->auth_file, 0, "no user:hash line; nobody could "
+		    "sign in");
+	fclose(fp);
+	map_free(seen, NULL);
+}
+
 /* Pass two: the meaning of what parsed. */
 static void
 check(struct parser *p)
@@ -948,6 +1125,8 @@ check(struct parser *p)
 	    strcmp(c->public_listen.host, c->listen.host) == 0)
 		error_at(p, key_line(p, SEC_HTTP, "public_listen"),
 		    "public_listen is the same address as listen");
+	if (c->auth_file != NULL)
+		read_users(p, key_line(p, SEC_HTTP, "auth_file"));
 
 	for (i = 0; i < c->nnorms; i++) {
 		struct norm_conf *n = &c->norms[i];
@@ -1159,6 +1338,12 @@ config_free(struct config *c)
 	free(c->rrdcached);
 	free(c->language);
 	free(c->url);
+	for (i = 0; i < c->nusers; i++) {
+		free(c->users[i].name);
+		free(c->users[i].hash);
+	}
+	free(c->users);
+	free(c->auth_file);
 	config_mqtt_free(&c->mqtt);
 	free(c);
 }
@@ -1258,6 +1443,19 @@ config_queue_norm(const struct queue_conf *q, enum norm_kind kind)
 		if (n != NULL && n->kind == kind)
 			return n;
 	}
+	return NULL;
+}
+
+const char *
+config_user_hash(const struct config *c, const char *user)
+{
+	size_t	 i;
+
+	if (user == NULL)
+		return c->nusers > 0 ? c->users[0].hash : NULL;
+	for (i = 0; i < c->nusers; i++)
+		if (strcmp(c->users[i].name, user) == 0)
+			return c->users[i].hash;
 	return NULL;
 }
 

@@ -333,6 +333,24 @@ ctl_close(struct ctl *c)
 	free(c->url);
 }
 
+/* wachtd's [http] auth_file turned us away: says how to get in. */
+static int
+not_signed_in(const struct ctl *c, long status)
+{
+	if (status == 429)
+		ctl_complain("wachtd weigert even nieuwe aanmeldingen na te "
+		    "veel mislukte pogingen; probeer het over een minuut "
+		    "opnieuw (HTTP 429)");
+	else if (c->user == NULL)
+		ctl_complain("wachtd vraagt om een gebruiker en wachtwoord: "
+		    "geef -U en -P, of $WACHTD_USER en $WACHTD_PASSWORD_FILE "
+		    "(HTTP 401)");
+	else
+		ctl_complain("wachtd weigert gebruiker '%s': onbekende "
+		    "gebruiker of verkeerd wachtwoord (HTTP 401)", c->user);
+	return CTL_FAIL;
+}
+
 /*
  * Asks wachtd "METHOD path", with body as JSON when not NULL, and puts
  * the answer in b (the caller frees b->data). CTL_OK with the HTTP status
@@ -384,6 +402,12 @@ ctl_request(struct ctl *c, const char *method, const char *path,
 	switch (rc) {
 	case CURLE_OK:
 		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
+		if (*status == 401 || *status == 429) {
+			/* Whatever was asked: the same answer to each. */
+			free(b->data);
+			b->data = NULL;
+			return not_signed_in(c, *status);
+		}
 		return CTL_OK;
 	case CURLE_WRITE_ERROR:
 		ctl_complain("het antwoord van wachtd op %s is groter dan "

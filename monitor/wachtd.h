@@ -154,6 +154,12 @@ struct listen_conf {
 	int		 port;		/* 0: not configured */
 };
 
+/* A user of the internal listener, from [http] auth_file. */
+struct auth_user {
+	char		*name;
+	char		*hash;		/* crypt(3): $y$, $2b$, $6$, $5$ */
+};
+
 struct config {
 	char		*path;
 	char		*state_dir;
@@ -165,6 +171,9 @@ struct config {
 	struct listen_conf listen;
 	struct listen_conf public_listen;
 	char		*url;		/* how staff reach listen, for links */
+	char		*auth_file;	/* NULL: listen asks nobody */
+	struct auth_user *users;	/* read from auth_file */
+	size_t		 nusers;
 	struct hours_conf *hours;
 	size_t		 nhours;
 	struct norm_conf *norms;
@@ -184,6 +193,9 @@ void		 config_free(struct config *);
 /* [http] url without a trailing '/', or "http://HOST:PORT" of listen:
  * the base of links in alerts. */
 char		*config_url(const struct config *, char *buf, size_t len);
+/* The crypt(3) hash of user's password, NULL for no such user; for
+ * user NULL the first user's (NULL without users). */
+const char	*config_user_hash(const struct config *, const char *user);
 /* "answer_within", "max_wait", "respond_within". */
 const char	*config_norm_kind_name(enum norm_kind);
 /* The first norm of a queue of the given kind, or NULL. */
@@ -878,10 +890,30 @@ void		 http_reply_shared(struct evhttp_request *, const char *type,
 void		 http_header(struct evhttp_request *, const char *name,
 		    const char *value);
 
+/*
+ * Basic auth on a listener: while asks(arg) says so, every request but
+ * those of open_path needs a user whose password matches the crypt(3)
+ * hash that hash(user, arg) gives (NULL: no such user); 401 otherwise.
+ * hash(NULL, arg) gives any user's, to spend as long on a stranger.
+ */
+typedef int	(*http_asks_fn)(void *arg);
+typedef const char *(*http_hash_fn)(const char *user, void *arg);
+void		 http_auth(struct http *, const char *open_path, http_asks_fn,
+		    http_hash_fn, void *arg);
+
+/* Sign-ins of a listener that asks (GET /api/v1/status). */
+struct http_auth_stats {
+	uint64_t	 checked;	/* crypt(3) run: new or failing ones */
+	uint64_t	 cached;	/* passed as remembered, without it */
+	uint64_t	 refused;	/* 401: none, or wrong */
+	uint64_t	 limited;	/* 429: too many failures before */
+};
+
 /* Requests answered, by listener and status class (GET /metrics). */
 enum http_class { HTTP_2XX, HTTP_3XX, HTTP_4XX, HTTP_5XX, HTTP_CLASSES };
 struct http_stats {
 	uint64_t	 answered[HTTP_CLASSES];
+	struct http_auth_stats auth;	/* zero where nobody is asked */
 };
 void		 http_stats(const struct http *, struct http_stats *);
 

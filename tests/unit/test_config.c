@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -780,6 +781,214 @@ line_longer_than_4096_characters_is_an_error(void **state)
 	assert_errors(path, want);
 }
 
+/* ------------------------------------------------------------------ */
+/* [http] auth_file: the users of the internal listener, one row per
+ * mistake. The files are written at run time, as the key wants an
+ * absolute path; "CONF" and "USERS" in a message stand for their paths. */
+
+#define HASH_Y	"$y$j9T$/9mR.nSOR8Llwf..NPUR91$qJ9Zx6YYAQRUurWQJx.4p5UnuQWLYEP8xc4XloOLR7/"
+#define HASH_6	"$6$abcdefgh$msgktWxVAbjjh3X7lA5LaM7dS/ZfABJL6T4qcRsnjcOTj0kptUv" \
+	"ZcrvrXIoO5fgPA9xz6UnF2To2Y7jGc/IZY/"
+#define HASH_2B	"$2b$05$GUGognmFHOtxqHGrniwpc.aEMsN/uy.gYuMUUdHvj8QLnE1UN1G1m"
+#define HASH_5	"$5$hR8M5l7TpTf0K238$lnK9mmxTCfJ15RKpLmWXKrkJwgGL9i5SK58L1/mUP6/"
+#define MAKE_ONE "; make a hash with mkpasswd -m yescrypt"
+
+struct bad_users {
+	const char	*name;
+	const char	*auth_file;	/* the value; "USERS" for the file */
+	const char	*users;		/* what the file holds; NULL: none */
+	int		 mode;		/* of the file; 0: 0640 */
+	const char	*want[12];	/* NULL-terminated */
+};
+
+static struct bad_users bad_users[] = {
+	{ "auth_file must be an absolute path", "etc/wachtd/users", NULL, 0, {
+		"CONF:2: auth_file = etc/wachtd/users: expected an absolute "
+		    "path",
+		NULL } },
+	{ "a missing users file is one error at the key", "USERS", NULL, 0, {
+		"CONF:2: auth_file USERS: cannot open: No such file or "
+		    "directory",
+		NULL } },
+	{ "a directory is no users file", "/", NULL, 0, {
+		"CONF:2: auth_file /: not a regular file",
+		NULL } },
+	{ "a users file anyone may write is refused", "USERS",
+	    "beheer:" HASH_6 "\n", 0666, {
+		"CONF:2: auth_file USERS: anyone may write it; chmod o-w",
+		NULL } },
+	{ "a users file without users locks everyone out", "USERS",
+	    "# nobody yet\n\n", 0, {
+		"USERS: no user:hash line; nobody could sign in",
+		NULL } },
+	{ "every bad line is reported with its line, never its hash", "USERS",
+	    "# beheerders van het dashboard\n"
+	    "beheer " HASH_6 "\n"			/* 2 */
+	    "jan:geheim\n"				/* 3 */
+	    "oud:WXShdrEBF4uaQ\n"			/* 4 */
+	    "md5:$1$JRsnZAJg$QUZ93Q.3FEm4eBhFGBRrD.\n"	/* 5 */
+	    "sha1:$sha1$228971$wu4T5z5ij38aERYwkG5E$cwmG4ERLDsUR8gc\n"
+	    "kapot:$6$abc$short\n"			/* 7 */
+	    "\n"
+	    "piet:" HASH_Y "\n"				/* 9 */
+	    "piet:" HASH_2B "\n"			/* 10 */
+	    ":" HASH_6 "\n"				/* 11 */
+	    "an na:" HASH_6 "\n"			/* 12 */
+	    "x:" HASH_6 ":extra\n", 0, {			/* 13 */
+		"USERS:2: expected user:hash",
+		"USERS:3: user 'jan': not a crypt(3) hash (never write a "
+		    "password here in plain text)" MAKE_ONE,
+		"USERS:4: user 'oud': a DES hash is too weak" MAKE_ONE,
+		"USERS:5: user 'md5': an MD5 ($1$) hash is too weak" MAKE_ONE,
+		"USERS:6: user 'sha1': not a kind of hash wachtd accepts ($y$ "
+		    "yescrypt, $2b$ bcrypt, $6$ or $5$ SHA-crypt)" MAKE_ONE,
+		"USERS:7: user 'kapot': malformed hash" MAKE_ONE,
+		"USERS:10: user 'piet' repeated (first at line 9)",
+		"USERS:11: a user name is 1 to 64 characters, without blanks "
+		    "or control characters",
+		"USERS:12: a user name is 1 to 64 characters, without blanks "
+		    "or control characters",
+		"USERS:13: expected user:hash",
+		NULL } },
+};
+
+static char	 auth_conf[PATH_MAX + 32], auth_users[PATH_MAX + 32];
+
+/* msg with CONF and USERS replaced by the paths of this run. */
+static void
+expand(const char *msg, char *out, size_t len)
+{
+	size_t	 n = 0;
+
+	for (; *msg != '\0' && n + 1 < len; msg++) {
+		const char *with = NULL;
+
+		if (strncmp(msg, "CONF", 4) == 0)
+			with = auth_conf, msg += 3;
+		else if (strncmp(msg, "USERS", 5) == 0)
+			with = auth_users, msg += 4;
+		if (with != NULL)
+			n += (size_t)snprintf(out + n, len - n, "%s", with);
+		else
+			out[n++] = *msg;
+		if (n >= len)
+			n = len - 1;
+	}
+	out[n] = '\0';
+}
+
+/* The configuration naming auth_file, on line 2, and the users file. */
+static void
+write_auth(const char *auth_file, const char *users, int mode)
+{
+	char	 value[PATH_MAX + 32], head[PATH_MAX + 64];
+
+	snprintf(auth_conf, sizeof(auth_conf), "%s/auth.conf", tmpdir);
+	snprintf(auth_users, sizeof(auth_users), "%s/users", tmpdir);
+	expand(auth_file, value, sizeof(value));
+	snprintf(head, sizeof(head), "[http]\nauth_file = %s\n\n", value);
+	write_file(auth_conf, head, 0, "[queue telefoon/algemeen]\n");
+	unlink(auth_users);
+	if (users != NULL) {
+		write_file(auth_users, users, 0, "");
+		assert_int_equal(chmod(auth_users, mode != 0 ? (mode_t)mode :
+		    0640), 0);
+	}
+}
+
+static int
+remove_auth(void **state)
+{
+	unlink(auth_conf);
+	unlink(auth_users);
+	return remove_tmpdir(state);
+}
+
+static void
+bad_users_report(void **state)
+{
+	const struct bad_users *b = *state;
+	struct errors	 e = { NULL, 0 };
+	struct config	*c;
+	char		 want[PATH_MAX * 2];
+	size_t		 i, nwant;
+	int		 ok;
+
+	write_auth(b->auth_file, b->users, b->mode);
+	for (nwant = 0; b->want[nwant] != NULL; nwant++)
+		;
+	c = config_load(auth_conf, collect, &e);
+	ok = c == NULL && e.n == nwant;
+	for (i = 0; ok && i < nwant; i++) {
+		expand(b->want[i], want, sizeof(want));
+		ok = strcmp(e.msg[i], want) == 0;
+	}
+	if (!ok) {
+		print_error("config_load(%s) %s; reported:\n", auth_conf,
+		    c != NULL ? "succeeded" : "failed");
+		for (i = 0; i < e.n; i++)
+			print_error("  %s\n", e.msg[i]);
+		print_error("expected:\n");
+		for (i = 0; i < nwant; i++) {
+			expand(b->want[i], want, sizeof(want));
+			print_error("  %s\n", want);
+		}
+	}
+	config_free(c);
+	errors_free(&e);
+	assert_true(ok);
+}
+
+/* Comments, blank lines, blanks around and CRLF endings; each kind of
+ * hash that is good enough. */
+static void
+good_users_file(void **state)
+{
+	struct errors	 e = { NULL, 0 };
+	struct config	*c;
+
+	(void)state;
+	write_auth("USERS", "# wie het dashboard ziet\n"
+	    "\n"
+	    "  beheer:" HASH_Y "  \n"
+	    "teamleider:" HASH_6 "\r\n"
+	    "\t# een oude collega\n"
+	    "kcc-lid:" HASH_2B "\n"
+	    "ö.de.vries@gemeente.example:" HASH_5, 0);
+	c = config_load(auth_conf, collect, &e);
+	if (e.n > 0)
+		fail_msg("%s", e.msg[0]);
+	assert_non_null(c);
+	assert_string_equal(c->auth_file, auth_users);
+	assert_int_equal(c->nusers, 4);
+	assert_string_equal(c->users[0].name, "beheer");
+	assert_string_equal(config_user_hash(c, "beheer"), HASH_Y);
+	assert_string_equal(config_user_hash(c, "teamleider"), HASH_6);
+	assert_string_equal(config_user_hash(c, "kcc-lid"), HASH_2B);
+	assert_string_equal(config_user_hash(c,
+	    "ö.de.vries@gemeente.example"), HASH_5);
+	assert_null(config_user_hash(c, "Beheer"));
+	assert_null(config_user_hash(c, ""));
+	/* Any user's, for the cost of checking a stranger: the first. */
+	assert_string_equal(config_user_hash(c, NULL), HASH_Y);
+	config_free(c);
+	errors_free(&e);
+}
+
+/* Without the key nobody is asked, and no file is read. */
+static void
+no_auth_file_no_users(void **state)
+{
+	struct config	*c = load_good("minimal.conf");
+
+	(void)state;
+	assert_null(c->auth_file);
+	assert_int_equal(c->nusers, 0);
+	assert_null(config_user_hash(c, "beheer"));
+	assert_null(config_user_hash(c, NULL));
+	config_free(c);
+}
+
 /* The fixtures are found from the top directory or next to the binary. */
 static void
 find_conf_dir(const char *argv0)
@@ -798,8 +1007,8 @@ find_conf_dir(const char *argv0)
 int
 main(int argc, char **argv)
 {
-	static char	 names[NELEM(bad_files)][128];
-	struct CMUnitTest tests[NELEM(bad_files) + 10];
+	static char	 names[NELEM(bad_files) + NELEM(bad_users)][128];
+	struct CMUnitTest tests[NELEM(bad_files) + NELEM(bad_users) + 12];
 	size_t		 i, n = 0;
 
 	(void)argc;
@@ -809,6 +1018,12 @@ main(int argc, char **argv)
 		    bad_files[i].name, bad_files[i].file);
 		tests[n] = (struct CMUnitTest){ names[n], bad_file_reports,
 		    NULL, NULL, &bad_files[i] };
+	}
+	for (i = 0; i < NELEM(bad_users); i++, n++) {
+		snprintf(names[n], sizeof(names[n]), "%s (auth_file)",
+		    bad_users[i].name);
+		tests[n] = (struct CMUnitTest){ names[n], bad_users_report,
+		    make_tmpdir, remove_auth, &bad_users[i] };
 	}
 	tests[n++] = (struct CMUnitTest)
 	    cmocka_unit_test(good_file_daemon_mqtt_and_http);
@@ -830,6 +1045,9 @@ main(int argc, char **argv)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup_teardown(
 	    line_longer_than_4096_characters_is_an_error, make_tmpdir,
 	    remove_tmpdir);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup_teardown(
+	    good_users_file, make_tmpdir, remove_auth);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(no_auth_file_no_users);
 	if (n != NELEM(tests))
 		abort();
 	return cmocka_run_group_tests(tests, NULL, NULL);
