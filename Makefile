@@ -176,8 +176,12 @@ install: all
 	test -e $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf || \
 	    install -m 640 config/wachtd.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/wachtd/wachtd.conf
-	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR)
+	install -m 644 docs/wachtctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/wachtd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 docs/wachtd.8 $(DESTDIR)$(MANDIR)/man8/
 	for p in $(PROBES); do \
 	    install -m 755 $(O)/wachtd-probe-$$p $(DESTDIR)$(BINDIR)/ && \
 	    install -m 644 docs/wachtd-probe-$$p.8 $(DESTDIR)$(MANDIR)/man8/ && \
@@ -187,13 +191,22 @@ install: all
 	    || exit 1; done
 	install -m 644 systemd/wachtd.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/wachtd.conf
+	for u in wachtd rrdcached-wachtd; do \
+	    sed -e 's|/usr/sbin/|$(SBINDIR)/|' \
+	        -e 's|/etc/wachtd/|$(SYSCONFDIR)/wachtd/|' systemd/$$u.service \
+	        > $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; done
 	install -d $(DESTDIR)$(DATADIR)/grafana
 	install -m 644 dashboards/grafana/wachtd.json \
 	    dashboards/grafana/README.md $(DESTDIR)$(DATADIR)/grafana/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/wachtd $(DESTDIR)$(BINDIR)/wachtd-sim \
-	    $(DESTDIR)$(BINDIR)/wachtctl $(DESTDIR)$(SYSUSERSDIR)/wachtd.conf
+	    $(DESTDIR)$(BINDIR)/wachtctl $(DESTDIR)$(SYSUSERSDIR)/wachtd.conf \
+	    $(DESTDIR)$(UNITDIR)/wachtd.service \
+	    $(DESTDIR)$(UNITDIR)/rrdcached-wachtd.service \
+	    $(DESTDIR)$(MANDIR)/man1/wachtctl.1 \
+	    $(DESTDIR)$(MANDIR)/man5/wachtd.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/wachtd.8
 	for p in $(PROBES); do rm -f $(DESTDIR)$(BINDIR)/wachtd-probe-$$p \
 	    $(DESTDIR)$(MANDIR)/man8/wachtd-probe-$$p.8 \
 	    $(DESTDIR)$(UNITDIR)/wachtd-probe-$$p@.service; done

@@ -32,6 +32,19 @@ for p in imap ami qmatic; do
 done
 check "the Grafana dashboard in PREFIX/share/wachtd/grafana" \
     jq -e .panels "$TMP/root/usr/share/wachtd/grafana/wachtd.json"
+for u in wachtd rrdcached-wachtd; do
+	level=$(systemd-analyze security --offline=yes \
+	    "$TMP/root/lib/systemd/system/$u.service" 2>&1 |
+	    sed -n 's/^.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+	check "$u.service installed, rated 2.0 or lower (${level:-none})" \
+	    awk -v l="${level:-99}" 'BEGIN { exit !(l <= 2.0) }'
+done
+check "the unit starts PREFIX/sbin/wachtd with SYSCONFDIR's file" \
+    grep -q '^ExecStart=/usr/sbin/wachtd -c /etc/wachtd/wachtd.conf$' \
+    "$TMP/root/lib/systemd/system/wachtd.service"
+for page in man1/wachtctl.1 man5/wachtd.conf.5 man8/wachtd.8; do
+	check "$page installed" test -f "$TMP/root/usr/share/man/$page"
+done
 check "the user wachtd for systemd-sysusers" \
     grep -q '^u wachtd ' "$TMP/root/usr/lib/sysusers.d/wachtd.conf"
 echo "; edited by the sysadmin" >> "$TMP/root/etc/wachtd/wachtd.conf"
@@ -39,6 +52,9 @@ make -s install O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
 check "reinstalling keeps an edited configuration" \
     grep -q 'edited by the sysadmin' "$TMP/root/etc/wachtd/wachtd.conf"
 make -s install O="$O" PREFIX=/opt/wachtd DESTDIR="$TMP/root" >/dev/null
+check "another PREFIX's unit names its own binary and etc" \
+    grep -q '^ExecStart=/opt/wachtd/sbin/wachtd -c /opt/wachtd/etc/wachtd/wachtd.conf$' \
+    "$TMP/root/opt/wachtd/lib/systemd/system/wachtd.service"
 check "another PREFIX keeps its own etc" \
     test -f "$TMP/root/opt/wachtd/etc/wachtd/wachtd.conf"
 make -s uninstall O="$O" PREFIX=/usr DESTDIR="$TMP/root" >/dev/null
