@@ -100,7 +100,8 @@ $(O)/wachtd-sim: $(O)/probes/sim.o $(O)/monitor/parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 WACHTCTL_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,wachtctl \
-	   ctl_report ctl_alerts report_fmt parse calendar xmalloc log))
+	   ctl_report ctl_alerts ctl_admin report_fmt parse calendar xmalloc \
+	   log))
 $(O)/wachtctl: $(WACHTCTL_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 

@@ -873,6 +873,94 @@ out:
 	evhttp_clear_headers(&params);
 }
 
+/* A POST without a body: reload and flush take no arguments. */
+static int
+want_post(struct evhttp_request *req, const char *rest)
+{
+	if (rest[0] != '\0') {
+		http_error(req, 404, "no such path");
+		return 0;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		http_not_allowed(req, "POST");
+		return 0;
+	}
+	return 1;
+}
+
+/* POST /api/v1/reload: as SIGHUP, with the answer whether it took. */
+static void
+api_reload(struct evhttp_request *req, const char *rest, void *arg)
+{
+	struct wachtd	*w = arg;
+	json_t		*errors;
+	int		 moves;
+
+	if (!want_post(req, rest))
+		return;
+	errors = json_array();
+	if (wachtd_check_config(errors, &moves) == -1 ||
+	    (!moves && wachtd_reload(errors) == -1)) {
+		http_reply_json(req, 409, json_pack("{s:s, s:o}", "error",
+		    "the configuration was refused; still running the "
+		    "previous one", "errors", errors));
+		return;
+	}
+	json_decref(errors);
+	if (moves) {
+		/* The reload frees this very listener, and the answer with
+		 * it: it comes a moment after the answer instead. */
+		wachtd_reload_later();
+		http_reply_json(req, 202, json_pack("{s:b}", "reloading", 1));
+	} else
+		http_reply_json(req, 200, json_pack("{s:b, s:I}", "reloaded",
+		    1, "queues", (json_int_t)map_count(w->queues)));
+}
+
+/* GET /api/v1/config/check: the file a reload would read, not applied. */
+static void
+api_config(struct evhttp_request *req, const char *rest, void *arg)
+{
+	json_t		*errors;
+	int		 ok;
+
+	(void)arg;
+	if (!http_want_get(req))
+		return;
+	if (strcmp(rest, "/check") != 0) {
+		http_error(req, 404, "no such path");
+		return;
+	}
+	errors = json_array();
+	ok = wachtd_check_config(errors, NULL) == 0;
+	http_reply_json(req, 200, json_pack("{s:s, s:b, s:o}", "path",
+	    wachtd_config_path(), "ok", ok, "errors", errors));
+}
+
+/* POST /api/v1/flush: answered once every completed step is on disk. */
+static void
+flush_done(void *arg, int ran)
+{
+	struct evhttp_request **slot = arg;
+
+	if (http_release(slot) && ran)
+		http_reply_json(*slot, 200, json_pack("{s:b}", "flushed", 1));
+	free(slot);
+}
+
+static void
+api_flush(struct evhttp_request *req, const char *rest, void *arg)
+{
+	struct evhttp_request **slot;
+
+	(void)arg;
+	if (!want_post(req, rest))
+		return;
+	slot = xcalloc(1, sizeof(*slot));
+	http_hold(req, slot);
+	wachtd_flush(flush_done, slot);
+}
+
 /* GET /metrics: copied here, written out by the worker. */
 struct metrics_job {
 	struct evhttp_request *req;	/* NULL once the client left */
@@ -984,4 +1072,7 @@ api_register(struct http *h, struct wachtd *w)
 	http_route(h, "/api/v1/report", api_report, w);
 	http_route(h, "/healthz", api_healthz, w);
 	http_route(h, "/metrics", api_metrics, w);
+	http_route(h, "/api/v1/reload", api_reload, w);
+	http_route(h, "/api/v1/config", api_config, w);
+	http_route(h, "/api/v1/flush", api_flush, w);
 }

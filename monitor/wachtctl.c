@@ -57,6 +57,18 @@ static const struct cmd_entry cmds[] = {
 	    "[--format text|csv|json|html] [-o BESTAND]",
 	    "verantwoording over de dagen van --from t/m --to: per wachtrij, "
 	    "per kanaal en totaal", ctl_cmd_report },
+	{ "check-config", "",
+	    "laat wachtd het configuratiebestand nakijken dat een reload zou "
+	    "lezen;\nelke fout met bestand en regel, niets wordt toegepast",
+	    ctl_cmd_check_config },
+	{ "reload", "",
+	    "kijk de configuratie na en laad haar opnieuw (zoals systemctl "
+	    "reload);\nde wachtrijen en meldingen houden hun stand",
+	    ctl_cmd_reload },
+	{ "flush", "",
+	    "schrijf de geschiedenis naar schijf tot en met de laatste "
+	    "volledige stap,\nbijvoorbeeld voor een back-up",
+	    ctl_cmd_flush },
 	{ "help", "[COMMANDO]", "deze hulptekst, of die van één commando",
 	    cmd_help },
 };
@@ -89,7 +101,8 @@ static void
 usage_line(FILE *f, const char *name, const char *args)
 {
 	fprintf(f, "gebruik: wachtctl [-u URL] [-U GEBRUIKER] "
-	    "[-P WACHTWOORDBESTAND] %s %s\n", name, args);
+	    "[-P WACHTWOORDBESTAND] %s%s%s\n", name, args[0] != '\0' ? " " :
+	    "", args);
 }
 
 /* A command's about text, each of its lines after indent. */
@@ -115,7 +128,8 @@ usage(FILE *f)
 	usage_line(f, "COMMANDO", "...");
 	fputs("\ncommando's:\n", f);
 	for (i = 0; i < NCMDS; i++) {
-		fprintf(f, "  %s %s\n", cmds[i].name, cmds[i].args);
+		fprintf(f, "  %s%s%s\n", cmds[i].name, cmds[i].args[0] !=
+		    '\0' ? " " : "", cmds[i].args);
 		print_about(f, "      ", cmds[i].about);
 	}
 	fputs("\nopties:\n"

@@ -84,6 +84,13 @@ int	ctl_write_out(const char *, const char *, size_t);
 int	ctl_cmd_report(struct ctl *, int, char **);
 
 /* ------------------------------------------------------------------ */
+/* ctl_admin.c: check-config, reload, flush */
+
+int	ctl_cmd_check_config(struct ctl *, int, char **);
+int	ctl_cmd_reload(struct ctl *, int, char **);
+int	ctl_cmd_flush(struct ctl *, int, char **);
+
+/* ------------------------------------------------------------------ */
 /* ctl_alerts.c: status, alerts, ack, silence */
 
 /* wachtctl status [--json]. */

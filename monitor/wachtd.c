@@ -369,12 +369,36 @@ wait_for_disk(void *arg)
 	store_sync(w.store);
 }
 
+/* A flush asked for: who to tell when it is on disk. */
+struct flush_job {
+	void		(*done)(void *, int);
+	void		*arg;
+};
+
 static void
 history_written(void *arg, int ran)
 {
-	(void)arg;
+	struct flush_job *j = arg;
+
 	if (ran)
 		log_info("history written up to the last completed step");
+	if (j->done != NULL)
+		j->done(j->arg, ran);
+	free(j);
+}
+
+void
+wachtd_flush(void (*done)(void *, int), void *arg)
+{
+	struct flush_job *j = xcalloc(1, sizeof(*j));
+
+	/* Every completed step on disk, e.g. before a backup; the worker
+	 * waits for the disk, the loop goes on. */
+	j->done = done;
+	j->arg = arg;
+	each_queue(flush_queue, util_now());
+	store_commit(w.store);
+	work_submit(w.work, wait_for_disk, history_written, j);
 }
 
 /* SIGTERM, or a queue removed: also the step in progress. */
@@ -539,11 +563,14 @@ print_error(const char *msg, void *arg)
 	fprintf(stderr, "%s\n", msg);
 }
 
+/* A configuration error: logged, and kept in arg (a JSON array) when
+ * someone asked over HTTP. */
 static void
 log_error(const char *msg, void *arg)
 {
-	(void)arg;
 	log_warnx("%s", msg);
+	if (arg != NULL)
+		json_array_append_new(arg, json_string(msg));
 }
 
 static void
@@ -683,10 +710,11 @@ clear_alert_topics(struct map *was, const char *prefix)
  * Everything that can fail (parsing, the broker's credentials, the new
  * listen address) is tried before anything of the running state changes.
  */
-static void
-reload(void)
+static int
+reload(json_t *errors)
 {
 	struct config	*c, *old = w.conf;
+	int		 rc = -1;
 	struct ingest	*in;
 	struct http	*h = NULL;
 	struct public	*pub = NULL;
@@ -701,7 +729,7 @@ reload(void)
 	notify_reloading();
 	free(status_note);
 	status_note = NULL;
-	if ((c = config_load(config_path, log_error, NULL)) == NULL) {
+	if ((c = config_load(config_path, log_error, errors)) == NULL) {
 		log_warnx("reload: %s has errors; still running the previous "
 		    "configuration", config_path);
 		status_note = xstrdup("reload refused: the configuration has "
@@ -800,8 +828,54 @@ reload(void)
 	on_connect(NULL);	/* republish: labels or norms may differ */
 	log_info("configuration reloaded: %zu queues, %zu removed",
 	    map_count(w.queues), removed);
+	rc = 0;
 done:
+	if (rc == -1 && errors != NULL && json_array_size(errors) == 0)
+		json_array_append_new(errors, json_string(status_note));
 	tell_status("READY=1\n", 1);
+	return rc;
+}
+
+int
+wachtd_reload(json_t *errors)
+{
+	return reload(errors);
+}
+
+int
+wachtd_check_config(json_t *errors, int *moves)
+{
+	struct config	*c;
+
+	if ((c = config_load(config_path, log_error, errors)) == NULL)
+		return -1;
+	if (moves != NULL)
+		*moves = !same_listen(&c->listen, &w.conf->listen);
+	config_free(c);
+	return 0;
+}
+
+static void
+on_reload_later(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	(void)reload(NULL);
+}
+
+void
+wachtd_reload_later(void)
+{
+	static const struct timeval soon = { 0, 200000 };
+
+	event_base_once(w.base, -1, EV_TIMEOUT, on_reload_later, NULL, &soon);
+}
+
+const char *
+wachtd_config_path(void)
+{
+	return config_path;
 }
 
 /*
@@ -841,14 +915,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)arg;
 	switch (sig) {
 	case SIGHUP:
-		reload();
+		(void)reload(NULL);
 		break;
 	case SIGUSR1:
-		/* Every completed step on disk, e.g. before a backup; the
-		 * worker waits for the disk, the loop goes on. */
-		each_queue(flush_queue, util_now());
-		store_commit(w.store);
-		work_submit(w.work, wait_for_disk, history_written, NULL);
+		wachtd_flush(NULL, NULL);
 		break;
 	default:
 		log_info("received %s, shutting down", strsignal(sig));

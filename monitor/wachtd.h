@@ -994,6 +994,18 @@ struct wachtd {
 	double		 step_span;
 };
 
+/* SIGHUP's reload; -1 when refused, with the reasons added to errors
+ * (a JSON array, or NULL). */
+int		 wachtd_reload(json_t *errors);
+/* Reads the configuration file as a reload would, and applies nothing;
+ * *moves (if not NULL) says whether the internal listener would move. */
+int		 wachtd_check_config(json_t *errors, int *moves);
+/* The reload, in a moment: for a request on the listener it replaces. */
+void		 wachtd_reload_later(void);
+const char	*wachtd_config_path(void);
+/* SIGUSR1: every completed step to disk; done(arg, ran) once there. */
+void		 wachtd_flush(void (*done)(void *, int), void *arg);
+
 /* An ack (of q's) or a silence (NULL: any queue) changed alerts from the
  * API: judge them again now, publish what changed, and save. */
 void		 wachtd_alerts_changed(struct queue *q);
