@@ -118,7 +118,7 @@ $(O)/assets.o: $(O)/assets.c
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Imonitor -Iprobes -c -o $@ $<
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)
 
 .SECONDEXPANSION:
 $(O)/tests/test_%: $(O)/tests/unit/test_%.o \
@@ -214,9 +214,30 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/wachtd (your configuration)"
 
+# A Debian package of what make install puts in place with PREFIX=/usr
+# (scripts/deb: control, maintainer scripts, conffiles).
+DEB_VERSION = $(shell sed -n 's/^\#define WACHTD_VERSION[^"]*"\(.*\)"/\1/p' \
+	   monitor/wachtd.h)
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB	 = $(O)/wachtd_$(DEB_VERSION)_$(DEB_ARCH).deb
+deb: all
+	rm -rf $(O)/deb
+	$(MAKE) --no-print-directory install O=$(O) PREFIX=/usr \
+	    DESTDIR=$(CURDIR)/$(O)/deb >/dev/null
+	find $(O)/deb/usr/share/man -type f -exec gzip -9n {} +
+	mkdir -p $(O)/deb/DEBIAN
+	sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	    -e "s/@SIZE@/$$(du -sk $(O)/deb | cut -f1)/" scripts/deb/control \
+	    > $(O)/deb/DEBIAN/control
+	install -m 644 scripts/deb/conffiles $(O)/deb/DEBIAN/
+	install -m 755 scripts/deb/postinst scripts/deb/prerm \
+	    scripts/deb/postrm $(O)/deb/DEBIAN/
+	dpkg-deb --root-owner-group --build $(O)/deb $(DEB) >/dev/null
+	@echo "$(DEB)"
+
 FORCE:
 
 clean:
 	rm -rf build build-sanitize
 
-.PHONY: FORCE all deps tests check demo bench install uninstall clean
+.PHONY: FORCE all deps tests check demo bench install uninstall clean deb
