@@ -573,6 +573,14 @@ log_error(const char *msg, void *arg)
 		json_array_append_new(arg, json_string(msg));
 }
 
+/* A check asked over HTTP applies nothing: its errors go to the asker,
+ * not into the daemon's log as if a reload had failed. */
+static void
+collect_error(const char *msg, void *arg)
+{
+	json_array_append_new(arg, json_string(msg));
+}
+
 static void
 libevent_log(int severity, const char *msg)
 {
@@ -847,7 +855,7 @@ wachtd_check_config(json_t *errors, int *moves)
 {
 	struct config	*c;
 
-	if ((c = config_load(config_path, log_error, errors)) == NULL)
+	if ((c = config_load(config_path, collect_error, errors)) == NULL)
 		return -1;
 	if (moves != NULL)
 		*moves = !same_listen(&c->listen, &w.conf->listen);

@@ -26,8 +26,12 @@ ctl -u "$URL" check-config
 check_eq "check-config: a mistake, exit 1" 1 "$RC"
 check "  names the file and line" \
     grep -q "^$TMP/wachtd.conf:$line: unknown key 'anwser' in \[queue chat/website\]" "$TMP/ctl.err"
+check_eq "  a check leaves the daemon's log alone" 0 \
+    "$(grep -c "unknown key 'anwser'" "$TMP/wachtd.log")"
 ctl -u "$URL" reload
 check_eq "reload of that file: refused, exit 1" 1 "$RC"
+check_eq "  a refused reload is logged" 1 \
+    "$(grep -c "unknown key 'anwser'" "$TMP/wachtd.log")"
 check "  with the same error" grep -q ":$line: unknown key 'anwser'" "$TMP/ctl.err"
 check "  and the old configuration runs on" \
     bash -c "! curl -sf http://127.0.0.1:$HTTP_PORT/api/v1/queues/chat/website >/dev/null"
