@@ -893,13 +893,21 @@ static void
 api_reload(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
-	json_t		*errors;
-	int		 moves;
+	json_t		*errors, *e;
+	size_t		 i;
+	int		 moves = 0;
 
 	if (!want_post(req, rest))
 		return;
 	errors = json_array();
-	if (wachtd_check_config(errors, &moves) == -1 ||
+	if (wachtd_check_config(errors, &moves) == -1) {
+		/* Refused as a reload is: in the log too. */
+		json_array_foreach(errors, i, e)
+			log_warnx("%s", json_string_value(e));
+		log_warnx("reload over HTTP: %s has errors; still running "
+		    "the previous configuration", wachtd_config_path());
+	}
+	if (json_array_size(errors) > 0 ||
 	    (!moves && wachtd_reload(errors) == -1)) {
 		http_reply_json(req, 409, json_pack("{s:s, s:o}", "error",
 		    "the configuration was refused; still running the "

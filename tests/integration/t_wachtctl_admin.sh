@@ -30,7 +30,8 @@ check_eq "  a check leaves the daemon's log alone" 0 \
     "$(grep -c "unknown key 'anwser'" "$TMP/wachtd.log")"
 ctl -u "$URL" reload
 check_eq "reload of that file: refused, exit 1" 1 "$RC"
-check_eq "  a refused reload is logged" 1 \
+check_eq "  POST /api/v1/reload of it: 409" 409 "$(http_code /api/v1/reload -X POST)"
+check_eq "  that refused reload is logged" 1 \
     "$(grep -c "unknown key 'anwser'" "$TMP/wachtd.log")"
 check "  with the same error" grep -q ":$line: unknown key 'anwser'" "$TMP/ctl.err"
 check "  and the old configuration runs on" \
