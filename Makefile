@@ -131,8 +131,10 @@ FETCH_PROBE_OBJS = $(addprefix $(O)/,tests/fetch_probe.o monitor/fetch.o \
 $(O)/tests/fetch_probe: $(FETCH_PROBE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# make bench: a broker client timing alerts.
-$(O)/tests/alert_latency: $(O)/tests/bench/alert_latency.o
+# make bench: a broker client timing alerts, the ingest stream's
+# publisher and the bare subscriber that is its floor.
+BENCH_BINS = $(addprefix $(O)/tests/,alert_latency ingest_pub ingest_floor)
+$(BENCH_BINS): $(O)/tests/%: $(O)/tests/bench/%.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The simulator's core without its main(), for its unit test.
@@ -160,12 +162,14 @@ demo: deps
 	@O=$(O) scripts/demo.sh
 
 # RRD writes per step and the loop's longest stall (issue 3), alert latency
-# (issue 4), the public listener against nginx (issue 5), as ratios.
+# (issue 4), the public listener against nginx (issue 5), ingest against
+# the floor and collectd (issue 8), as ratios.
 bench: deps
-	@$(MAKE) --no-print-directory all $(O)/tests/alert_latency
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@O=$(O) tests/bench/run.sh; a=$$?; \
 	    O=$(O) tests/bench/alerts.sh; b=$$?; \
-	    O=$(O) tests/bench/http.sh; c=$$?; exit $$((a | b | c))
+	    O=$(O) tests/bench/http.sh; c=$$?; \
+	    O=$(O) tests/bench/ingest.sh; d=$$?; exit $$((a | b | c | d))
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -234,6 +238,10 @@ deb: all
 	    scripts/deb/postrm $(O)/deb/DEBIAN/
 	dpkg-deb --root-owner-group --build $(O)/deb $(DEB) >/dev/null
 	@echo "$(DEB)"
+
+# make fuzz (libFuzzer targets) and make faults (the daemon under faults).
+-include tests/fuzz/fuzz.mk
+-include tests/faults/faults.mk
 
 FORCE:
 

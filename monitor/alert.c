@@ -72,6 +72,7 @@ static const char *const phrases[2][NPHRASES] = { {
 struct look {
 	const struct queue_view *v;
 	int		 english;
+	int		 words;		/* 0: the level only, no sentence */
 	int		 holding[ALERT_LEVELS];	/* the alert is at this or worse */
 	struct judgement *out;
 };
@@ -82,6 +83,10 @@ say(const struct look *l, char *buf, size_t len, enum phrase p, ...)
 {
 	va_list	 ap;
 
+	if (!l->words) {
+		buf[0] = '\0';
+		return;
+	}
 	va_start(ap, p);
 	vsnprintf(buf, len, phrases[l->english][p], ap);
 	va_end(ap);
@@ -96,6 +101,9 @@ verdict(struct look *l, enum alert_state level, double value,
 	l->out->level = level;
 	l->out->value = value;
 	l->out->threshold = threshold;
+	l->out->reason[0] = '\0';
+	if (!l->words)
+		return;
 	va_start(ap, p);
 	vsnprintf(l->out->reason, sizeof(l->out->reason),
 	    phrases[l->english][p], ap);
@@ -121,7 +129,7 @@ add_context(struct look *l)
 {
 	const struct queue_view *v = l->v;
 
-	if (l->out->level == ALERT_UNKNOWN)
+	if (l->out->level == ALERT_UNKNOWN || !l->words)
 		return;
 	if (!isnan(v->waiting))
 		add_count(l, v->waiting == 1 ? P_WAITING_1 : P_WAITING,
@@ -139,6 +147,8 @@ pct(const struct look *l, double x, char *buf, size_t len)
 {
 	char	*dot;
 
+	if (!l->words)
+		return "";
 	if (x == floor(x))
 		snprintf(buf, len, "%.0f%%", x);
 	else if (!l->english)
@@ -154,6 +164,8 @@ pct(const struct look *l, double x, char *buf, size_t len)
 static const char *
 span(const struct look *l, double secs, char *buf, size_t len)
 {
+	if (!l->words)
+		return "";
 	return report_fmt_span(secs, 1, l->english, buf, len);
 }
 
@@ -321,9 +333,10 @@ judge_respond_within(struct look *l, const struct norm_conf *n,
 void
 alert_judge(const struct norm_conf *n, const struct hours_conf *hours,
     const struct queue_view *v, double now, enum alert_state current,
-    int english, struct judgement *out)
+    int english, int words, struct judgement *out)
 {
-	struct look	 l = { .v = v, .english = english != 0, .out = out };
+	struct look	 l = { .v = v, .english = english != 0, .words = words,
+			    .out = out };
 	int		 level;
 
 	for (level = ALERT_OK; level < ALERT_LEVELS; level++)
@@ -348,9 +361,10 @@ alert_judge(const struct norm_conf *n, const struct hours_conf *hours,
 
 void
 alert_judge_feed(const struct queue_view *v, double updated,
-    double interval, int english, struct judgement *out)
+    double interval, int english, int words, struct judgement *out)
 {
-	struct look	 l = { .v = v, .english = english != 0, .out = out };
+	struct look	 l = { .v = v, .english = english != 0, .words = words,
+			    .out = out };
 	struct tm	 tm;
 	time_t		 t = (time_t)updated;
 	char		 at[16], every[32];

@@ -343,7 +343,7 @@ am_alert(const struct event_text *e, double ends)
 	    "kind", text(e->msg, "kind"),
 	    "severity", alert_state_name(e->qa->a.state),
 	    "annotations",
-	    "summary", e->qa->j.reason,
+	    "summary", queue_alert_reason(e->qa),
 	    "queue_label", text(e->msg, "label"),
 	    "startsAt", util_iso8601(e->starts, a, sizeof(a)),
 	    "endsAt", ends > 0 ? util_iso8601(ends, b, sizeof(b)) :
@@ -511,7 +511,7 @@ send_email(struct notify *nt, const struct notify_conf *t,
 	    "Content-Transfer-Encoding: 8bit\r\n\r\n"
 	    "%s (%s): %s\r\n%s\r\n\r\n%s %s\r\n",
 	    from, to, coded, date, id, text(e->msg, "label"),
-	    e->q->conf->id, state, e->qa->j.reason,
+	    e->q->conf->id, state, queue_alert_reason(e->qa),
 	    e->english ? "See" : "Zie", text(e->msg, "url"));
 	free(to);
 	free(coded);

@@ -126,7 +126,7 @@ alert_json(const struct queue_alert *qa)
 	json_object_set_new(o, "notices", notices_json(qa));
 	/* Why it holds: until input says more, that is all there is. */
 	json_object_set_new(o, "reason", json_pack("{s:s, s:o, s:o}",
-	    "text", qa->j.reason, "value", moment(qa->j.value),
+	    "text", queue_alert_reason(qa), "value", moment(qa->j.value),
 	    "threshold", moment(qa->j.threshold)));
 	return o;
 }
@@ -324,17 +324,17 @@ persist_save(const char *path, const struct map *queues,
 
 /* The saved judgement: why the alert holds, until input says more. */
 static void
-reason_of(const json_t *o, struct judgement *j)
+reason_of(const json_t *o, struct queue_alert *qa)
 {
 	const char	*text = json_string_value(json_object_get(o, "text"));
 	const char	*why;
 
-	if (text == NULL || parse_text(text, sizeof(j->reason) - 1, &why) ==
-	    -1)
+	if (text == NULL || parse_text(text, sizeof(qa->j.reason) - 1,
+	    &why) == -1)
 		return;
-	snprintf(j->reason, sizeof(j->reason), "%s", text);
-	j->value = moment_of(json_object_get(o, "value"));
-	j->threshold = moment_of(json_object_get(o, "threshold"));
+	queue_alert_set_reason(qa, text);
+	qa->j.value = moment_of(json_object_get(o, "value"));
+	qa->j.threshold = moment_of(json_object_get(o, "threshold"));
 }
 
 /* Whether q's hours closed between the save and now. */
@@ -420,7 +420,7 @@ persist_load(const char *path, struct map *queues, struct silences *ss,
 			dropped++;
 		else {
 			notices_of(json_object_get(o, "notices"), qa);
-			reason_of(json_object_get(o, "reason"), &qa->j);
+			reason_of(json_object_get(o, "reason"), qa);
 			if (closed_since(q, saved, now))
 				end_day(qa, now);
 			qa->changed = 1;

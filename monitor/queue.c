@@ -67,6 +67,49 @@ build_notices(const struct queue *q, struct queue_alert *qa,
 }
 
 /*
+ * What an alert's last look saw, to put in words when someone asks:
+ * judging runs on every message, the sentence is read far less often
+ * (and making it was a sixth of the daemon's time under load).
+ */
+struct look_back {
+	struct queue_view v;
+	const struct hours_conf *hours;
+	double		 now;
+	double		 updated;	/* the feed's last input */
+	double		 interval;	/* the feed's */
+	enum alert_state current;	/* before the look, for hysteresis */
+	int		 english;
+	int		 due;		/* reason not yet made from the look */
+	char		 reason[sizeof(((struct judgement *)0)->reason)];
+};
+
+const char *
+queue_alert_reason(const struct queue_alert *qa)
+{
+	struct look_back *lb = qa->look;
+	struct judgement j;
+
+	if (lb->due) {
+		if (qa->norm == NULL)
+			alert_judge_feed(&lb->v, lb->updated, lb->interval,
+			    lb->english, 1, &j);
+		else
+			alert_judge(qa->norm, lb->hours, &lb->v, lb->now,
+			    lb->current, lb->english, 1, &j);
+		memcpy(lb->reason, j.reason, sizeof(lb->reason));
+		lb->due = 0;
+	}
+	return lb->reason;
+}
+
+void
+queue_alert_set_reason(struct queue_alert *qa, const char *reason)
+{
+	snprintf(qa->look->reason, sizeof(qa->look->reason), "%s", reason);
+	qa->look->due = 0;
+}
+
+/*
  * One alert per norm of the queue, then the feed's. An alert whose norm
  * keeps its name keeps its state (a reload changes a threshold, not what
  * staff were told); old is NULL for a new queue.
@@ -88,11 +131,15 @@ build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
 		name = queue_alert_name(qa);
 		alert_init(&qa->a, 0);
 		qa->j.level = ALERT_UNKNOWN;
+		qa->look = xcalloc(1, sizeof(*qa->look));
 		for (j = 0, was = NULL; j < nold; j++)
 			if (strcmp(queue_alert_name(&old[j]), name) == 0) {
 				was = &old[j];
 				qa->a = was->a;
 				qa->j = was->j;
+				/* In words now: the old look's hours go. */
+				queue_alert_set_reason(qa,
+				    queue_alert_reason(was));
 				qa->changed = was->changed;
 			}
 		build_notices(q, qa, was);
@@ -104,8 +151,10 @@ free_alerts(struct queue_alert *alerts, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(alerts[i].notices);
+		free(alerts[i].look);
+	}
 	free(alerts);
 }
 
@@ -807,16 +856,23 @@ queue_judge(struct queue *q, const struct queue_view *v,
 		qa = &q->alerts[i];
 		if (qa->norm == NULL)
 			alert_judge_feed(v, q->updated, q->conf->interval,
-			    english, &j);
+			    english, 0, &j);
 		else
 			alert_judge(qa->norm, q->conf->hours.to, v, now,
-			    qa->a.state, english, &j);
+			    qa->a.state, english, 0, &j);
 		/* Missing data judges no norm: the feed says it, once. */
 		judged = !v->open ? ALERT_CLOSED : qa->norm != NULL &&
 		    v->stale ? ALERT_UNKNOWN : j.level;
 		/* Nor does it erase why an alert holds. */
-		if (!(judged == ALERT_UNKNOWN && alert_active(qa->a.state)))
+		if (!(judged == ALERT_UNKNOWN && alert_active(qa->a.state))) {
 			qa->j = j;
+			*qa->look = (struct look_back){ .v = *v,
+			    .hours = q->conf->hours.to, .now = now,
+			    .updated = q->updated,
+			    .interval = q->conf->interval,
+			    .current = qa->a.state, .english = english,
+			    .due = 1 };
+		}
 		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?
 		    qa->norm->hold : 0, qa->norm != NULL ?
 		    qa->norm->clear_for : 0) | see_silence(q, qa, ss, now)) {
@@ -889,7 +945,7 @@ queue_alert_json(const struct queue *q, const struct queue_alert *qa,
 	    "state", alert_state_name(qa->a.state),
 	    "previous", alert_state_name(qa->a.previous),
 	    "since", iso(qa->a.since),
-	    "reason", qa->j.reason,
+	    "reason", queue_alert_reason(qa),
 	    "value", num(qa->j.value),
 	    "threshold", num(qa->j.threshold),
 	    "ewt", num(v->ewt),

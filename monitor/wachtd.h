@@ -317,16 +317,18 @@ struct judgement {
 struct queue_view;
 
 /* Judges norm n for a queue open by hours (NULL: always) as seen in v;
- * `current` is the alert's state, for the hysteresis. */
+ * `current` is the alert's state, for the hysteresis. Without `words`
+ * the reason is left empty: the level costs a fraction of the sentence. */
 void		 alert_judge(const struct norm_conf *n,
 		    const struct hours_conf *hours, const struct queue_view *v,
 		    double now, enum alert_state current, int english,
-		    struct judgement *out);
+		    int words, struct judgement *out);
 
 /* The feed of a queue whose last input came at `updated` (0: never),
  * expected every `interval`: stale (per v), ok, or unknown. */
 void		 alert_judge_feed(const struct queue_view *v, double updated,
-		    double interval, int english, struct judgement *out);
+		    double interval, int english, int words,
+		    struct judgement *out);
 
 /*
  * One alert: a norm of a queue, or the queue's feed. A judged level must
@@ -469,7 +471,8 @@ const char	*notice_event_name(enum notice_event);
 struct queue_alert {
 	const struct norm_conf *norm;	/* NULL: the feed */
 	struct alert	 a;
-	struct judgement j;		/* the last look */
+	struct judgement j;		/* the last look, without its reason */
+	struct look_back *look;		/* what it saw: queue_alert_reason */
 	int		 changed;	/* state changed since published */
 	char		 silenced[20];	/* the silence in force, or "" */
 	struct notice	*notices;	/* one per [notify] of the queue */
@@ -587,6 +590,11 @@ int		 queue_judge(struct queue *, const struct queue_view *,
 		    const struct silences *, double now, int english);
 /* "telefoon" or "feed". */
 const char	*queue_alert_name(const struct queue_alert *);
+/* Why the alert holds, in a sentence: made from its last look when first
+ * asked for. */
+const char	*queue_alert_reason(const struct queue_alert *);
+/* As restored from alerts.json. */
+void		 queue_alert_set_reason(struct queue_alert *, const char *);
 /* The alert object of DESIGN §7; url_base NULL leaves url out. */
 json_t		*queue_alert_json(const struct queue *,
 		    const struct queue_alert *, const struct queue_view *,

@@ -10,7 +10,7 @@ PACKAGES="gcc make pkg-config libevent-dev libmosquitto-dev librrd-dev
 libjansson-dev libinih-dev libcurl4-openssl-dev libsystemd-dev libssl-dev
 libcmocka-dev mosquitto mosquitto-clients rrdtool rrdcached curl jq procps
 openssl valgrind python3-aiosmtpd chromium prometheus wrk nginx-light
-dovecot-imapd mandoc"
+dovecot-imapd mandoc clang libclang-rt-14-dev collectd-core"
 # A Node.js that is there already (with its own npm) is kept: Debian's
 # only when a command is missing.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -62,9 +62,10 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # Debian starts the packaged servers; the tests, benchmarks and demo run
 # their own (promtool is why prometheus is here, dovecot-imapd is the IMAP
-# probe's test server, mandoc checks the man pages).
+# probe's test server, mandoc checks the man pages, clang builds the fuzz
+# targets, collectd is the peer make bench compares ingest with).
 if [ -d /run/systemd/system ]; then
 	systemctl disable --now mosquitto rrdcached prometheus nginx dovecot \
-	    >/dev/null 2>&1 || true
+	    collectd >/dev/null 2>&1 || true
 fi
 [ "${1:-}" != --tests ] || npm_deps

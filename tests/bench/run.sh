@@ -26,7 +26,7 @@
 #   BENCH_STEP      [daemon] step, whole seconds (1)
 #   BENCH_STEPS     steps measured per count (10)
 #   BENCH_RATE      simulated arrivals per hour per queue (7200)
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 QUEUES=${BENCH_QUEUES:-100 1000}
 STEP=${BENCH_STEP:-1}
@@ -54,14 +54,6 @@ for n in $QUEUES; do
 	''|*[!0-9]*|0) echo "bench: BENCH_QUEUES must be counts: $QUEUES"; exit 2 ;;
 	esac
 done
-
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-# sleep_ms MS: fractional sleep; nothing for zero or less.
-sleep_ms() {
-	[ "$1" -gt 0 ] && sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
-	return 0
-}
 
 # mid_step AHEAD: sleeps to the middle of the step AHEAD steps on and sets
 # STEPNO to its number. By then the tick at its start has handed the
@@ -91,116 +83,15 @@ active_queues() {
 	api /api/v1/queues | jq '[.queues[] | select(.updated != null)] | length'
 }
 
-# config N: wachtd.conf with N phone queues, open around the clock.
-config() {
-	local i
-	{
-		cat <<CONF
-[daemon]
-state_dir = $TMP/state-$1
-step = ${STEP}s
-timezone = Europe/Amsterdam
-
-[mqtt]
-host = 127.0.0.1
-port = $BROKER_PORT
-prefix = $PREFIX
-client_id = wachtd-bench-$$
-
-[http]
-listen = 127.0.0.1:$HTTP_PORT
-
-[hours altijd]
-$(every_day 00:00-24:00)
-holidays = none
-
-[norm telefoon]
-answer_within = 30s
-target = 80%
-window = 15m
-CONF
-		for ((i = 1; i <= $1; i++)); do
-			printf '\n[queue bench/q%04d]\nlabel = Bench %d\n' "$i" "$i"
-			printf 'hours = altijd\nnorm = telefoon\ninterval = 5s\n'
-		done
-	} > "$TMP/wachtd.conf"
-}
-
 # sim_config N: the simulator's traffic for the same queues. Two-second
 # calls on eight agents: busy enough that some wait and some give up.
 sim_config() {
 	local i
 	for ((i = 1; i <= $1; i++)); do
-		printf '[queue bench/q%04d]\nmode = lifecycle\n' "$i"
+		printf '[queue bench/q%05d]\nmode = lifecycle\n' "$i"
 		printf 'arrivals_per_hour = %s\nstaff = 8\n' "$RATE"
 		printf 'handle_time = 2s\npatience = 10s\ninterval = 5s\n\n'
 	done > "$TMP/sim.conf"
-}
-
-# layout: the create arguments for an RRD file as wachtd makes them, read
-# from one it made, with the rows cut down to LAYOUT_ROWS per archive.
-LAYOUT_ROWS=64
-layout() {
-	HTTP_PORT=$(free_port)
-	config 1
-	start_wachtd
-	pub "$PREFIX/in/bench/q0001/arrived" 1
-	wait_until $((STEP * 4 + WAIT)) status_is '.history.writes >= 1' true ||
-	    { echo "bench: wachtd wrote no RRD file"; exit 1; }
-	stop_wachtd
-	LAYOUT=$(rrdtool info "$TMP/state-1/rrd/bench/q0001.rrd" | awk -v rows=$LAYOUT_ROWS '
-	    function num(v) { return v ~ /nan/ ? "U" : v + 0 }
-	    { gsub(/"/, "") }
-	    $1 == "step" { step = $3 }
-	    match($1, /^ds\[[^]]+\]\./) {
-		name = substr($1, 4, RLENGTH - 5)
-		key = substr($1, RLENGTH + 1)
-		if (key == "index") ds[$3] = name
-		else if (key == "type") type[name] = $3
-		else if (key == "minimal_heartbeat") hb[name] = $3
-		else if (key == "min") lo[name] = num($3)
-		else if (key == "max") hi[name] = num($3)
-	    }
-	    match($1, /^rra\[[0-9]+\]\./) {
-		i = substr($1, 5, RLENGTH - 6)
-		key = substr($1, RLENGTH + 1)
-		if (key == "cf") cf[i] = $3
-		else if (key == "xff") xff[i] = $3 + 0
-		else if (key == "pdp_per_row") per[i] = $3
-		else if (key == "rows") { nrra = i + 1; nrows[i] = $3 }
-	    }
-	    END {
-		printf "--step %s", step
-		for (i = 0; i in ds; i++)
-			printf " DS:%s:%s:%s:%s:%s", ds[i], type[ds[i]],
-			    hb[ds[i]], lo[ds[i]], hi[ds[i]]
-		for (i = 0; i < nrra; i++)
-			printf " RRA:%s:%s:%s:%d", cf[i], xff[i], per[i],
-			    nrows[i] < rows ? nrows[i] : rows
-		printf "\n"
-	    }')
-	rm -rf "$TMP/state-1"
-}
-
-# make_files N: every queue's file, before wachtd or the simulator start.
-make_files() {
-	local dir=$TMP/state-$1/rrd/bench i start=$(( $(date +%s) - 10 ))
-	mkdir -p "$dir"
-	for ((i = 1; i <= $1; i++)); do
-		printf 'create %s/q%04d.rrd --start %d %s\n' "$dir" "$i" \
-		    "$start" "$LAYOUT"
-	done | rrdtool - > "$TMP/rrdtool.log" 2>&1
-	if grep -q '^ERROR' "$TMP/rrdtool.log"; then
-		echo "bench: rrdtool create:"; grep -m 3 '^ERROR' "$TMP/rrdtool.log"
-		exit 1
-	fi
-}
-
-# median: of the numbers on stdin, to three decimals.
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-	    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-	    printf "%.3f\n", m }'
 }
 
 # run N: one measured run with N queues; results in R_*[N].
@@ -282,10 +173,6 @@ run() {
 		printf "%d %.2f %.2f\n", NR, v[NR], v[i] }')"
 	rm -rf "$TMP/state-$n"
 }
-
-# ratio A B: B / A, or - without a baseline.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
-	if (a + 0 > 0) printf "%.2fx", b / a; else printf "-" }'; }
 
 start_broker
 layout

@@ -336,7 +336,7 @@ judge(const struct norm_conf *n, const struct queue_view *v,
 {
 	struct judgement j;
 
-	alert_judge(n, NULL, v, T0, current, 0, &j);
+	alert_judge(n, NULL, v, T0, current, 0, 1, &j);
 	return j;
 }
 
@@ -368,7 +368,7 @@ answer_within_breached_below_target(void **state)
 	    "de laatste 15 min, norm 80%: 3 wachtenden, 2 medewerkers "
 	    "beschikbaar");
 	assert_true(j.value == 72 && j.threshold == 80);
-	alert_judge(&n, NULL, &v, T0, ALERT_OK, 1, &j);
+	alert_judge(&n, NULL, &v, T0, ALERT_OK, 1, 1, &j);
 	assert_string_equal(j.reason, "72% answered within 30 s in the "
 	    "last 15 min, target 80%: 3 waiting, 2 agents available");
 	v.sl = 80;
