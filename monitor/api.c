@@ -113,9 +113,11 @@ active_rank(enum alert_state s)
 	    s == ALERT_STALE ? 2 : -1;
 }
 
-/* The alert "CHANNEL/NAME/NORM" and its queue; NULL when none. */
-static struct queue_alert *
-find_alert(struct wachtd *w, const char *id, size_t len, struct queue **q)
+/* The alert "CHANNEL/NAME/NORM" (len bytes of id) and its queue; NULL
+ * when none. */
+struct queue_alert *
+api_find_alert(const struct map *queues, const char *id, size_t len,
+    struct queue **q)
 {
 	const char	*why;
 	char		 qid[160], name[80];
@@ -130,7 +132,7 @@ find_alert(struct wachtd *w, const char *id, size_t len, struct queue **q)
 	snprintf(name, sizeof(name), "%s", slash + 1);
 	qid[slash - qid] = '\0';
 	if (parse_queue_id(qid, &why) == -1 ||
-	    (*q = map_get(w->queues, qid)) == NULL)
+	    (*q = map_get(queues, qid)) == NULL)
 		return NULL;
 	return queue_alert(*q, name);
 }
@@ -196,7 +198,8 @@ api_alert(struct evhttp_request *req, struct wachtd *w, const char *id)
 	size_t		 len = strlen(id);
 	int		 ack = len > 4 && strcmp(id + len - 4, "/ack") == 0;
 
-	if ((qa = find_alert(w, id, ack ? len - 4 : len, &q)) == NULL)
+	if ((qa = api_find_alert(w->queues, id, ack ? len - 4 : len,
+	    &q)) == NULL)
 		http_error(req, 404, "no such alert");
 	else if (ack)
 		ack_alert(req, w, q, qa);
@@ -479,67 +482,64 @@ graph_norm(const struct queue_conf *qc, int metric, struct graph_spec *gs)
 }
 
 /*
- * GET /graph/CHANNEL/NAME/METRIC.png|svg?range=&start=&end=&width=&height=
- * Checks everything here, so the render thread only draws.
+ * The graph that rest ("CHANNEL/NAME/METRIC.png") and query ("range=week")
+ * of GET /graph/ ask for, at now in steps of step seconds: 0 with *gs
+ * (but for its norm and files) and *q, or the HTTP status with why. Pure,
+ * so that it is fuzzed without a request (tests/fuzz/fuzz_http.c).
  */
-static void
-api_graph(struct evhttp_request *req, const char *rest, void *arg)
+int
+api_graph_parse(const struct map *queues, const char *rest,
+    const char *query, long now, long step, struct graph_spec *gs,
+    struct queue **q, char *why, size_t len)
 {
 	static const struct { const char *name; long secs; } ranges[] = {
 		{ "day", 86400 }, { "week", 7 * 86400 },
 		{ "month", 31 * 86400 }, { "year", 366 * 86400 }
 	};
-	struct wachtd	*w = arg;
-	struct graph_spec gs;
 	struct evkeyvalq params;
 	struct evkeyval	*kv;
-	struct queue	*q;
-	const char	*slash, *dot, *why, *query;
+	const char	*slash, *dot, *reason;
 	char		 id[160], metric[32];
-	long		 span = 86400, v, step = (long)w->conf->step;
-	long		 now = (long)util_now();
+	long		 span = 86400, v;
 	size_t		 i;
-	int		 m;
+	int		 m, code = 400;
 
-	if (!http_want_get(req))
-		return;
-	memset(&gs, 0, sizeof(gs));
+	memset(gs, 0, sizeof(*gs));
 	if ((slash = strrchr(rest, '/')) == NULL ||
 	    (size_t)(slash - rest) >= sizeof(id) ||
 	    (dot = strrchr(slash, '.')) == NULL ||
 	    (size_t)(dot - slash - 1) >= sizeof(metric)) {
-		http_error(req, 404, "no such graph");
-		return;
+		snprintf(why, len, "no such graph");
+		return 404;
 	}
 	memcpy(id, rest, (size_t)(slash - rest));
 	id[slash - rest] = '\0';
 	memcpy(metric, slash + 1, (size_t)(dot - slash - 1));
 	metric[dot - slash - 1] = '\0';
-	if (parse_queue_id(id, &why) == -1 ||
-	    (q = map_get(w->queues, id)) == NULL) {
-		http_error(req, 404, "no such queue");
-		return;
+	if (parse_queue_id(id, &reason) == -1 ||
+	    (*q = map_get(queues, id)) == NULL) {
+		snprintf(why, len, "no such queue");
+		return 404;
 	}
 	if ((m = graph_metric(metric)) == -1 ||
 	    (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0)) {
-		http_error(req, 404, "no such graph: use METRIC.png or .svg "
+		snprintf(why, len, "no such graph: use METRIC.png or .svg "
 		    "with waiting, longest_wait, ewt, wait, agents, backlog, "
 		    "oldest_age, arrived, answered, abandoned or sl");
-		return;
+		return 404;
 	}
-	gs.metric = m;
-	gs.svg = strcmp(dot, ".svg") == 0;
-	gs.width = 800;
-	gs.height = 300;
+	gs->metric = m;
+	gs->svg = strcmp(dot, ".svg") == 0;
+	gs->width = 800;
+	gs->height = 300;
 	/* "Now" in whole steps, so one render serves the whole step. */
-	gs.end = now / step * step;
-	gs.start = -1;
+	gs->end = now / step * step;
+	gs->start = -1;
 
-	query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	TAILQ_INIT(&params);
 	if (query != NULL && evhttp_parse_query_str(query, &params) != 0) {
-		http_error(req, 400, "malformed query string");
-		return;
+		snprintf(why, len, "malformed query string");
+		return 400;
 	}
 	TAILQ_FOREACH(kv, &params, next) {
 		if (strcmp(kv->key, "range") == 0) {
@@ -547,7 +547,7 @@ api_graph(struct evhttp_request *req, const char *rest, void *arg)
 				if (strcmp(kv->value, ranges[i].name) == 0)
 					break;
 			if (i == sizeof(ranges) / sizeof(ranges[0])) {
-				http_error(req, 400, "range must be day, week, "
+				snprintf(why, len, "range must be day, week, "
 				    "month or year");
 				goto out;
 			}
@@ -555,46 +555,73 @@ api_graph(struct evhttp_request *req, const char *rest, void *arg)
 		} else if (strcmp(kv->key, "start") == 0 ||
 		    strcmp(kv->key, "end") == 0) {
 			if ((v = parse_instant(kv->value)) == -1) {
-				http_error(req, 400, "%s must be epoch seconds or "
+				snprintf(why, len, "%s must be epoch seconds or "
 				    "a date like 2026-11-29, in 2000-2099",
 				    kv->key);
 				goto out;
 			}
-			*(kv->key[0] == 's' ? &gs.start : &gs.end) = v;
+			*(kv->key[0] == 's' ? &gs->start : &gs->end) = v;
 		} else if (strcmp(kv->key, "width") == 0 ||
 		    strcmp(kv->key, "height") == 0) {
 			int	 wide = kv->key[0] == 'w';
 
 			if (parse_int(kv->value, wide ? 200 : 100,
-			    wide ? 3000 : 2000, &v, &why) == -1) {
-				http_error(req, 400, "%s must be a whole number "
+			    wide ? 3000 : 2000, &v, &reason) == -1) {
+				snprintf(why, len, "%s must be a whole number "
 				    "from %d to %d", kv->key, wide ? 200 : 100,
 				    wide ? 3000 : 2000);
 				goto out;
 			}
-			*(wide ? &gs.width : &gs.height) = (int)v;
+			*(wide ? &gs->width : &gs->height) = (int)v;
 		} else {
-			http_error(req, 400, "unknown parameter (use range, "
+			snprintf(why, len, "unknown parameter (use range, "
 			    "start, end, width, height)");
 			goto out;
 		}
 	}
-	if (gs.start == -1)
-		gs.start = gs.end - span;
-	if (gs.start >= gs.end) {
-		http_error(req, 400, "start must lie before end");
+	if (gs->start == -1)
+		gs->start = gs->end - span;
+	if (gs->start >= gs->end) {
+		snprintf(why, len, "start must lie before end");
 		goto out;
 	}
-	graph_norm(q->conf, m, &gs);
-	snprintf(gs.rrd, sizeof(gs.rrd), "%s/rrd/%s.rrd", w->conf->state_dir,
-	    id);
-	snprintf(gs.daemon, sizeof(gs.daemon), "%s", w->conf->rrdcached != NULL ?
-	    w->conf->rrdcached : "");
-	snprintf(gs.key, sizeof(gs.key), "%s/%s%s?%ld-%ld/%dx%d", id, metric,
-	    dot, gs.start, gs.end, gs.width, gs.height);
-	graph_request(w->graph, req, &gs, now / step);
+	snprintf(gs->key, sizeof(gs->key), "%s/%s%s?%ld-%ld/%dx%d", id, metric,
+	    dot, gs->start, gs->end, gs->width, gs->height);
+	code = 0;
 out:
 	evhttp_clear_headers(&params);
+	return code;
+}
+
+/*
+ * GET /graph/CHANNEL/NAME/METRIC.png|svg?range=&start=&end=&width=&height=
+ * Checks everything here, so the render thread only draws.
+ */
+static void
+api_graph(struct evhttp_request *req, const char *rest, void *arg)
+{
+	struct wachtd	*w = arg;
+	struct graph_spec gs;
+	struct queue	*q;
+	char		 why[256];
+	long		 step = (long)w->conf->step;
+	long		 now = (long)util_now();
+	int		 code;
+
+	if (!http_want_get(req))
+		return;
+	if ((code = api_graph_parse(w->queues, rest, evhttp_uri_get_query(
+	    evhttp_request_get_evhttp_uri(req)), now, step, &gs, &q, why,
+	    sizeof(why))) != 0) {
+		http_error(req, code, "%s", why);
+		return;
+	}
+	graph_norm(q->conf, gs.metric, &gs);
+	snprintf(gs.rrd, sizeof(gs.rrd), "%s/rrd/%s.rrd", w->conf->state_dir,
+	    q->conf->id);
+	snprintf(gs.daemon, sizeof(gs.daemon), "%s", w->conf->rrdcached != NULL ?
+	    w->conf->rrdcached : "");
+	graph_request(w->graph, req, &gs, now / step);
 }
 
 /* ------------------------------------------------------------------ */
@@ -797,14 +824,55 @@ out:
 	report_free(j);
 }
 
+/*
+ * The days the query of GET /api/v1/report asks for, "from=2026-07-01&
+ * to=2026-09-30" (both included), as YYYYMMDD: 0, or -1 with why (a 400).
+ * Pure, as api_graph_parse.
+ */
+int
+api_report_parse(const char *query, int *ymd_from, int *ymd_to,
+    const char **why)
+{
+	struct evkeyvalq params;
+	const char	*from, *to, *reason;
+	int		 rc = -1;
+
+	TAILQ_INIT(&params);
+	if (query == NULL || evhttp_parse_query_str(query, &params) != 0) {
+		*why = "use /api/v1/report?from=YYYY-MM-DD&to=YYYY-MM-DD";
+		goto out;
+	}
+	from = evhttp_find_header(&params, "from");
+	to = evhttp_find_header(&params, "to");
+	if (from == NULL || to == NULL ||
+	    parse_date(from, ymd_from, &reason) == -1 ||
+	    parse_date(to, ymd_to, &reason) == -1) {
+		*why = "from and to must be dates like 2026-07-01 (both days "
+		    "included)";
+		goto out;
+	}
+	if (*ymd_from > *ymd_to) {
+		*why = "from must not lie after to";
+		goto out;
+	}
+	if (local_midnight(*ymd_from, 0) < local_midnight(*ymd_to, 1) -
+	    10 * 366 * 86400L) {
+		*why = "at most 10 years are kept";
+		goto out;
+	}
+	rc = 0;
+out:
+	evhttp_clear_headers(&params);
+	return rc;
+}
+
 static void
 api_report(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
-	struct evkeyvalq params;
 	struct report_job *j;
 	struct queue	**all;
-	const char	*query, *from, *to, *why;
+	const char	*why;
 	size_t		 n, i;
 	int		 ymd_from, ymd_to;
 
@@ -814,38 +882,22 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 		http_error(req, 404, "no such path");
 		return;
 	}
-	query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
-	TAILQ_INIT(&params);
-	if (query == NULL || evhttp_parse_query_str(query, &params) != 0) {
-		http_error(req, 400, "use /api/v1/report?from=YYYY-MM-DD&"
-		    "to=YYYY-MM-DD");
-		goto out;
-	}
-	from = evhttp_find_header(&params, "from");
-	to = evhttp_find_header(&params, "to");
-	if (from == NULL || to == NULL ||
-	    parse_date(from, &ymd_from, &why) == -1 ||
-	    parse_date(to, &ymd_to, &why) == -1) {
-		http_error(req, 400, "from and to must be dates like "
-		    "2026-07-01 (both days included)");
-		goto out;
-	}
-	if (ymd_from > ymd_to) {
-		http_error(req, 400, "from must not lie after to");
-		goto out;
-	}
-	if (local_midnight(ymd_from, 0) < local_midnight(ymd_to, 1) -
-	    10 * 366 * 86400L) {
-		http_error(req, 400, "at most 10 years are kept");
-		goto out;
+	if (api_report_parse(evhttp_uri_get_query(
+	    evhttp_request_get_evhttp_uri(req)), &ymd_from, &ymd_to,
+	    &why) == -1) {
+		http_error(req, 400, "%s", why);
+		return;
 	}
 	if (work_queued(w->work) >= WORK_QUEUED_MAX) {
 		http_busy(req);
-		goto out;
+		return;
 	}
 	j = xcalloc(1, sizeof(*j));
-	snprintf(j->from, sizeof(j->from), "%s", from);
-	snprintf(j->to, sizeof(j->to), "%s", to);
+	/* As asked: parse_date takes YYYY-MM-DD only. */
+	snprintf(j->from, sizeof(j->from), "%04d-%02d-%02d", ymd_from / 10000,
+	    ymd_from / 100 % 100, ymd_from % 100);
+	snprintf(j->to, sizeof(j->to), "%04d-%02d-%02d", ymd_to / 10000,
+	    ymd_to / 100 % 100, ymd_to % 100);
 	j->start = (double)local_midnight(ymd_from, 0);
 	j->end = (double)local_midnight(ymd_to, 1);
 	j->now = util_now();
@@ -869,8 +921,6 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 	free(all);
 	http_hold(req, &j->req);
 	work_submit(w->work, report_run, report_done, j);
-out:
-	evhttp_clear_headers(&params);
 }
 
 /* A POST without a body: reload and flush take no arguments. */

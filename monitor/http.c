@@ -445,16 +445,14 @@ base64_decode(const char *in, char *out, size_t len)
 }
 
 /* The user and password of an "Authorization: Basic" header, split in
- * buf; -1 without one. */
-static int
-basic_credentials(struct evhttp_request *req, char *buf, size_t len,
-    char **user, char **password)
+ * buf; -1 without one. Takes the header's value, not the request, so
+ * that it is fuzzed alone (tests/fuzz/fuzz_http.c). */
+int
+http_basic_credentials(const char *h, char *buf, size_t len, char **user,
+    char **password)
 {
-	const char	*h;
 	char		*colon;
 
-	h = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
 	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
 		return -1;
 	h += 6 + strspn(h + 6, " ");
@@ -656,7 +654,9 @@ auth_pass(struct auth *a, struct evhttp_request *req, const char *path)
 
 	if (!a->asks(a->arg) || strcmp(path, a->open_path) == 0)
 		return 1;
-	if (basic_credentials(req, buf, sizeof(buf), &user, &password) == -1) {
+	if (http_basic_credentials(evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Authorization"), buf,
+	    sizeof(buf), &user, &password) == -1) {
 		a->st.refused++;
 		auth_deny(req, "sign in with a user and password of "
 		    "[http] auth_file");

@@ -908,6 +908,10 @@ typedef int	(*http_asks_fn)(void *arg);
 typedef const char *(*http_hash_fn)(const char *user, void *arg);
 void		 http_auth(struct http *, const char *open_path, http_asks_fn,
 		    http_hash_fn, void *arg);
+/* The user and password of an "Authorization: Basic" header value h
+ * (NULL: none), split in buf; -1 without them. */
+int		 http_basic_credentials(const char *h, char *buf, size_t len,
+		    char **user, char **password);
 
 /* Sign-ins of a listener that asks (GET /api/v1/status). */
 struct http_auth_stats {
@@ -962,6 +966,18 @@ size_t		 work_queued(const struct worker *);
 
 struct wachtd;
 void		 api_register(struct http *, struct wachtd *);
+/* The pure parts of its handlers, fuzzed alone (tests/fuzz/fuzz_http.c). */
+/* GET /graph/ rest and query: 0, or the HTTP status with why. */
+int		 api_graph_parse(const struct map *queues, const char *rest,
+		    const char *query, long now, long step,
+		    struct graph_spec *, struct queue **, char *why,
+		    size_t len);
+/* GET /api/v1/report's query: the days as YYYYMMDD; -1 with why. */
+int		 api_report_parse(const char *query, int *ymd_from,
+		    int *ymd_to, const char **why);
+/* The alert "CHANNEL/NAME/NORM" (len bytes of id) and its queue. */
+struct queue_alert *api_find_alert(const struct map *queues, const char *id,
+		    size_t len, struct queue **);
 
 /* ------------------------------------------------------------------ */
 /* metrics.c: GET /metrics, Prometheus' text format */
