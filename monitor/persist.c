@@ -273,13 +273,17 @@ persist_free(struct persist_copy *c)
 	free(c);
 }
 
+/* Written by one thread at a time: the worker's save, or the last at
+ * the stop once the worker is gone. */
+static struct complaint	 trouble;
+
 int
 persist_write(struct persist_copy *c, int durable)
 {
 	json_t		*root, *alerts;
 	size_t		 i;
 	char		*tmp, *text = NULL;
-	int		 fd, rc = -1;
+	int		 fd, ok, err, rc = -1;
 
 	alerts = json_object();
 	for (i = 0; i < c->n; i++)
@@ -291,20 +295,23 @@ persist_write(struct persist_copy *c, int durable)
 
 	xasprintf(&tmp, "%s.tmp", c->path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		log_warn("cannot save alert states: %s", tmp);
-	else if ((text = json_dumps(root, JSON_COMPACT)) == NULL ||
-	    write_all(fd, text, strlen(text)) == -1 ||
-	    (durable && fsync(fd) == -1))
-		log_warn("cannot save alert states: %s", tmp);
-	else if (close(fd) == -1 || (fd = -1, rename(tmp, c->path) == -1))
-		log_warn("cannot save alert states: %s", c->path);
-	else
-		rc = 0;
-	if (fd != -1 && rc == -1)
-		close(fd);
-	if (rc == -1)
+	    0644)) != -1) {
+		ok = (text = json_dumps(root, JSON_COMPACT)) != NULL &&
+		    write_all(fd, text, strlen(text)) == 0 &&
+		    (!durable || fsync(fd) == 0);
+		ok = close(fd) == 0 && ok;
+		if (ok && rename(tmp, c->path) == 0)
+			rc = 0;
+	}
+	if (rc == -1) {
+		/* A full disk fails every save: say so now and then. */
+		err = errno;
 		unlink(tmp);
+		log_complain(&trouble, util_now(), "cannot save alert states "
+		    "in %s: %s", c->path, strerror(err));
+	} else
+		log_relief(&trouble, "alert states saved in %s again",
+		    c->path);
 	free(tmp);
 	free(text);
 	json_decref(root);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -163,6 +164,7 @@ struct store {
 	struct map	*files;		/* path -> struct file */
 	int		 created;	/* files made since the last trim */
 	struct complaint trouble;
+	struct complaint journal_trouble;
 	struct complaint daemon_trouble;
 };
 
@@ -201,8 +203,9 @@ ds_def(char *buf, size_t len, const struct store *st, size_t k)
 	    sources[k].type, heartbeat(st, k));
 }
 
-/* Rows of an archive that keeps `secs` at `per` steps a row. */
-static void
+/* Rows of an archive that keeps `secs` at `per` steps a row; returns
+ * how many. */
+static unsigned long
 add_rra(const char **argv, int *argc, char bufs[][64], const char *cf,
     unsigned long per, double secs, unsigned long step)
 {
@@ -211,6 +214,33 @@ add_rra(const char **argv, int *argc, char bufs[][64], const char *cf,
 	snprintf(bufs[*argc], 64, "RRA:%s:0.5:%lu:%lu", cf, per, rows);
 	argv[*argc] = bufs[*argc];
 	(*argc)++;
+	return rows;
+}
+
+/*
+ * Why a file could not be created. librrd often gives no reason when its
+ * write fails, and errno is then that of removing its temporary file
+ * twice: a full disk read "No such file or directory".
+ */
+static const char *
+create_error(const char *path, double need, int err, char *buf, size_t len)
+{
+	struct statvfs	 sv;
+	char		*dir = xstrdup(path), *slash;
+	double		 avail = -1;
+
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (statvfs(dir, &sv) == 0)
+		avail = (double)sv.f_bavail * (double)sv.f_frsize;
+	free(dir);
+	if (avail >= 0 && avail < need)
+		snprintf(buf, len, "no space left on the device (%.1f MB "
+		    "needed, %.1f MB free)", need / 1e6, avail / 1e6);
+	else
+		snprintf(buf, len, "%s", rrd_test_error() ? rrd_get_error() :
+		    strerror(err));
+	return buf;
 }
 
 /*
@@ -224,35 +254,37 @@ create_file(struct store *st, const char *path, time_t start)
 	const char	*argv[NSOURCES + 8];
 	char		 bufs[NSOURCES + 8][64];
 	unsigned long	 five = 300 / st->step, hour = 3600 / st->step;
-	unsigned long	 day = 86400 / st->step;
+	unsigned long	 day = 86400 / st->step, rows = 0;
 	int		 argc = 0;
 	size_t		 i;
+	char		 why[256];
 
 	for (i = 0; i < NSOURCES; i++) {
 		ds_def(bufs[argc], 64, st, i);
 		argv[argc] = bufs[argc];
 		argc++;
 	}
-	add_rra(argv, &argc, bufs, "AVERAGE", 1, 48 * 3600.0, st->step);
-	add_rra(argv, &argc, bufs, "AVERAGE", five ? five : 1, 35 * 86400.0,
+	rows += add_rra(argv, &argc, bufs, "AVERAGE", 1, 48 * 3600.0,
 	    st->step);
-	add_rra(argv, &argc, bufs, "MAX", five ? five : 1, 35 * 86400.0,
-	    st->step);
-	add_rra(argv, &argc, bufs, "AVERAGE", hour ? hour : 1,
+	rows += add_rra(argv, &argc, bufs, "AVERAGE", five ? five : 1,
+	    35 * 86400.0, st->step);
+	rows += add_rra(argv, &argc, bufs, "MAX", five ? five : 1,
+	    35 * 86400.0, st->step);
+	rows += add_rra(argv, &argc, bufs, "AVERAGE", hour ? hour : 1,
 	    2 * 366 * 86400.0, st->step);
-	add_rra(argv, &argc, bufs, "MAX", hour ? hour : 1, 2 * 366 * 86400.0,
-	    st->step);
-	add_rra(argv, &argc, bufs, "AVERAGE", day ? day : 1,
+	rows += add_rra(argv, &argc, bufs, "MAX", hour ? hour : 1,
+	    2 * 366 * 86400.0, st->step);
+	rows += add_rra(argv, &argc, bufs, "AVERAGE", day ? day : 1,
 	    10 * 366 * 86400.0, st->step);
-	add_rra(argv, &argc, bufs, "MAX", day ? day : 1, 10 * 366 * 86400.0,
-	    st->step);
+	rows += add_rra(argv, &argc, bufs, "MAX", day ? day : 1,
+	    10 * 366 * 86400.0, st->step);
 	rrd_clear_error();
 	if (make_dirs(path) == -1 || rrd_create_r2(path, st->step, start - 1,
 	    1, NULL, NULL, argc, argv) != 0) {
 		/* Tried again each step: say it now and then. */
 		log_complain(&st->trouble, util_now(), "store: cannot create "
-		    "%s: %s", path, rrd_test_error() ? rrd_get_error() :
-		    strerror(errno));
+		    "%s: %s", path, create_error(path, (double)rows *
+		    NSOURCES * sizeof(double), errno, why, sizeof(why)));
 		return -1;
 	}
 	log_info("store: created %s", path);
@@ -584,10 +616,12 @@ write_journal(struct store *st, const struct buf *b)
 		ok = fclose(f) == 0 && ok;
 	}
 	if (!ok || rename(tmp, st->journal_path) == -1) {
-		log_complain(&st->trouble, util_now(), "store: cannot write "
-		    "%s: %s", st->journal_path, strerror(errno));
+		log_complain(&st->journal_trouble, util_now(), "store: cannot "
+		    "write %s: %s", st->journal_path, strerror(errno));
 		unlink(tmp);
-	}
+	} else
+		log_relief(&st->journal_trouble, "store: %s written again",
+		    st->journal_path);
 	free(tmp);
 }
 

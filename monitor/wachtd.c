@@ -4,6 +4,8 @@
  * and owns the loop: signals, the step tick and the publish tick all
  * arrive as libevent callbacks.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <malloc.h>
 #include <math.h>
@@ -37,6 +39,7 @@ static char		*alerts_path;	/* state_dir/alerts.json */
 static double		 saved;		/* when alerts_path was last written */
 static int		 saving;	/* a copy is with the worker */
 static int		 save_again;	/* and it changed meanwhile */
+static int		 save_failed;	/* the last write failed: retry */
 static int		 stopping;	/* the loop has ended */
 static double		 stop_at;	/* when stopping, at the latest */
 static struct event	*ev_stop;
@@ -156,7 +159,7 @@ publish_alerts(struct queue *q, const struct queue_view *v)
 static void
 save_run(void *arg)
 {
-	persist_write(arg, 0);
+	save_failed = persist_write(arg, 0) == -1;
 }
 
 static void
@@ -462,7 +465,11 @@ tick_done(void)
 {
 	store_commit(w.store);
 	journal_steps();
-	if (silence_expire(&w.silences, util_now()) > 0)
+	/* A full disk: tried again each step, or the file would keep old
+	 * states until the next change (save_failed is the worker's while
+	 * it saves). */
+	if (silence_expire(&w.silences, util_now()) > 0 ||
+	    (!saving && save_failed))
 		schedule_save();
 	public_refresh(w.public, w.conf, w.queues, util_now());
 	tick.busy = 0;
@@ -598,6 +605,23 @@ set_timezone(const char *tz)
 	if (setenv("TZ", tz, 1) == -1)
 		fatal("setenv TZ");
 	tzset();
+}
+
+/*
+ * Every client is an open file, and the soft limit is often 1,024: 1,000
+ * idle connections then kept the public listener from accepting (make
+ * faults). Nothing in wachtd uses select(2): take the hard limit.
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("cannot raise the limit of open files");
+	}
 }
 
 static void
@@ -989,6 +1013,7 @@ main(int argc, char *argv[])
 	config_path = config_real;
 	log_init(foreground, verbose, "wachtd");
 	set_timezone(w.conf->timezone);
+	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * librrd builds each new file in one allocation of its full size
