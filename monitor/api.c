@@ -47,15 +47,86 @@ sorted_queues(const struct wachtd *w, size_t *n)
 	return all;
 }
 
+/*
+ * The list of every queue, made once for all who ask while nothing it
+ * shows changed (w->changes) and for QUEUES_FRESH at most, then sent from
+ * the same bytes: dashboards poll it, and making it for each of them held
+ * the loop 40 us per request with four queues (make bench: 20,000
+ * requests a second against nginx's 107,000).
+ */
+#define QUEUES_FRESH	0.1	/* s: the answer gives times to a tenth */
+
+struct snapshot {
+	int		 refs;		/* the cache's, and each reply's */
+	size_t		 len;
+	char		 etag[32];
+	char		 data[];
+};
+
+static struct snapshot	*queues_made;
+static uint64_t		 queues_changes;
+static double		 queues_at;
+
+/* A reply is written, or the cache moved on: the loop's thread alone. */
+static void
+snapshot_drop(const void *data, size_t len, void *arg)
+{
+	struct snapshot	*s = arg;
+
+	(void)data;
+	(void)len;
+	if (--s->refs == 0)
+		free(s);
+}
+
+/* The list as it is now, or NULL when it is not encodable. */
+static struct snapshot *
+queues_snapshot(struct wachtd *w, double now)
+{
+	static unsigned long made;
+	struct snapshot	*s;
+	struct queue	**all;
+	json_t		*list;
+	char		*text;
+	size_t		 n, i, len;
+
+	if (queues_made != NULL && queues_changes == w->changes &&
+	    now >= queues_at && now - queues_at < QUEUES_FRESH)
+		return queues_made;
+	all = sorted_queues(w, &n);
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, queue_json(all[i], now));
+	free(all);
+	list = json_pack("{s:o}", "queues", list);
+	text = list != NULL ? json_dumps(list, JSON_COMPACT) : NULL;
+	json_decref(list);
+	if (text == NULL)
+		return NULL;
+	len = strlen(text);
+	s = xmalloc(sizeof(*s) + len + 1);
+	s->refs = 1;
+	s->len = len + 1;
+	memcpy(s->data, text, len);
+	s->data[len] = '\n';
+	free(text);
+	snprintf(s->etag, sizeof(s->etag), "\"q%lu\"", ++made);
+	if (queues_made != NULL)
+		snapshot_drop(NULL, 0, queues_made);
+	queues_made = s;
+	queues_changes = w->changes;
+	queues_at = now;
+	return s;
+}
+
 /* GET /api/v1/queues and /api/v1/queues/CHANNEL/NAME */
 static void
 api_queues(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct wachtd	*w = arg;
-	struct queue	*q, **all;
+	struct queue	*q;
+	struct snapshot	*s;
 	const char	*why;
-	json_t		*list;
-	size_t		 n, i;
 	double		 now = util_now();
 
 	if (!http_want_get(req))
@@ -77,12 +148,13 @@ api_queues(struct evhttp_request *req, const char *rest, void *arg)
 		http_error(req, 404, "no such path");
 		return;
 	}
-	all = sorted_queues(w, &n);
-	list = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, queue_json(all[i], now));
-	free(all);
-	http_reply_json(req, 200, json_pack("{s:o}", "queues", list));
+	if ((s = queues_snapshot(w, now)) == NULL) {
+		http_reply_json(req, 500, NULL);	/* says why */
+		return;
+	}
+	s->refs++;
+	http_reply_shared(req, "application/json; charset=utf-8", "no-store",
+	    s->etag, s->data, s->len, snapshot_drop, s);
 }
 
 /* An alert with what sorts it: worst first, then by queue and norm. */

@@ -231,6 +231,7 @@ evaluate(struct queue *q, double now)
 void
 wachtd_alerts_changed(struct queue *q)
 {
+	w.changes++;
 	if (q != NULL)
 		evaluate(q, util_now());
 	else
@@ -303,6 +304,7 @@ on_message(const char *topic, const void *payload, size_t len, void *arg)
 		    reject_name(why));
 		return;
 	}
+	w.changes++;
 	evaluate(q, now);
 	if (publish_due(q, now))
 		publish_state(q, now);
@@ -463,6 +465,7 @@ tick_some(const struct timespec *t0, double budget)
 static void
 tick_done(void)
 {
+	w.changes++;
 	store_commit(w.store);
 	journal_steps();
 	/* A full disk: tried again each step, or the file would keep old
@@ -819,6 +822,7 @@ reload(json_t *errors)
 	alerts = alert_topics(w.queues);
 	gone = w.queues;
 	w.queues = build_queues(c, gone);
+	w.changes++;
 	removed = map_count(gone);
 	while (map_next(gone, &pos, &id, &val)) {
 		close_queue(val, util_now());	/* its file stays */

@@ -1006,6 +1006,9 @@ struct wachtd {
 	struct worker	*work;		/* graphs, reports, SIGUSR1 */
 	struct notify	*notify;
 	struct silences	 silences;
+	/* Bumped by whatever /api/v1/queues shows: input, a step tick, an
+	 * alert's ack or silence, a reload. */
+	uint64_t	 changes;
 	double		 started;
 	/* How long step ticks held the loop at once (make bench), in s:
 	 * the last tick's longest slice, the longest ever, and the most CPU

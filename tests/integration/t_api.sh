@@ -107,6 +107,20 @@ check_eq "a long non-ASCII queue id is a JSON 404" "no such queue" "$(jq -r .err
 check "wachtd survives both" api /healthz
 check_eq "status counts accepted inputs" 211 "$(api /api/v1/status | jq .accepted)"
 
+# The list is made once for all who ask while nothing changed: a new
+# value is in the very next one.
+list_waiting() {
+	api /api/v1/queues |
+	    jq -r '.queues[] | select(.id == "balie/burgerzaken") | .waiting'
+}
+for n in 17 18 19; do
+	api /api/v1/queues > /dev/null
+	pub pbx/queue/600/calls $n
+	wait_until "$WAIT" status_is .accepted $((211 + n - 16))
+	check_eq "the list shows waiting $n as soon as it is taken in" "$n" \
+	    "$(list_waiting)"
+done
+
 stop_wachtd
 check_eq "SIGTERM exits 0" 0 "$WACHTD_STATUS"
 check_eq "status topic says offline after shutdown" offline \
