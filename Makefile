@@ -136,6 +136,10 @@ $(O)/tests/fetch_probe: $(FETCH_PROBE_OBJS)
 BENCH_BINS = $(addprefix $(O)/tests/,alert_latency ingest_pub ingest_floor)
 $(BENCH_BINS): $(O)/tests/%: $(O)/tests/bench/%.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+# The memory baseline: every library of wachtd's, loaded, and nothing else.
+BENCH_BINS += $(O)/tests/idle
+$(O)/tests/idle: $(O)/tests/bench/idle.o
+	$(CC) -Wl,--no-as-needed -o $@ $^ $(LIBS)
 
 # The simulator's core without its main(), for its unit test.
 $(O)/probes/sim-core.o: probes/sim.c
@@ -169,7 +173,8 @@ bench: deps
 	@O=$(O) tests/bench/run.sh; a=$$?; \
 	    O=$(O) tests/bench/alerts.sh; b=$$?; \
 	    O=$(O) tests/bench/http.sh; c=$$?; \
-	    O=$(O) tests/bench/ingest.sh; d=$$?; exit $$((a | b | c | d))
+	    O=$(O) tests/bench/ingest.sh; d=$$?; \
+	    O=$(O) tests/bench/scale.sh; e=$$?; exit $$((a | b | c | d | e))
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -246,6 +251,6 @@ deb: all
 FORCE:
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz
 
 .PHONY: FORCE all deps tests check demo bench install uninstall clean deb

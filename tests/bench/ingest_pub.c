@@ -11,7 +11,8 @@
  * number. With -c in collectd's: collectd/bench/wachtd-qNNNNN/gauge-METRIC
  * with "N:VALUE", the same stream for its mqtt plugin. The last message is
  * always waiting LAST (999) on the first queue: who has seen it has seen
- * all.
+ * all. With -n 0 it goes on until killed, without a last message: the
+ * load for timing alerts under it.
  *
  *	ingest_pub -p PORT -n N -k K [-P PREFIX] [-c] [-l LAST]
  */
@@ -159,11 +160,11 @@ main(int argc, char *argv[])
 			goto usage;
 		}
 	}
-	if (port <= 0 || n == 0 || k == 0 || k > 99999)
+	if (port <= 0 || k == 0 || k > 99999)
 		goto usage;
 
 	connect_broker(port);
-	for (i = 0; i < n; i++) {
+	for (i = 0; n == 0 || i < n; i++) {
 		const char	*metric;
 		unsigned long	 v;
 
@@ -172,7 +173,7 @@ main(int argc, char *argv[])
 		x ^= x << 5;
 		q = i % k + 1;
 		metric = metrics[i / k % 4];
-		if (i == n - 1) {
+		if (n > 0 && i == n - 1) {
 			q = 1;
 			metric = "waiting";
 			v = last;
