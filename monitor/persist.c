@@ -126,7 +126,7 @@ alert_json(const struct queue_alert *qa)
 	json_object_set_new(o, "notices", notices_json(qa));
 	/* Why it holds: until input says more, that is all there is. */
 	json_object_set_new(o, "reason", json_pack("{s:s, s:o, s:o}",
-	    "text", queue_alert_reason(qa), "value", moment(qa->j.value),
+	    "text", qa->j.reason, "value", moment(qa->j.value),
 	    "threshold", moment(qa->j.threshold)));
 	return o;
 }
@@ -213,7 +213,8 @@ struct persist_copy {
 	json_t		*silences;	/* a handful: made in the loop */
 	unsigned long	 next_silence;
 	char		**ids;		/* CHANNEL/NAME/NORM */
-	struct queue_alert *alerts;	/* norm NULL, notices copied */
+	struct queue_alert *alerts;	/* norm and look NULL, notices copied,
+					 * the reason in j */
 	size_t		 n;
 };
 
@@ -240,6 +241,11 @@ persist_copy(const char *path, const struct map *queues,
 			qa = &c->alerts[c->n];
 			*qa = q->alerts[i];
 			qa->norm = NULL;	/* a reload may free it */
+			/* In words here: the worker must not make them from
+			 * a look the loop goes on changing. */
+			snprintf(qa->j.reason, sizeof(qa->j.reason), "%s",
+			    queue_alert_reason(&q->alerts[i]));
+			qa->look = NULL;
 			qa->notices = xreallocarray(NULL, qa->nnotices + 1,
 			    sizeof(*qa->notices));
 			memcpy(qa->notices, q->alerts[i].notices,
