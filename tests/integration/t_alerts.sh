@@ -99,8 +99,10 @@ sleep 0.5
 # again after the restart (retained, as it stands).
 check_eq "MQTT: unknown, then one warning, one critical, one resolution" \
     "unknown warning critical ok ok" "$(states balie/snel/wacht)"
+# The closed queue says unknown first only when the broker was there
+# before the first step tick, which made it closed.
 check_eq "MQTT: the closed queue's alert never said more than closed" \
-    "unknown closed closed" "$(states balie/dicht/wacht)"
+    "closed closed" "$(states balie/dicht/wacht | sed 's/^unknown //')"
 check_eq "MQTT: the feed went ok, stale, ok, stale (kept over the restart), ok" \
     "unknown ok stale ok stale stale ok" "$(states balie/snel/feed)"
 retained=$(mosquitto_sub -p "$BROKER_PORT" -t "$PREFIX/out/alert/balie/snel/wacht" -C 1 -W 5)
