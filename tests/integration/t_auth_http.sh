@@ -237,7 +237,21 @@ check "the log says guessing is slowed down" \
     grep -q "too many failed sign-ins" "$TMP/wachtd.log"
 check_eq "/api/v1/status counts the 429s" true \
     "$(as teamleider "$TEAM_PW" /api/v1/status >/dev/null; jq '.auth.limited > 0' "$TMP/body")"
-ctl -u "$URL" -U beheer -P "$TMP/pw.wrong" alerts
+# The budget comes back at 5% a second: on a busy machine the checks
+# above can take long enough for one more guess. Back at the limit first,
+# and again should wachtctl still have been let in to be refused (401).
+at_limit() {
+	local i
+	for i in $(seq 60); do
+		[ "$(as beheer "gok-meer-$i" /)" = 429 ] && return 0
+	done
+	return 1
+}
+for try in 1 2 3; do
+	at_limit || not_ok "no 429 again after 60 more guesses"
+	ctl -u "$URL" -U beheer -P "$TMP/pw.wrong" alerts
+	grep -q "HTTP 429" "$TMP/ctl.err" && break
+done
 check_eq "wachtctl meanwhile exits 1" 1 "$RC"
 check "wachtctl meanwhile says to try again later" \
     grep -q "wachtd weigert even nieuwe aanmeldingen na te veel mislukte pogingen" "$TMP/ctl.err"
