@@ -83,6 +83,23 @@ struct look_back {
 	char		 reason[sizeof(((struct judgement *)0)->reason)];
 };
 
+/* Keeps what a look saw; the sentence of the last one goes stale. Field
+ * by field: this runs for every alert on every message, and the old
+ * sentence need not be cleared. */
+static void
+see(struct look_back *lb, const struct queue *q, const struct queue_view *v,
+    double now, enum alert_state current, int english)
+{
+	lb->v = *v;
+	lb->hours = q->conf->hours.to;
+	lb->now = now;
+	lb->updated = q->updated;
+	lb->interval = q->conf->interval;
+	lb->current = current;
+	lb->english = english;
+	lb->due = 1;
+}
+
 const char *
 queue_alert_reason(const struct queue_alert *qa)
 {
@@ -866,12 +883,7 @@ queue_judge(struct queue *q, const struct queue_view *v,
 		/* Nor does it erase why an alert holds. */
 		if (!(judged == ALERT_UNKNOWN && alert_active(qa->a.state))) {
 			qa->j = j;
-			*qa->look = (struct look_back){ .v = *v,
-			    .hours = q->conf->hours.to, .now = now,
-			    .updated = q->updated,
-			    .interval = q->conf->interval,
-			    .current = qa->a.state, .english = english,
-			    .due = 1 };
+			see(qa->look, q, v, now, qa->a.state, english);
 		}
 		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?
 		    qa->norm->hold : 0, qa->norm != NULL ?

@@ -1006,11 +1006,43 @@ respond_within_is_judged_in_working_time(void **state)
 	tzset();
 }
 
+/*
+ * An alert's reason says what was judged, read however much later: it is
+ * put in words only when read, from what the judgement saw.
+ */
+static void
+reason_is_of_the_look_judged(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	struct silences	 ss;
+	double		 t;
+
+	(void)state;
+	memset(&ss, 0, sizeof(ss));
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	queue_evaluate(q, t + 1, &v);
+	queue_judge(q, &v, &ss, t + 1, 1);
+	ok(q, METRIC_ANSWERED, 120, t + 2, t + 2);	/* judged later */
+	assert_string_equal(queue_alert_reason(&q->alerts[0]), "100% "
+	    "answered within 30 s in the last 15 min, target 80%");
+	queue_evaluate(q, t + 3, &v);
+	queue_judge(q, &v, &ss, t + 3, 1);
+	assert_string_equal(queue_alert_reason(&q->alerts[0]), "50% "
+	    "answered within 30 s in the last 15 min, target 80%");
+	queue_free(q);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(service_level_is_share_answered_within),
+		cmocka_unit_test(reason_is_of_the_look_judged),
 		cmocka_unit_test(report_counts_contacts_that_came_in_while_open),
 		cmocka_unit_test(respond_within_is_judged_in_working_time),
 		cmocka_unit_test(service_level_is_unknown_without_answers_or_norm),
