@@ -36,7 +36,7 @@ else
 O	?= build
 endif
 
-CORE	 = config map payload parse queue step ingest log xmalloc util calendar \
+CORE	 = config map payload parse queue quality step ingest log xmalloc util calendar \
 	   report predict alert report_fmt silence persist notice board
 EDGE	 = mqtt http api store graph work fetch notify public metrics
 WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd)) \
@@ -47,24 +47,25 @@ WACHTD_OBJS = $(addprefix $(O)/monitor/,$(addsuffix .o,$(CORE) $(EDGE) wachtd)) 
 ASSETS	 = $(shell find dashboards -type f ! -path 'dashboards/grafana/*' \
 	   ! -name '.*' ! -name '*~' | LC_ALL=C sort)
 
-UNITS	 = parse payload config queue step ingest map sim calendar report_fmt \
-	   report predict alert silence notice board
+UNITS	 = parse payload config queue quality step ingest map sim calendar \
+	   report_fmt report predict alert silence notice board
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
 test_payload_DEPS = payload
 test_config_DEPS  = config parse map payload log xmalloc
-test_step_DEPS	  = step queue predict alert silence report_fmt calendar config parse map payload log xmalloc util
-test_queue_DEPS	  = queue step predict alert silence report_fmt calendar config parse map payload log xmalloc util
-test_ingest_DEPS  = ingest queue step predict alert silence report_fmt calendar config parse map payload log xmalloc util
+test_step_DEPS	  = step queue quality predict alert silence report_fmt calendar config parse map payload log xmalloc util
+test_queue_DEPS	  = queue step quality predict alert silence report_fmt calendar config parse map payload log xmalloc util
+test_ingest_DEPS  = ingest queue step quality predict alert silence report_fmt calendar config parse map payload log xmalloc util
+test_quality_DEPS = quality
 test_map_DEPS	  = map log xmalloc
 test_calendar_DEPS = calendar
 test_report_fmt_DEPS = report_fmt parse calendar xmalloc log
 test_report_DEPS  = report
 test_predict_DEPS = predict
-test_alert_DEPS   = alert report_fmt calendar predict parse xmalloc log
+test_alert_DEPS   = alert quality report_fmt calendar predict parse xmalloc log
 test_silence_DEPS = silence report_fmt calendar parse xmalloc log util
-test_notice_DEPS  = notice alert report_fmt calendar parse xmalloc log
+test_notice_DEPS  = notice alert quality report_fmt calendar parse xmalloc log
 test_board_DEPS   = board report_fmt calendar parse util xmalloc log
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 

@@ -19,7 +19,8 @@ enum phrase {
 	P_SL, P_SL_PREDICTED, P_LONGEST, P_EWT, P_OLDEST, P_BACKLOG,
 	P_NO_BACKLOG, P_NO_DATA, P_WORKDAYS, P_WORKDAY, P_WAITING,
 	P_WAITING_1, P_AGENTS, P_AGENTS_1, P_OPEN, P_FEED_STALE, P_FEED_NEVER,
-	P_FEED_OK,
+	P_FEED_OK, P_QUALITY, P_QUALITY_TREND, P_TOO_FEW, P_DIRECT,
+	P_AVERAGE, P_POSITIVE, P_OF, P_RATINGS, P_RATINGS_1,
 	NPHRASES
 };
 
@@ -45,6 +46,16 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_FEED_STALE] = "Geen gegevens meer sinds %s (verwacht elke %s)",
 	[P_FEED_NEVER] = "Nog geen gegevens ontvangen (verwacht elke %s)",
 	[P_FEED_OK] = "Gegevens komen binnen",
+	[P_QUALITY] = "%s in de laatste %s (%s), norm %s",
+	[P_QUALITY_TREND] = "Op deze koers %s in de laatste %s, norm %s; de "
+	    "laatste %s: %s",
+	[P_TOO_FEW] = "Te weinig gegevens: %u in de laatste %s, minimaal %d",
+	[P_DIRECT] = "%s direct beantwoord",
+	[P_AVERAGE] = "gemiddeld %s van %d",
+	[P_POSITIVE] = "%s positief (%s of hoger)",
+	[P_OF] = "%u van %u",
+	[P_RATINGS] = "%u beoordelingen",
+	[P_RATINGS_1] = "%u beoordeling",
 }, {
 	[P_SL] = "%s answered within %s in the last %s, target %s",
 	[P_SL_PREDICTED] = "Predicted service level %s within %s, target %s; "
@@ -66,6 +77,16 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_FEED_STALE] = "No data since %s (expected every %s)",
 	[P_FEED_NEVER] = "No data received yet (expected every %s)",
 	[P_FEED_OK] = "Data arriving",
+	[P_QUALITY] = "%s in the last %s (%s), target %s",
+	[P_QUALITY_TREND] = "At this rate %s in the last %s, target %s; the "
+	    "last %s: %s",
+	[P_TOO_FEW] = "Too little data: %u in the last %s, at least %d",
+	[P_DIRECT] = "%s resolved at first contact",
+	[P_AVERAGE] = "average %s of %d",
+	[P_POSITIVE] = "%s positive (%s or better)",
+	[P_OF] = "%u of %u",
+	[P_RATINGS] = "%u ratings",
+	[P_RATINGS_1] = "%u rating",
 } };
 
 /* One look at a norm, with the bits of text its sentence needs. */
@@ -281,6 +302,112 @@ judge_max_wait(struct look *l, const struct norm_conf *n)
 		verdict(l, ALERT_UNKNOWN, NAN, limit, P_NO_DATA);
 }
 
+/* "4,2" or "4.2": a score with one decimal. */
+static const char *
+score(const struct look *l, double x, char *buf, size_t len)
+{
+	char	*dot;
+
+	if (!l->words)
+		return "";
+	snprintf(buf, len, "%.1f", x);
+	if ((dot = strpbrk(buf, ".,")) == NULL)	/* the locale's, or ours */
+		return buf;
+	if (strcmp(dot + 1, "0") == 0)
+		*dot = '\0';			/* "4", not "4,0" */
+	else
+		*dot = l->english ? '.' : ',';
+	return buf;
+}
+
+/* What a quality norm holds against its target, in words: "76% direct
+ * beantwoord", "gemiddeld 3,8 van 5", "71% positief (4 of hoger)". */
+static const char *
+say_figure(const struct look *l, const struct norm_conf *n, double x,
+    char *buf, size_t len)
+{
+	char	 a[32], b[32];
+
+	if (n->kind == NORM_DIRECT_TARGET)
+		say(l, buf, len, P_DIRECT, pct(l, x, a, sizeof(a)));
+	else if (!n->rating_share)
+		say(l, buf, len, P_AVERAGE, score(l, x, a, sizeof(a)),
+		    n->rating_scale);
+	else
+		say(l, buf, len, P_POSITIVE, pct(l, x, a, sizeof(a)),
+		    score(l, n->positive_from, b, sizeof(b)));
+	return buf;
+}
+
+/* Its target: "80%", or a score "4" ("7,5 van 10" says the figure). */
+static const char *
+say_target(const struct look *l, const struct norm_conf *n, char *buf,
+    size_t len)
+{
+	if (n->kind == NORM_RATING_TARGET && !n->rating_share)
+		return score(l, n->rating_target, buf, len);
+	return pct(l, n->kind == NORM_DIRECT_TARGET ? n->direct_target :
+	    n->rating_target, buf, len);
+}
+
+/* "76% direct beantwoord in de laatste 24 u (152 van 200), norm 80%" */
+static void
+say_quality(struct look *l, enum alert_state level, const struct norm_conf *n,
+    double x, double target)
+{
+	const struct quality *k = &l->v->quality;
+	char	 a[64], b[32], c[32], d[32];
+
+	if (n->kind == NORM_DIRECT_TARGET)
+		say(l, c, sizeof(c), P_OF, k->direct, quality_resolved(k));
+	else
+		say(l, c, sizeof(c), quality_ratings(k) == 1 ? P_RATINGS_1 :
+		    P_RATINGS, quality_ratings(k));
+	verdict(l, level, x, target, P_QUALITY, say_figure(l, n, x, a,
+	    sizeof(a)), span(l, l->v->quality_window, b, sizeof(b)), c,
+	    say_target(l, n, d, sizeof(d)));
+}
+
+/*
+ * direct_target and rating_target: the figure over the quality window,
+ * and where the recent trend takes it. The window a quarter from now
+ * has lost its first quarter and, if the last quarter repeats, gained
+ * that: at risk when that falls short of the target.
+ */
+static void
+judge_quality(struct look *l, const struct norm_conf *n)
+{
+	const struct queue_view *v = l->v;
+	struct quality	 ahead = v->quality;
+	uint32_t	 count, ahead_count, recent_count;
+	double		 target, x, trend, recent;
+	char		 a[64], b[32], c[32], d[32], e[64];
+
+	target = n->kind == NORM_DIRECT_TARGET ? n->direct_target :
+	    n->rating_target;
+	x = quality_figure(&v->quality, n, &count);
+	quality_sub(&ahead, &v->quality_leaving);
+	quality_add(&ahead, &v->quality_recent);
+	trend = quality_figure(&ahead, n, &ahead_count);
+	recent = quality_figure(&v->quality_recent, n, &recent_count);
+	if (count < (uint32_t)n->min_count)
+		verdict(l, ALERT_UNKNOWN, isnan(x) ? NAN : x, target,
+		    P_TOO_FEW, count, span(l, v->quality_window, a, sizeof(a)),
+		    n->min_count);
+	else if (short_of(l, ALERT_CRITICAL, x, target))
+		say_quality(l, ALERT_CRITICAL, n, x, target);
+	else if (ahead_count >= (uint32_t)n->min_count && recent_count > 0 &&
+	    short_of(l, ALERT_WARNING, trend, target))
+		verdict(l, ALERT_WARNING, trend, target, P_QUALITY_TREND,
+		    say_figure(l, n, trend, a, sizeof(a)),
+		    span(l, v->quality_window, b, sizeof(b)),
+		    say_target(l, n, c, sizeof(c)),
+		    span(l, v->quality_recent_span, d, sizeof(d)),
+		    say_figure(l, n, recent, e, sizeof(e)));
+	else
+		say_quality(l, ALERT_OK, n, x, target);
+}
+
 /*
  * respond_within, in the working time of the queue's hours: the oldest
  * open item against its budget, and the backlog against the time left.
@@ -352,6 +479,10 @@ alert_judge(const struct norm_conf *n, const struct hours_conf *hours,
 	case NORM_RESPOND_WITHIN:
 		judge_respond_within(&l, n, hours, now);
 		break;
+	case NORM_DIRECT_TARGET:
+	case NORM_RATING_TARGET:
+		judge_quality(&l, n);
+		return;		/* waiting and staff say nothing of it */
 	case NORM_NONE:
 		verdict(&l, ALERT_UNKNOWN, NAN, NAN, P_NO_DATA);
 		break;

@@ -61,7 +61,10 @@ enum vtype {
 	V_RRDCACHED,		/* unix:/path or host:port */
 	V_PREFIX,		/* MQTT topic prefix */
 	V_URL,
-	V_EMAILS
+	V_EMAILS,
+	V_COUNT,		/* a whole number from 1 */
+	V_RATING,		/* rating_target: a score, or a % positive */
+	V_SCORE			/* positive_from: a score */
 };
 
 struct keydef {
@@ -128,6 +131,10 @@ static const struct keydef norm_keys[] = {
 	K(norm_conf, warn_at, V_PERCENT),
 	K(norm_conf, abandoned, V_ABANDON),
 	K(norm_conf, short_abandon, V_DURATION),
+	K(norm_conf, direct_target, V_PERCENT),
+	K(norm_conf, rating_target, V_RATING),
+	K(norm_conf, positive_from, V_SCORE),
+	K(norm_conf, min_count, V_COUNT),
 	{ NULL, 0, 0, 0, 0 }
 };
 
@@ -243,12 +250,15 @@ push(void *arrayp, size_t *n, size_t size)
 static void
 norm_defaults(struct norm_conf *n)
 {
-	n->window = 15 * 60;
+	n->window = 0;		/* by kind, in pass 2 */
 	n->hold = 60;
 	n->clear_for = 5 * 60;
 	n->warn_at = 75;
 	n->abandoned = ABANDON_IGNORE;
 	n->short_abandon = 0;
+	n->positive_from = 4;
+	n->positive_scale = 5;
+	n->min_count = 20;
 }
 
 /* Finds a named section of a kind; NULL when absent. */
@@ -770,6 +780,28 @@ set_value(struct parser *p, const struct keydef *kd, void *obj, char *v,
 			return -1;
 		*(double *)field = d;
 		return 0;
+	case V_COUNT:
+		if (parse_int(v, 1, 1000000, &l, why) == -1)
+			return -1;
+		*(int *)field = (int)l;
+		return 0;
+	case V_RATING: {
+		struct norm_conf *n = obj;
+
+		n->rating_share = strchr(v, '%') != NULL;
+		if ((n->rating_share ? parse_percent(v, &n->rating_target,
+		    why) : parse_score(v, &n->rating_target, &n->rating_scale,
+		    why)) == 0)
+			return 0;
+		n->rating_target = -1;	/* given: the norm's kind is known */
+		return -1;
+	}
+	case V_SCORE: {
+		struct norm_conf *n = obj;
+
+		return parse_score(v, &n->positive_from, &n->positive_scale,
+		    why);
+	}
 	case V_BOOL:
 		if (parse_bool(v, &b, why) == -1)
 			return -1;
@@ -1132,12 +1164,18 @@ check(struct parser *p)
 		struct norm_conf *n = &c->norms[i];
 		int kinds = (n->answer_within > 0 || n->target > 0) +
 		    (n->max_wait > 0) + (n->respond_within > 0 ||
-		    n->respond_workdays > 0);
+		    n->respond_workdays > 0) + (n->direct_target > 0) +
+		    (n->rating_target != 0);
 
 		if (kinds != 1)
 			error_at(p, n->line, "[norm %s] needs exactly one of "
-			    "answer_within with target, max_wait, or "
-			    "respond_within", n->name);
+			    "answer_within with target, max_wait, "
+			    "respond_within, direct_target or rating_target",
+			    n->name);
+		else if (n->direct_target > 0)
+			n->kind = NORM_DIRECT_TARGET;
+		else if (n->rating_target != 0)
+			n->kind = NORM_RATING_TARGET;
 		else if (n->max_wait > 0)
 			n->kind = NORM_MAX_WAIT;
 		else if (n->answer_within > 0 || n->target > 0) {
@@ -1147,6 +1185,9 @@ check(struct parser *p)
 				    "and target go together", n->name);
 		} else
 			n->kind = NORM_RESPOND_WITHIN;
+		if (n->window == 0)	/* a quality figure needs a day */
+			n->window = n->kind == NORM_DIRECT_TARGET ||
+			    n->kind == NORM_RATING_TARGET ? 86400 : 15 * 60;
 		if (n->window < c->step)
 			error_at(p, n->line, "[norm %s] window is shorter than "
 			    "[daemon] step", n->name);
@@ -1184,6 +1225,7 @@ check(struct parser *p)
 		    "watch");
 	for (i = 0; i < c->nqueues; i++) {
 		struct queue_conf *q = &c->queues[i];
+		const struct norm_conf *quality = NULL;
 		int kinds = 0;
 
 		snprintf(sec, sizeof(sec), "queue %s", q->id);
@@ -1198,6 +1240,16 @@ check(struct parser *p)
 				error_at(p, q->norms.refs[j].line, "[%s] has "
 				    "two norms of the same kind", sec);
 			kinds |= 1 << n->kind;
+			if (n->kind != NORM_DIRECT_TARGET &&
+			    n->kind != NORM_RATING_TARGET)
+				continue;
+			/* One ring of counts serves them both. */
+			if (quality != NULL && quality->window != n->window)
+				error_at(p, q->norms.refs[j].line, "[%s] norms "
+				    "%s and %s count over different windows; "
+				    "a queue's direct_target and rating_target "
+				    "share one", sec, quality->name, n->name);
+			quality = n;
 		}
 		for (j = 0; j < q->notify.n; j++)
 			resolve(p, &q->notify.refs[j], SEC_NOTIFY, "notify",
@@ -1426,7 +1478,9 @@ config_norm_kind_name(enum norm_kind kind)
 		[NORM_NONE] = "none",
 		[NORM_ANSWER_WITHIN] = "answer_within",
 		[NORM_MAX_WAIT] = "max_wait",
-		[NORM_RESPOND_WITHIN] = "respond_within"
+		[NORM_RESPOND_WITHIN] = "respond_within",
+		[NORM_DIRECT_TARGET] = "direct_target",
+		[NORM_RATING_TARGET] = "rating_target"
 	};
 
 	return names[kind];

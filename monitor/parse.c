@@ -132,6 +132,29 @@ parse_percent(const char *s, double *pct, const char **why)
 }
 
 int
+parse_score(const char *s, double *score, int *scale, const char **why)
+{
+	double	 v;
+	int	 sc = 5;
+
+	if (read_decimal(&s, &v) == -1 || (strcmp(s, "") != 0 &&
+	    strcmp(s, "/5") != 0 && strcmp(s, "/10") != 0)) {
+		*why = "expected a score like 4 (of 1 to 5) or 7.5/10";
+		return -1;
+	}
+	if (strcmp(s, "/10") == 0)
+		sc = 10;
+	if (v < (sc == 5) || v > sc) {
+		*why = sc == 5 ? "a score of 1 to 5 (for 0 to 10 write 8/10)" :
+		    "a score of 0 to 10";
+		return -1;
+	}
+	*score = v;
+	*scale = sc;
+	return 0;
+}
+
+int
 parse_clock(const char *s, int allow_2400, int *minutes, const char **why)
 {
 	int	 h, m;

@@ -19,6 +19,11 @@ int	parse_workdays(const char *s, int *days, const char **why);
 /* "80%", "99.5%": a percentage in [0, 100]. */
 int	parse_percent(const char *s, double *pct, const char **why);
 
+/* "4", "4.2", "4/5", "7.5/10": a score, and the scale it is on (5: 1 to
+ * 5, 10: 0 to 10). */
+int	parse_score(const char *s, double *score, int *scale,
+	    const char **why);
+
 /* "08:30": minutes since midnight; 24:00 only when allow_2400. */
 int	parse_clock(const char *s, int allow_2400, int *minutes,
 	    const char **why);

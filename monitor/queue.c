@@ -13,6 +13,7 @@
 #include "wachtd.h"
 
 #define DEFAULT_WINDOW	(15 * 60.0)
+#define DEFAULT_QUALITY_WINDOW (24 * 3600.0)
 
 /* Slice width: whole steps, and enough slices to cover the window. */
 static void
@@ -27,6 +28,13 @@ shape(struct queue *q, double step)
 	if (n == NULL && (n = config_queue_norm(q->conf, NORM_MAX_WAIT)) != NULL)
 		q->within = n->max_wait;
 	q->width = step * ceil(q->window / (QUEUE_SLICES - 1) / step);
+	/* config.c saw that a queue's quality norms share their window. */
+	n = config_queue_norm(q->conf, NORM_DIRECT_TARGET);
+	if (n == NULL)
+		n = config_queue_norm(q->conf, NORM_RATING_TARGET);
+	q->quality_window = n != NULL ? n->window : DEFAULT_QUALITY_WINDOW;
+	q->quality_width = step * ceil(q->quality_window /
+	    (QUEUE_SLICES - 1) / step);
 }
 
 static void
@@ -37,6 +45,15 @@ clear_slices(struct queue *q)
 	memset(q->slices, 0, sizeof(q->slices));
 	for (i = 0; i < QUEUE_SLICES; i++)
 		q->slices[i].n = -1;
+}
+
+/* Its ring comes with the first quality input; until then there is
+ * nothing to clear. */
+static void
+clear_quality(struct queue *q)
+{
+	free(q->quality);
+	q->quality = NULL;
 }
 
 /*
@@ -426,6 +443,7 @@ queue_free(struct queue *q)
 	if (q == NULL)
 		return;
 	map_free(q->waiters, free);
+	clear_quality(q);
 	free_alerts(q->alerts, q->nalerts);
 	free(q);
 }
@@ -435,6 +453,7 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
     double step)
 {
 	double	 window = q->window, within = q->within, width = q->width;
+	double	 quality_width = q->quality_width;
 	struct queue_alert *old = q->alerts;
 	size_t		 nold = q->nalerts;
 
@@ -446,6 +465,8 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
 	/* Counts sliced another way, or judged by another limit, would lie. */
 	if (q->width != width || q->window != window || q->within != within)
 		clear_slices(q);
+	if (q->quality_width != quality_width)
+		clear_quality(q);
 	q->dirty = 1;
 }
 
@@ -456,6 +477,29 @@ slice_at(struct queue *q, double ts)
 	int64_t		 n = (int64_t)floor(ts / q->width);
 	struct slice	*s = &q->slices[n % QUEUE_SLICES];
 
+	if (s->n > n)
+		return NULL;
+	if (s->n < n) {
+		memset(s, 0, sizeof(*s));
+		s->n = n;
+	}
+	return s;
+}
+
+/* The quality slice of an event at ts; NULL when it left the ring. */
+static struct quality_slice *
+quality_at(struct queue *q, double ts)
+{
+	int64_t		 n = (int64_t)floor(ts / q->quality_width);
+	struct quality_slice *s;
+	int		 i;
+
+	if (q->quality == NULL) {
+		q->quality = xcalloc(QUEUE_SLICES, sizeof(*q->quality));
+		for (i = 0; i < QUEUE_SLICES; i++)
+			q->quality[i].n = -1;
+	}
+	s = &q->quality[n % QUEUE_SLICES];
 	if (s->n > n)
 		return NULL;
 	if (s->n < n) {
@@ -591,6 +635,7 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
     double now, enum reject *why)
 {
 	struct slice	*s = NULL;
+	struct quality_slice *qs;
 	struct step	*st = NULL;
 	/* A fast probe clock (ts up to PAYLOAD_FUTURE ahead) counts now: a
 	 * slot ahead of now would wipe one still inside the window. */
@@ -604,6 +649,14 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 			return -1;
 		}
 		track(q, (int)m, in->value, now);
+	} else if (m == METRIC_RESOLVED || m == METRIC_RATING) {
+		if ((st = step_for(q, ts)) == NULL ||
+		    (qs = quality_at(q, ts)) == NULL) {
+			*why = REJECT_TOO_LATE;
+			return -1;
+		}
+		quality_count(&qs->q, m, in);
+		quality_count(&st->quality, m, in);
 	} else if ((s = slice_at(q, ts)) == NULL ||
 	    (st = step_for(q, ts)) == NULL) {
 		*why = REJECT_TOO_LATE;
@@ -626,17 +679,6 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 		s->handle_sum += in->value;
 		st->handled++;
 		st->handle_sum += in->value;
-		break;
-	case METRIC_RESOLVED:
-		if (in->value != 0)
-			s->direct++;
-		else
-			s->indirect++;
-		break;
-	case METRIC_RATING:
-		s->ratings++;
-		s->rating_sum += in->scale == 10 ? in->value / 10 :
-		    (in->value - 1) / 4;
 		break;
 	case METRIC_JOIN:
 		if (join(q, in, s, st, now, why) == -1)
@@ -711,6 +753,7 @@ queue_tick(struct queue *q, double now)
 		 * "future" would block their slots, so start the window over. */
 		if (q->slices[i].n > current) {
 			clear_slices(q);
+			clear_quality(q);
 			q->dirty = 1;
 			break;
 		}
@@ -751,6 +794,34 @@ rates(const struct queue *q, double now, struct queue_view *v)
 	v->answer_rate = v->answered / open;
 }
 
+/*
+ * The quality window, as its whole, its last quarter (the recent trend)
+ * and its first quarter (what leaves it while the next quarter comes).
+ */
+static void
+quality_view(const struct queue *q, double now, struct queue_view *v)
+{
+	int64_t		 last = (int64_t)floor(now / q->quality_width);
+	int64_t		 first = last -
+			    (int64_t)ceil(q->quality_window / q->quality_width) + 1;
+	int64_t		 quarter = QUEUE_SLICES / 4;
+	const struct quality_slice *s;
+	int		 i;
+
+	v->quality_window = q->quality_window;
+	v->quality_recent_span = (double)quarter * q->quality_width;
+	for (i = 0; q->quality != NULL && i < QUEUE_SLICES; i++) {
+		s = &q->quality[i];
+		if (s->n < first || s->n > last)
+			continue;
+		quality_add(&v->quality, &s->q);
+		if (s->n > last - quarter)
+			quality_add(&v->quality_recent, &s->q);
+		if (s->n < first + quarter)
+			quality_add(&v->quality_leaving, &s->q);
+	}
+}
+
 void
 queue_view(const struct queue *q, double now, struct queue_view *v)
 {
@@ -759,8 +830,7 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 	int64_t		 last = (int64_t)floor(now / q->width);
 	int64_t		 first = last - (int64_t)ceil(q->window / q->width) + 1;
 	uint32_t	 abandoned_counted = 0, denominator, handled = 0;
-	uint32_t	 direct = 0;
-	double		 handle_sum = 0, rating_sum = 0;
+	double		 handle_sum = 0;
 	int		 i;
 
 	memset(v, 0, sizeof(*v));
@@ -786,14 +856,9 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 		abandoned_counted += s->abandoned - s->abandoned_short;
 		handled += s->handled;
 		handle_sum += s->handle_sum;
-		direct += s->direct;
-		v->resolved += s->direct + s->indirect;
-		v->ratings += s->ratings;
-		rating_sum += s->rating_sum;
 	}
 	v->handle_time = handled > 0 ? handle_sum / handled : NAN;
-	v->direct = v->resolved > 0 ? 100.0 * direct / v->resolved : NAN;
-	v->rating = v->ratings > 0 ? 100.0 * rating_sum / v->ratings : NAN;
+	quality_view(q, now, v);
 	n = config_queue_norm(q->conf, NORM_ANSWER_WITHIN);
 	denominator = v->answered;
 	if (n != NULL && n->abandoned == ABANDON_COUNT)
@@ -916,14 +981,87 @@ method(enum predict_method m)
 	    json_string(predict_method_name(m));
 }
 
-/* {"value": %, "count": n}, or null without any count. */
+/* The share resolved at first contact in the quality window, against
+ * the queue's direct_target; null with none resolved. */
 static json_t *
-share(double pct, uint32_t count)
+direct_json(const struct queue *q, const struct queue_view *v)
 {
-	if (count == 0)
+	const struct norm_conf *n;
+	json_t		*o;
+
+	if (quality_resolved(&v->quality) == 0)
 		return json_null();
-	return json_pack("{s:o, s:I}", "value", num(pct), "count",
-	    (json_int_t)count);
+	o = json_pack("{s:o, s:I, s:I, s:o}",
+	    "value", num(quality_direct(&v->quality)),
+	    "direct", (json_int_t)v->quality.direct,
+	    "count", (json_int_t)quality_resolved(&v->quality),
+	    "window", num(v->quality_window));
+	if ((n = config_queue_norm(q->conf, NORM_DIRECT_TARGET)) != NULL)
+		json_object_set_new(o, "target", num(n->direct_target));
+	return o;
+}
+
+/* Counts by score, an array from the scale's lowest score up. */
+static json_t *
+scores_json(const uint32_t *counts, int n)
+{
+	json_t	*a = json_array();
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(counts[i]));
+	return a;
+}
+
+/*
+ * Residents' ratings in the quality window: the average on the scale of
+ * the queue's rating norm (else the scale most used), the share
+ * positive, and the counts by score on each scale used; null without
+ * ratings.
+ */
+static json_t *
+rating_json(const struct queue *q, const struct queue_view *v)
+{
+	const struct norm_conf *n;
+	const struct quality *k = &v->quality;
+	int		 scale = quality_scale(k), from_scale = 5;
+	double		 from = 4;
+	uint32_t	 on5 = 0;
+	json_t		*o, *by;
+	int		 i;
+
+	if (quality_ratings(k) == 0)
+		return json_null();
+	if ((n = config_queue_norm(q->conf, NORM_RATING_TARGET)) != NULL) {
+		if (!n->rating_share)
+			scale = n->rating_scale;
+		else {
+			from = n->positive_from;
+			from_scale = n->positive_scale;
+		}
+	}
+	for (i = 0; i < QUALITY_SCORES5; i++)
+		on5 += k->score5[i];
+	by = json_object();
+	if (on5 > 0)
+		json_object_set_new(by, "5", scores_json(k->score5,
+		    QUALITY_SCORES5));
+	if (quality_ratings(k) > on5)
+		json_object_set_new(by, "10", scores_json(k->score10,
+		    QUALITY_SCORES10));
+	o = json_pack("{s:o, s:i, s:I, s:o, s:o, s:i, s:o, s:o}",
+	    "value", num(quality_average(k, scale)),
+	    "scale", scale,
+	    "count", (json_int_t)quality_ratings(k),
+	    "positive", num(quality_positive(k, from, from_scale)),
+	    "positive_from", num(from),
+	    "positive_scale", from_scale,
+	    "scores", by,
+	    "window", num(v->quality_window));
+	if (n != NULL)
+		json_object_set_new(o, n->rating_share ? "positive_target" :
+		    "target", num(n->rating_target));
+	return o;
 }
 
 /* An ISO 8601 time, or null for 0 (never). */
@@ -1046,8 +1184,8 @@ queue_json(const struct queue *q, double now)
 	    "abandoned", (json_int_t)v.abandoned,
 	    "window", num(q->window),
 	    "handle_time", num(v.handle_time),
-	    "direct", share(v.direct, v.resolved),
-	    "rating", share(v.rating, v.ratings),
+	    "direct", direct_json(q, &v),
+	    "rating", rating_json(q, &v),
 	    "next_open", next_open,
 	    "updated", q->updated > 0 ?
 	        json_string(util_iso8601(q->updated, iso, sizeof(iso))) :

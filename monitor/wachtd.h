@@ -80,7 +80,9 @@ enum norm_kind {
 	NORM_NONE,		/* not yet known while parsing */
 	NORM_ANSWER_WITHIN,	/* target% answered within answer_within */
 	NORM_MAX_WAIT,		/* nobody waits longer than max_wait */
-	NORM_RESPOND_WITHIN	/* oldest item younger than respond_within */
+	NORM_RESPOND_WITHIN,	/* oldest item younger than respond_within */
+	NORM_DIRECT_TARGET,	/* direct_target% resolved at first contact */
+	NORM_RATING_TARGET	/* residents' average score, or share positive */
 };
 
 /* How abandoned contacts count in the service level (LIBRARIES.md). */
@@ -104,6 +106,13 @@ struct norm_conf {
 	double		 warn_at;	/* %: "at risk" share of the limit */
 	enum abandon_rule abandoned;
 	double		 short_abandon;	/* s: quicker abandons never count */
+	double		 direct_target;	/* % */
+	double		 rating_target;	/* a score on rating_scale, or ... */
+	int		 rating_scale;	/* 5 (1-5) or 10 (0-10) */
+	int		 rating_share;	/* ... % of ratings at positive_from */
+	double		 positive_from;	/* a score on positive_scale */
+	int		 positive_scale;
+	int		 min_count;	/* fewer in the window: not judged */
 };
 
 struct notify_conf {
@@ -196,7 +205,8 @@ char		*config_url(const struct config *, char *buf, size_t len);
 /* The crypt(3) hash of user's password, NULL for no such user; for
  * user NULL the first user's (NULL without users). */
 const char	*config_user_hash(const struct config *, const char *user);
-/* "answer_within", "max_wait", "respond_within". */
+/* "answer_within", "max_wait", "respond_within", "direct_target",
+ * "rating_target". */
 const char	*config_norm_kind_name(enum norm_kind);
 /* The first norm of a queue of the given kind, or NULL. */
 const struct norm_conf *config_queue_norm(const struct queue_conf *,
@@ -226,6 +236,43 @@ size_t		 map_count(const struct map *);
 /* Iterates: start *pos at 0; returns 0 at the end. */
 int		 map_next(const struct map *, size_t *pos, const char **key,
 		    void **val);
+
+/* ------------------------------------------------------------------ */
+/* quality.c: how well contacts were served, beside how fast */
+
+#define QUALITY_SCORES5	 5	/* 1 to 5 */
+#define QUALITY_SCORES10 11	/* 0 to 10, as NPS questions ask */
+
+/* Finished contacts resolved at first contact or not, and residents'
+ * ratings by score: counts, so any period adds up exactly. */
+struct quality {
+	uint32_t	 direct;
+	uint32_t	 indirect;
+	uint32_t	 score5[QUALITY_SCORES5];	/* [score - 1] */
+	uint32_t	 score10[QUALITY_SCORES10];	/* [score] */
+};
+
+/* Counts a parsed resolved or rating input; other metrics are ignored. */
+void		 quality_count(struct quality *, enum metric,
+		    const struct payload *);
+void		 quality_add(struct quality *, const struct quality *);
+void		 quality_sub(struct quality *, const struct quality *);
+uint32_t	 quality_resolved(const struct quality *);
+uint32_t	 quality_ratings(const struct quality *);
+/* % resolved at first contact; NAN with none resolved. */
+double		 quality_direct(const struct quality *);
+/* The scale most ratings were given on: 5, or 10. */
+int		 quality_scale(const struct quality *);
+/* The average score on scale (5 or 10), the other scale's scores taken
+ * at the same point of their range; NAN without ratings. */
+double		 quality_average(const struct quality *, int scale);
+/* % of ratings at or above score `from` on scale; NAN without any. */
+double		 quality_positive(const struct quality *, double from,
+		    int scale);
+/* The figure norm n (direct_target, rating_target) holds against its
+ * target, and in *count how many contacts or ratings it is made of. */
+double		 quality_figure(const struct quality *,
+		    const struct norm_conf *n, uint32_t *count);
 
 /* ------------------------------------------------------------------ */
 /* step.c: one RRD step of one queue, aggregated in memory */
@@ -267,6 +314,7 @@ struct step {
 	double		 open_wait_sum;	/* s, of the answered */
 	double		 open_wait_max;	/* s, answered or abandoned */
 	double		 open_secs;	/* opening time in [start, end) */
+	struct quality	 quality;	/* of all, open or not */
 	int		 unwatched;	/* began before the daemon watched:
 					 * only late input in it, none seen */
 };
@@ -488,11 +536,14 @@ struct slice {
 	uint32_t	 abandoned;
 	uint32_t	 abandoned_short;
 	uint32_t	 handled;
-	uint32_t	 direct;
-	uint32_t	 indirect;
-	uint32_t	 ratings;
-	double		 rating_sum;	/* scores normalised to 0..1 */
 	double		 handle_sum;
+};
+
+/* The rolling window of the quality norms: longer, so a ring of its own,
+ * made at the first resolved or rating input. */
+struct quality_slice {
+	int64_t		 n;		/* time / quality_width */
+	struct quality	 q;
 };
 
 /* The gauges a probe may publish, in enum metric order. */
@@ -504,6 +555,9 @@ struct queue {
 	double		 window;	/* s */
 	double		 width;		/* s per slice */
 	struct slice	 slices[QUEUE_SLICES];
+	double		 quality_window;	/* s */
+	double		 quality_width;		/* s per quality slice */
+	struct quality_slice *quality;		/* QUEUE_SLICES, or NULL */
 	struct map	*waiters;	/* id -> join time; lifecycle only */
 	struct step	 cur;		/* the step in progress */
 	struct step	 prev;		/* the step before, open for late input */
@@ -547,10 +601,13 @@ struct queue_view {
 	uint32_t	 answered_within;
 	uint32_t	 abandoned;
 	double		 handle_time;	/* s, average in the window */
-	double		 direct;	/* % resolved at first contact */
-	uint32_t	 resolved;
-	double		 rating;	/* % of the top score, average */
-	uint32_t	 ratings;
+	/* Over the quality window: all of it, its last quarter, and its
+	 * first quarter, which leaves while the next one comes in. */
+	struct quality	 quality;
+	struct quality	 quality_recent;
+	struct quality	 quality_leaving;
+	double		 quality_window;	/* s */
+	double		 quality_recent_span;	/* s */
 	int		 open;		/* within opening hours */
 	int		 stale;
 	/* Recent rates, per second of opening time in the window; NAN with

@@ -38,6 +38,19 @@ unknown_or(double x, double lo, double hi)
 	return isnan(x) || (x >= lo && x <= hi);
 }
 
+/* Quality figures from counts: each on its scale, or unknown. */
+static void
+check_quality(const struct quality *k)
+{
+	if (!unknown_or(quality_direct(k), 0, 100) ||
+	    !unknown_or(quality_average(k, 5), 1, 5) ||
+	    !unknown_or(quality_average(k, 10), 0, 10) ||
+	    !unknown_or(quality_positive(k, 4, 5), 0, 100) ||
+	    isnan(quality_direct(k)) != (quality_resolved(k) == 0) ||
+	    isnan(quality_average(k, 5)) != (quality_ratings(k) == 0))
+		broken("a quality figure out of its range");
+}
+
 /* What a reader of the API may count on (DESIGN §6). */
 static void
 check_view(const struct queue_view *v)
@@ -45,11 +58,16 @@ check_view(const struct queue_view *v)
 	if (!unknown_or(v->waiting, 0, 1e9) ||
 	    !unknown_or(v->longest_wait, 0, 1e9) ||
 	    !unknown_or(v->ewt, 0, INFINITY) || !unknown_or(v->sl, 0, 100) ||
-	    !unknown_or(v->pred.sl, 0, 100) || !unknown_or(v->direct, 0, 100) ||
-	    !unknown_or(v->rating, 0, 100))
+	    !unknown_or(v->pred.sl, 0, 100))
 		broken("a figure out of its range");
 	if (v->answered_within > v->answered)
 		broken("more answered in time than answered");
+	check_quality(&v->quality);
+	check_quality(&v->quality_recent);
+	check_quality(&v->quality_leaving);
+	if (quality_resolved(&v->quality_recent) > quality_resolved(&v->quality) ||
+	    quality_ratings(&v->quality_leaving) > quality_ratings(&v->quality))
+		broken("a quarter of the quality window holds more than all");
 }
 
 /* What the store is given: counts that add up, time within the step. */

@@ -57,8 +57,16 @@ for t in "$@"; do
 	failed=$((failed + 1))
 	echo "fuzz_$t: FAILED (exit $rc): $summary"
 	grep -m 1 '^SUMMARY:' "$log" | sed 's/^/    /'
+	# What the target or a sanitizer said (a broken promise names
+	# itself on the line before libFuzzer's "deadly signal").
+	grep -E -m 3 "^fuzz_$t: |^==[0-9]+==ERROR|runtime error" "$log" |
+	    sed 's/^/    /'
 	unit=$(sed -n 's/.*Test unit written to //p' "$log" | tail -n 1)
 	[ -n "$unit" ] && echo "    reproduce: $O/fuzz_$t $unit"
+	# A CI log may be all that is left of the run: the input itself,
+	# for base64 -d.
+	[ -n "$unit" ] && [ "$(wc -c <"$unit")" -le 65536 ] &&
+	    echo "    input (base64): $(base64 -w 0 "$unit")"
 	echo "    report: $log"
 done
 echo "fuzz: $n targets, $clean clean, $failed failed"

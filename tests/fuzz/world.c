@@ -40,9 +40,21 @@ static const char world_text[] =
     "respond_within = 2workdays\n"
     "[norm chat]\n"
     "respond_within = 4h\n"
+    "[norm eerstelijn]\n"
+    "direct_target = 80%\n"
+    "window = 1h\n"
+    "min_count = 3\n"
+    "for = 0\n"
+    "[norm tevreden]\n"
+    "rating_target = 75%\n"
+    "positive_from = 8/10\n"
+    "window = 1h\n"
+    "min_count = 2\n"
+    "[norm cijfer]\n"
+    "rating_target = 4.2\n"
     "[queue telefoon/algemeen]\n"
     "hours = kcc\n"
-    "norm = telefoon balie\n"
+    "norm = telefoon balie eerstelijn tevreden\n"
     "interval = 10s\n"
     "topic.waiting = pbx/queue/600/calls\n"
     "topic.agents = pbx/queue/600/agents\n"
@@ -56,7 +68,7 @@ static const char world_text[] =
     "topic.arrived = mail/info/received\n"
     "topic.backlog = mail/info/backlog\n"
     "[queue chat/website]\n"
-    "norm = chat\n";
+    "norm = chat cijfer\n";
 
 void
 memfile_open(struct memfile *f, const char *name)

@@ -148,7 +148,7 @@ struct bad_file {
 #define QUEUE_ID_RULE	"queue id must be CHANNEL/NAME of lowercase " \
 	"letters, digits, '_' and '-' (at most 64 each)"
 #define ONE_KIND	"needs exactly one of answer_within with target, " \
-	"max_wait, or respond_within"
+	"max_wait, respond_within, direct_target or rating_target"
 
 static struct bad_file bad_files[] = {
 	{ "unknown keys are reported with their line and section",
@@ -258,6 +258,21 @@ static struct bad_file bad_files[] = {
 		":16: [norm tiny] window is shorter than [daemon] step",
 		":16: [norm tiny] warn_at must be above 0% and below 100%",
 		":26: [queue telefoon/algemeen] has two norms of the same kind",
+		NULL } },
+	{ "quality targets are on their scale, and share a queue's window",
+	    "bad-quality.conf", {
+		":7: rating_target = 8: a score of 1 to 5 (for 0 to 10 write "
+		    "8/10)",
+		":10: rating_target = 11/10: a score of 0 to 10",
+		":13: rating_target = goed: expected a score like 4 (of 1 to 5) "
+		    "or 7.5/10",
+		":14: positive_from = 0: a score of 1 to 5 (for 0 to 10 write "
+		    "8/10)",
+		":18: min_count = 0: number out of range",
+		":2: [norm twice] " ONE_KIND,
+		":28: [queue telefoon/algemeen] norms day and week count over "
+		    "different windows; a queue's direct_target and "
+		    "rating_target share one",
 		NULL } },
 	{ "foreign topics stay out of the prefix and are used once",
 	    "bad-topics.conf", {
@@ -557,6 +572,47 @@ good_file_notify_and_escalation(void **state)
 	assert_string_equal(t->email, "teamleiders@gemeente.example");
 	assert_true(t->repeat == 30 * 60);	/* default */
 	assert_null(t->escalate_to.to);
+	config_free(c);
+}
+
+static void
+quality_norms_read_their_targets(void **state)
+{
+	struct config	*c = load_good("quality.conf");
+	const struct norm_conf *n;
+
+	(void)state;
+	n = norm_named(c, "eerstelijn");
+	assert_int_equal(n->kind, NORM_DIRECT_TARGET);
+	assert_true(n->direct_target == 80);
+	assert_true(n->window == 86400);	/* a day, not 15 min */
+	assert_int_equal(n->min_count, 20);
+	assert_true(n->hold == 60);
+
+	n = norm_named(c, "sterren");
+	assert_int_equal(n->kind, NORM_RATING_TARGET);
+	assert_false(n->rating_share);
+	assert_true(n->rating_target == 4.2);
+	assert_int_equal(n->rating_scale, 5);
+	assert_true(n->window == 8 * 3600);
+	assert_int_equal(n->min_count, 5);
+
+	n = norm_named(c, "cijfer");
+	assert_false(n->rating_share);
+	assert_true(n->rating_target == 7.5);
+	assert_int_equal(n->rating_scale, 10);
+
+	n = norm_named(c, "tevreden");
+	assert_true(n->rating_share);
+	assert_true(n->rating_target == 85);
+	assert_true(n->positive_from == 8);
+	assert_int_equal(n->positive_scale, 10);
+
+	n = norm_named(c, "eerstelijn");
+	assert_ptr_equal(config_queue_norm(queue_named(c,
+	    "telefoon/algemeen"), NORM_DIRECT_TARGET), n);
+	assert_string_equal(config_norm_kind_name(NORM_RATING_TARGET),
+	    "rating_target");
 	config_free(c);
 }
 
@@ -1008,7 +1064,7 @@ int
 main(int argc, char **argv)
 {
 	static char	 names[NELEM(bad_files) + NELEM(bad_users)][128];
-	struct CMUnitTest tests[NELEM(bad_files) + NELEM(bad_users) + 12];
+	struct CMUnitTest tests[NELEM(bad_files) + NELEM(bad_users) + 13];
 	size_t		 i, n = 0;
 
 	(void)argc;
@@ -1037,6 +1093,8 @@ main(int argc, char **argv)
 	    cmocka_unit_test(good_file_notify_and_escalation);
 	tests[n++] = (struct CMUnitTest)
 	    cmocka_unit_test(absent_keys_take_their_defaults);
+	tests[n++] = (struct CMUnitTest)
+	    cmocka_unit_test(quality_norms_read_their_targets);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(queue_norm_by_kind);
 	tests[n++] = (struct CMUnitTest)
 	    cmocka_unit_test(mqtt_changed_only_for_broker_settings);
