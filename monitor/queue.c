@@ -371,9 +371,9 @@ roll(struct queue *q, double now)
 static void
 track(struct queue *q, int g, double v, double now)
 {
-	hold(q, g, now);
+	hold(q, g, now);	/* held_since: now, or later after a small
+				 * backward clock step, credited already */
 	q->held[g] = v;
-	q->held_since[g] = now;
 	step_sample(&q->cur, g, v);
 }
 

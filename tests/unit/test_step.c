@@ -983,6 +983,31 @@ clock_step_back_writes_what_was_starts_over(void **state)
 }
 
 /*
+ * A small step back, within the step: the span from the earlier time up
+ * to what was already credited is not credited again, so no gauge is
+ * held longer than its step (fuzz_ingest found 13 s in a 10 s step).
+ */
+static void
+small_clock_step_back_credits_no_span_twice(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct step	 s;
+
+	(void)state;
+	qconf_init(&f, NORM_NONE, 0, 0);
+	q = queue_new(&f.conf, STEP);
+	ok(q, METRIC_AGENTS, 2, T0 + 1, T0 + 1);
+	ok(q, METRIC_AGENTS, 3, T0 + 8, T0 + 8);
+	ok(q, METRIC_AGENTS, 5, T0 + 4, T0 + 4);	/* 4 s back */
+	tick(q, T0 + 10, T0 + 30);
+	take(q, &s, N0);
+	/* 2 for 7 s, 3 for none after the step back, 5 for 2 s. */
+	assert_gauge(&s, GAUGE_AGENTS, (2 * 7 + 5 * 2) / 9.0, 9, 5);
+	queue_free(q);
+}
+
+/*
  * Joins never left are dropped after QUEUE_WAITER_TTL: the history then
  * shows nobody waiting, not the last count and an ever older wait.
  */
@@ -1076,6 +1101,7 @@ main(void)
 		cmocka_unit_test(close_writes_the_step_in_progress_up_to_now),
 		cmocka_unit_test(nothing_handed_out_before_data),
 		cmocka_unit_test(clock_step_back_writes_what_was_starts_over),
+		cmocka_unit_test(small_clock_step_back_credits_no_span_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
