@@ -4,6 +4,7 @@
  * in a sentence why, in the words a team leader uses: "Verwachte
  * wachttijd 45 s, norm 30 s: 3 wachtenden, 2 medewerkers beschikbaar".
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -366,6 +367,8 @@ say_quality(struct look *l, enum alert_state level, const struct norm_conf *n,
 	verdict(l, level, x, target, P_QUALITY, say_figure(l, n, x, a,
 	    sizeof(a)), span(l, l->v->quality_window, b, sizeof(b)), c,
 	    say_target(l, n, d, sizeof(d)));
+	/* "Gemiddeld 3,8 van 5 ...": the figure begins the sentence. */
+	l->out->reason[0] = (char)toupper((unsigned char)l->out->reason[0]);
 }
 
 /*

@@ -548,6 +548,20 @@ graph_norm(const struct queue_conf *qc, int metric, struct graph_spec *gs)
 			gs->norm = n->respond_within / 3600;
 		gs->norm_unit = " uur";
 		break;
+	case GRAPH_NORM_DIRECT:
+		if ((n = config_queue_norm(qc, NORM_DIRECT_TARGET)) != NULL)
+			gs->norm = n->direct_target;
+		gs->norm_unit = "%";
+		break;
+	case GRAPH_NORM_RATING5:
+	case GRAPH_NORM_RATING10:
+		/* An average score, at the same point of either scale. */
+		n = config_queue_norm(qc, NORM_RATING_TARGET);
+		if (n != NULL && !n->rating_share)
+			gs->norm = quality_rescale(n->rating_target,
+			    n->rating_scale, graph_metric_norm(metric) ==
+			    GRAPH_NORM_RATING10 ? 10 : 5);
+		break;
 	default:
 		break;
 	}
@@ -705,6 +719,7 @@ struct report_item {
 	char		*path;
 	int		 has_norm;
 	struct report_norm norm;
+	struct report_quality_norms quality;
 	struct report_tally tally;
 	char		 error[256];
 };
@@ -747,6 +762,25 @@ report_norm_of(const struct queue_conf *qc, struct report_norm *rn)
 		rn->workdays = n->respond_workdays;
 	}
 	return 1;
+}
+
+/* The quality norms a queue answers to, as the report judges them. */
+static void
+report_quality_of(const struct queue_conf *qc,
+    struct report_quality_norms *rq)
+{
+	const struct norm_conf *n;
+
+	rq->direct_target = rq->rating_target = NAN;
+	if ((n = config_queue_norm(qc, NORM_DIRECT_TARGET)) != NULL)
+		rq->direct_target = n->direct_target;
+	if ((n = config_queue_norm(qc, NORM_RATING_TARGET)) != NULL) {
+		rq->rating_target = n->rating_target;
+		rq->rating_scale = n->rating_scale;
+		rq->rating_share = n->rating_share;
+		rq->positive_from = n->positive_from;
+		rq->positive_scale = n->positive_scale;
+	}
 }
 
 /* In the worker: one fetch of one file, added to its tally. */
@@ -811,10 +845,12 @@ report_norm_json(const struct report_norm *n)
 /* One row of the contract: figures, with who they are about. */
 static json_t *
 report_row(const char *id, const char *channel, const char *label,
-    const struct report_tally *t, const struct report_norm *n)
+    const struct report_tally *t, const struct report_norm *n,
+    const struct report_quality_norms *q)
 {
 	json_t	*o = report_tally_json(t, n);
 
+	report_quality_json(o, t, q);
 	json_object_set_new(o, "id", json_string(id));
 	json_object_set_new(o, "channel", json_string(channel));
 	json_object_set_new(o, "label", json_string(label));
@@ -872,14 +908,15 @@ report_done(void *arg, int ran)
 		if (chan[0] != '\0' && (i == j->n ||
 		    strlen(chan) != len || strncmp(chan, it->id, len) != 0)) {
 			json_array_append_new(channels, report_row(chan, chan,
-			    chan, &channel, NULL));
+			    chan, &channel, NULL, NULL));
 			report_tally_init(&channel);
 		}
 		if (i == j->n)
 			break;
 		snprintf(chan, sizeof(chan), "%.*s", (int)len, it->id);
 		json_array_append_new(queues, report_row(it->id, chan,
-		    it->label, &it->tally, it->has_norm ? &it->norm : NULL));
+		    it->label, &it->tally, it->has_norm ? &it->norm : NULL,
+		    &it->quality));
 		report_tally_add(&channel, &it->tally);
 		report_tally_add(&total, &it->tally);
 	}
@@ -890,7 +927,8 @@ report_done(void *arg, int ran)
 	    "timezone", getenv("TZ") != NULL ? getenv("TZ") : "",
 	    "generated", util_iso8601(j->now, now, sizeof(now)),
 	    "queues", queues, "channels", channels,
-	    "total", report_row("totaal", "", "Totaal", &total, NULL));
+	    "total", report_row("totaal", "", "Totaal", &total, NULL,
+	    NULL));
 	http_reply_json(j->req, 200, o);
 out:
 	report_free(j);
@@ -987,6 +1025,7 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 		xasprintf(&it->path, "%s/rrd/%s.rrd", w->conf->state_dir,
 		    qc->id);
 		it->has_norm = report_norm_of(qc, &it->norm);
+		report_quality_of(qc, &it->quality);
 		report_tally_init(&it->tally);
 		it->tally.expected = fmax(0, fmin(j->end, j->now) - j->start);
 	}

@@ -16,6 +16,18 @@
 
 #define CACHE_SIZE	64	/* rendered graphs kept */
 
+/* Ratings by score (store.c): how many, and where they lie in their
+ * scale's range, 0 to 1, summed (quality.c). */
+#define RATED5	"rated5_1,rated5_2,+,rated5_3,+,rated5_4,+,rated5_5,+"
+#define RATED10	"rated10_0,rated10_1,+,rated10_2,+,rated10_3,+,rated10_4,+," \
+		"rated10_5,+,rated10_6,+,rated10_7,+,rated10_8,+,rated10_9,+," \
+		"rated10_10,+"
+#define RATINGS	RATED5 "," RATED10 ",+"
+#define POINTS	"rated5_2,rated5_3,2,*,+,rated5_4,3,*,+,rated5_5,4,*,+,4,/," \
+		"rated10_1,rated10_2,2,*,+,rated10_3,3,*,+,rated10_4,4,*,+," \
+		"rated10_5,5,*,+,rated10_6,6,*,+,rated10_7,7,*,+," \
+		"rated10_8,8,*,+,rated10_9,9,*,+,rated10_10,10,*,+,10,/,+"
+
 /* What each metric draws: Dutch titles, since managers read them. */
 static const struct gmetric {
 	const char	*name;
@@ -47,6 +59,14 @@ static const struct gmetric {
 	    GRAPH_NORM_NONE },
 	{ "sl", "Servicelevel: binnen de norm beantwoord", "procent",
 	    "answered_within,answered,/,100,*", NULL, GRAPH_NORM_TARGET },
+	{ "direct", "Direct beantwoord bij het eerste contact", "procent",
+	    "direct,direct,indirect,+,/,100,*", NULL, GRAPH_NORM_DIRECT },
+	{ "rating", "Gemiddelde waardering door inwoners", "cijfer 1-5",
+	    POINTS "," RATINGS ",/,4,*,1,+", NULL, GRAPH_NORM_RATING5 },
+	{ "rating10", "Gemiddelde waardering door inwoners", "cijfer 0-10",
+	    POINTS "," RATINGS ",/,10,*", NULL, GRAPH_NORM_RATING10 },
+	{ "ratings", "Beoordelingen", "per uur", RATINGS ",3600,*", NULL,
+	    GRAPH_NORM_NONE },
 };
 #define NMETRICS	(sizeof(metrics) / sizeof(metrics[0]))
 
@@ -108,17 +128,22 @@ render(void *arg)
 	struct job	*j = arg;
 	const struct graph_spec *s = &j->spec;
 	const struct gmetric *m = &metrics[s->metric];
-	char		 a[24][GRAPH_KEY_MAX + 64];
-	const char	*argv[24];
+	char		 a[40][GRAPH_KEY_MAX + 64];
+	const char	*argv[40];
 	rrd_info_t	*info, *i;
-	char		 rpn[128], *tok, *save = NULL;
+	char		 rpn[1024], *tok, *save = NULL;
 	int		 argc = 0;
 	size_t		 d;
+	uint64_t	 defined = 0;	/* bit per source: one DEF each */
 	static const char *sources[] = {
 		"waiting", "waiting_max", "longest_wait", "longest_wait_max",
 		"ewt", "ewt_max", "wait_sum", "wait_max", "answered",
 		"answered_within", "agents", "agents_max", "backlog",
-		"backlog_max", "oldest_age", "arrived", "abandoned"
+		"backlog_max", "oldest_age", "arrived", "abandoned", "direct",
+		"indirect", "rated5_1", "rated5_2", "rated5_3", "rated5_4",
+		"rated5_5", "rated10_0", "rated10_1", "rated10_2",
+		"rated10_3", "rated10_4", "rated10_5", "rated10_6",
+		"rated10_7", "rated10_8", "rated10_9", "rated10_10"
 	};
 
 #define ARG(...) do { \
@@ -143,8 +168,11 @@ render(void *arg)
 	for (tok = strtok_r(rpn, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save))
 		for (d = 0; d < sizeof(sources) / sizeof(sources[0]); d++)
-			if (strcmp(tok, sources[d]) == 0)
+			if (strcmp(tok, sources[d]) == 0 && !(defined &
+			    (1ULL << d))) {
 				ARG("DEF:%s=%s:%s:AVERAGE", tok, s->rrd, tok);
+				defined |= 1ULL << d;
+			}
 	/* Counts of a time nobody watched are stored as 0 (store.c): drawn
 	 * as a gap. Rows from before `watched` existed are drawn as they are. */
 	ARG("DEF:watched=%s:watched:AVERAGE", s->rrd);

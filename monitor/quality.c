@@ -111,6 +111,12 @@ score_at(double x, int scale)
 }
 
 double
+quality_rescale(double score, int from, int to)
+{
+	return score_at(point(score, from), to);
+}
+
+double
 quality_average(const struct quality *q, int scale)
 {
 	double	 sum = 0;

@@ -26,6 +26,13 @@ static const char *counted_names[NCOUNTED] = {
 	"open_abandoned", "open_short", "open_wait_sum"
 };
 
+static const char *quality_names[REPORT_QUALITY] = {
+	"direct", "indirect", "rated5_1", "rated5_2", "rated5_3", "rated5_4",
+	"rated5_5", "rated10_0", "rated10_1", "rated10_2", "rated10_3",
+	"rated10_4", "rated10_5", "rated10_6", "rated10_7", "rated10_8",
+	"rated10_9", "rated10_10"
+};
+
 void
 report_tally_init(struct report_tally *t)
 {
@@ -51,12 +58,15 @@ report_tally_rows(struct report_tally *t, const struct report_norm *n,
     size_t ds_cnt, char *const *names, const double *data, size_t rows,
     int max)
 {
-	int	 col[NCOUNTED], wmax;
+	int	 col[NCOUNTED], qcol[REPORT_QUALITY], wmax;
 	size_t	 r, k;
 	double	 mid, c[NCOUNTED];
 
 	for (k = 0; k < NCOUNTED; k++)
 		col[k] = column(ds_cnt, names, counted_names[k]);
+	/* Files of before 0.3 have none: no quality counted, not zero. */
+	for (k = 0; k < REPORT_QUALITY; k++)
+		qcol[k] = column(ds_cnt, names, quality_names[k]);
 	wmax = column(ds_cnt, names, "open_wait_max");
 	for (r = 0; r < rows; r++) {
 		const double *row = data + r * ds_cnt;
@@ -85,6 +95,9 @@ report_tally_rows(struct report_tally *t, const struct report_norm *n,
 		t->within += c[C_WITHIN];
 		t->abandoned += c[C_ABANDONED];
 		t->wait_sum += c[C_WAIT_SUM];
+		for (k = 0; k < REPORT_QUALITY; k++)
+			if (qcol[k] >= 0 && !isnan(row[qcol[k]]))
+				t->quality[k] += row[qcol[k]] * (double)step;
 		/* Without a norm nothing is "within": no share either. */
 		if (n != NULL)
 			t->denominator += c[C_ANSWERED] + (n->count_abandoned ?
@@ -97,6 +110,8 @@ report_tally_rows(struct report_tally *t, const struct report_norm *n,
 void
 report_tally_add(struct report_tally *sum, const struct report_tally *t)
 {
+	size_t	 k;
+
 	sum->expected += t->expected;
 	sum->watched += t->watched;
 	sum->open += t->open;
@@ -106,6 +121,8 @@ report_tally_add(struct report_tally *sum, const struct report_tally *t)
 	sum->abandoned += t->abandoned;
 	sum->denominator += t->denominator;
 	sum->wait_sum += t->wait_sum;
+	for (k = 0; k < REPORT_QUALITY; k++)
+		sum->quality[k] += t->quality[k];
 	if (!isnan(t->wait_max) && (isnan(sum->wait_max) ||
 	    t->wait_max > sum->wait_max))
 		sum->wait_max = t->wait_max;
@@ -162,4 +179,83 @@ report_tally_json(const struct report_tally *t, const struct report_norm *n)
 	    "abandon_pct", answered + round(t->abandoned) > 0 ?
 	        tenth(100.0 * round(t->abandoned) / (answered +
 	        round(t->abandoned))) : json_null());
+}
+
+/* Counts by score, from the lowest score of the scale up. */
+static json_t *
+scores(const uint32_t *n, int len)
+{
+	json_t	*a = json_array();
+	int	 i;
+
+	for (i = 0; i < len; i++)
+		json_array_append_new(a, json_integer(n[i]));
+	return a;
+}
+
+void
+report_quality_json(json_t *o, const struct report_tally *t,
+    const struct report_quality_norms *q)
+{
+	struct quality	 k;
+	json_t		*resolved = json_null(), *ratings = json_null(), *by;
+	double		 avg, pos, from = 4;
+	int		 i, scale, from_scale = 5;
+	uint32_t	 on5 = 0;
+
+	/* Rates x seconds come back within rounding: whole counts. */
+	k.direct = (uint32_t)llround(t->quality[0]);
+	k.indirect = (uint32_t)llround(t->quality[1]);
+	for (i = 0; i < QUALITY_SCORES5; i++)
+		on5 += k.score5[i] = (uint32_t)llround(t->quality[2 + i]);
+	for (i = 0; i < QUALITY_SCORES10; i++)
+		k.score10[i] = (uint32_t)llround(t->quality[2 + 5 + i]);
+
+	if (quality_resolved(&k) > 0) {
+		resolved = json_pack("{s:I, s:I, s:o, s:o, s:o}",
+		    "direct", (json_int_t)k.direct,
+		    "indirect", (json_int_t)k.indirect,
+		    "direct_pct", tenth(quality_direct(&k)),
+		    "target", q != NULL ? tenth(q->direct_target) : json_null(),
+		    "met", q != NULL && !isnan(q->direct_target) ?
+		        json_boolean(quality_direct(&k) >=
+		        q->direct_target - 1e-9) : json_null());
+	}
+	if (quality_ratings(&k) > 0) {
+		scale = quality_scale(&k);
+		if (q != NULL && !isnan(q->rating_target)) {
+			if (!q->rating_share)
+				scale = q->rating_scale;
+			else {
+				from = q->positive_from;
+				from_scale = q->positive_scale;
+			}
+		}
+		avg = quality_average(&k, scale);
+		pos = quality_positive(&k, from, from_scale);
+		by = json_object();
+		if (on5 > 0)
+			json_object_set_new(by, "5", scores(k.score5,
+			    QUALITY_SCORES5));
+		if (quality_ratings(&k) > on5)
+			json_object_set_new(by, "10", scores(k.score10,
+			    QUALITY_SCORES10));
+		ratings = json_pack("{s:I, s:o, s:o, s:i, s:o, s:o, s:i}",
+		    "count", (json_int_t)quality_ratings(&k),
+		    "scores", by,
+		    "average", json_real(round(avg * 100) / 100),
+		    "scale", scale,
+		    "positive_pct", tenth(pos),
+		    "positive_from", tenth(from),
+		    "positive_scale", from_scale);
+		if (q != NULL && !isnan(q->rating_target)) {
+			json_object_set_new(ratings, "target",
+			    tenth(q->rating_target));
+			json_object_set_new(ratings, "met", json_boolean(
+			    (q->rating_share ? pos : avg) >=
+			    q->rating_target - 1e-9));
+		}
+	}
+	json_object_set_new(o, "resolved", resolved);
+	json_object_set_new(o, "ratings", ratings);
 }

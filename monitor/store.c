@@ -32,7 +32,7 @@
 
 #define PENDING_MAX	100000	/* steps queued; more means the disk died */
 #define COUNT_HEARTBEAT	(11 * 366 * 86400UL) /* counts: never unknown */
-#define UPDATE_MAX	1024	/* "TIME:v:v:..." */
+#define UPDATE_MAX	2048	/* "TIME:v:v:...": 47 values of up to 24 */
 
 /* librrd keeps one rrdcached connection for the whole process. */
 static pthread_mutex_t	 rrdc_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -87,6 +87,26 @@ static const struct {
 	{ "open_short", "ABSOLUTE" },
 	{ "open_wait_sum", "ABSOLUTE" },
 	{ "open_wait_max", "GAUGE" },
+	/* Added in 0.3: first-contact resolution and ratings by score
+	 * (struct quality), of all contacts, open or not. */
+	{ "direct", "ABSOLUTE" },
+	{ "indirect", "ABSOLUTE" },
+	{ "rated5_1", "ABSOLUTE" },
+	{ "rated5_2", "ABSOLUTE" },
+	{ "rated5_3", "ABSOLUTE" },
+	{ "rated5_4", "ABSOLUTE" },
+	{ "rated5_5", "ABSOLUTE" },
+	{ "rated10_0", "ABSOLUTE" },
+	{ "rated10_1", "ABSOLUTE" },
+	{ "rated10_2", "ABSOLUTE" },
+	{ "rated10_3", "ABSOLUTE" },
+	{ "rated10_4", "ABSOLUTE" },
+	{ "rated10_5", "ABSOLUTE" },
+	{ "rated10_6", "ABSOLUTE" },
+	{ "rated10_7", "ABSOLUTE" },
+	{ "rated10_8", "ABSOLUTE" },
+	{ "rated10_9", "ABSOLUTE" },
+	{ "rated10_10", "ABSOLUTE" },
 };
 #define NSOURCES	(sizeof(sources) / sizeof(sources[0]))
 
@@ -790,7 +810,7 @@ put(struct store *st, const char *id, const struct step *s, int replay)
 	size_t		 len = strlen(st->dir) + strlen(id) + sizeof("/.rrd");
 	struct job	*j;
 	double		*v;
-	int		 g;
+	int		 g, i;
 
 	if ((j = st->spare) != NULL)
 		st->spare = j->next;
@@ -827,6 +847,12 @@ put(struct store *st, const char *id, const struct step *s, int replay)
 	*v++ = s->open_wait_sum;
 	*v++ = s->open_answered + s->open_abandoned > 0 ? s->open_wait_max :
 	    NAN;
+	*v++ = s->quality.direct;
+	*v++ = s->quality.indirect;
+	for (i = 0; i < QUALITY_SCORES5; i++)
+		*v++ = s->quality.score5[i];
+	for (i = 0; i < QUALITY_SCORES10; i++)
+		*v++ = s->quality.score10[i];
 	j->replay = replay;
 	*st->batch_tail = j;
 	st->batch_tail = &j->next;

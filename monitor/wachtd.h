@@ -266,6 +266,9 @@ int		 quality_scale(const struct quality *);
 /* The average score on scale (5 or 10), the other scale's scores taken
  * at the same point of their range; NAN without ratings. */
 double		 quality_average(const struct quality *, int scale);
+/* A score on scale `from` at the same point of scale `to`: 4 of 5 is
+ * 7.5 of 10. */
+double		 quality_rescale(double score, int from, int to);
 /* % of ratings at or above score `from` on scale; NAN without any. */
 double		 quality_positive(const struct quality *, double from,
 		    int scale);
@@ -790,7 +793,10 @@ enum graph_norm {
 	GRAPH_NORM_NONE,
 	GRAPH_NORM_WAIT,	/* answer_within or max_wait, seconds */
 	GRAPH_NORM_TARGET,	/* the service-level target, percent */
-	GRAPH_NORM_AGE		/* respond_within, hours */
+	GRAPH_NORM_AGE,		/* respond_within, hours */
+	GRAPH_NORM_DIRECT,	/* direct_target, percent */
+	GRAPH_NORM_RATING5,	/* rating_target as an average of 1 to 5 */
+	GRAPH_NORM_RATING10	/* ... of 0 to 10 */
 };
 
 struct graph_spec {

@@ -191,10 +191,11 @@ rrdtool update "$OLD" "$((t0 + STEP)):$(printf '%s' 6; for i in $(seq 19); do pr
 start_wachtd
 pub $PREFIX/in/balie/burgerzaken/arrived 1
 check "a file of version 0.1 is migrated, saying so" \
-    wait_until $((STEP * 3 + WAIT)) grep -q "burgerzaken.rrd: added 9 data sources" "$TMP/wachtd.log"
+    wait_until $((STEP * 3 + WAIT)) grep -q "burgerzaken.rrd: added 27 data sources" "$TMP/wachtd.log"
 stop_wachtd
 info=$(rrdtool info "$OLD")
 check "it has the new data sources" grep -q '^ds\[open_wait_max\].index = 28$' <<< "$info"
+check "up to the ratings of 0.3" grep -q '^ds\[rated10_10\].index = 46$' <<< "$info"
 check "its counts no longer go unknown in a gap" \
     grep -q "^ds\[arrived\].minimal_heartbeat = $((11 * 366 * 86400))$" <<< "$info"
 check_eq "and its history is still there" 6 "$(rrdtool fetch "$OLD" AVERAGE -r $STEP \
