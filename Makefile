@@ -66,7 +66,7 @@ test_predict_DEPS = predict
 test_alert_DEPS   = alert quality report_fmt calendar predict parse xmalloc log
 test_silence_DEPS = silence report_fmt calendar parse xmalloc log util
 test_notice_DEPS  = notice alert quality report_fmt calendar parse xmalloc log
-test_board_DEPS   = board report_fmt calendar parse util xmalloc log
+test_board_DEPS   = board quality report_fmt calendar parse util xmalloc log
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # The probes (issue 6): probes/NAME.c (the source's connection) and

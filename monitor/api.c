@@ -934,6 +934,117 @@ out:
 	report_free(j);
 }
 
+/* ------------------------------------------------------------------ */
+/* The last quarter for the public page ([http] public_experience) */
+
+struct experience_job {
+	struct wachtd	*w;
+	struct report_job *rj;
+	int		 year, quarter;
+};
+
+static void
+experience_run(void *arg)
+{
+	struct experience_job *e = arg;
+
+	report_run(e->rj);
+}
+
+/* Back in the loop: the public queues' counts, summed. */
+static void
+experience_done(void *arg, int ran)
+{
+	struct experience_job *e = arg;
+	struct report_tally total;
+	struct board_experience *x = &e->w->experience;
+	size_t		 i;
+	int		 k, failed = 0;
+
+	e->w->experience_busy = 0;
+	report_tally_init(&total);
+	for (i = 0; i < e->rj->n; i++) {
+		failed |= e->rj->items[i].error[0] != '\0';
+		report_tally_add(&total, &e->rj->items[i].tally);
+	}
+	if (!ran)
+		goto out;
+	memset(x, 0, sizeof(*x));
+	x->year = e->year;		/* asked for: not again this quarter */
+	x->quarter = e->quarter;
+	if (failed)
+		log_warnx("public_experience: the history of the last quarter "
+		    "could not be read: the public page leaves it out (a "
+		    "reload tries again)");
+	else {
+		x->quality.direct = (uint32_t)llround(total.quality[0]);
+		x->quality.indirect = (uint32_t)llround(total.quality[1]);
+		for (k = 0; k < QUALITY_SCORES5; k++)
+			x->quality.score5[k] =
+			    (uint32_t)llround(total.quality[2 + k]);
+		for (k = 0; k < QUALITY_SCORES10; k++)
+			x->quality.score10[k] =
+			    (uint32_t)llround(total.quality[2 + 5 + k]);
+	}
+out:
+	report_free(e->rj);
+	free(e);
+}
+
+void
+api_experience(struct wachtd *w, double now)
+{
+	struct experience_job *e;
+	struct report_job *j;
+	struct queue	**all;
+	struct tm	 tm;
+	time_t		 t = (time_t)now;
+	size_t		 n, i;
+	int		 year, quarter, first;
+
+	if (!w->conf->public_experience || w->experience_busy)
+		return;
+	localtime_r(&t, &tm);
+	year = tm.tm_year + 1900;
+	quarter = tm.tm_mon / 3;	/* the one before this, 1 to 4 */
+	if (quarter == 0) {
+		year--;
+		quarter = 4;
+	}
+	if (w->experience.year == year && w->experience.quarter == quarter)
+		return;
+	first = year * 10000 + (3 * quarter - 2) * 100 + 1;
+	j = xcalloc(1, sizeof(*j));
+	j->start = (double)local_midnight(first, 0);
+	j->end = (double)local_midnight(quarter == 4 ? (year + 1) * 10000 +
+	    101 : year * 10000 + (3 * quarter + 1) * 100 + 1, 0);
+	j->now = now;
+	j->daemon = w->conf->rrdcached != NULL ?
+	    xstrdup(w->conf->rrdcached) : NULL;
+	all = sorted_queues(w, &n);
+	j->items = xcalloc(n + 1, sizeof(*j->items));
+	for (i = 0; i < n; i++) {
+		const struct queue_conf *qc = all[i]->conf;
+		struct report_item *it = &j->items[j->n];
+
+		if (!qc->public)
+			continue;
+		snprintf(it->id, sizeof(it->id), "%s", qc->id);
+		xasprintf(&it->path, "%s/rrd/%s.rrd", w->conf->state_dir,
+		    qc->id);
+		report_tally_init(&it->tally);
+		j->n++;
+	}
+	free(all);
+	e = xcalloc(1, sizeof(*e));
+	e->w = w;
+	e->rj = j;
+	e->year = year;
+	e->quarter = quarter;
+	w->experience_busy = 1;
+	work_submit(w->work, experience_run, experience_done, e);
+}
+
 /*
  * The days the query of GET /api/v1/report asks for, "from=2026-07-01&
  * to=2026-09-30" (both included), as YYYYMMDD: 0, or -1 with why (a 400).

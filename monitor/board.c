@@ -5,7 +5,10 @@
  * that works without JavaScript. Built once per step, whatever the
  * number of requests. Pure: the caller says what each channel looks like
  * now; no figure but the wait itself ever leaves (no counts, no agents,
- * no alerts), and no wait at all when it is not known.
+ * no alerts), and no wait at all when it is not known. The one exception
+ * is chosen ([http] public_experience): the last quarter's share of
+ * questions answered at first contact and average rating, summed over
+ * the public channels, and only from BOARD_EXPERIENCE_MIN counts on.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -19,6 +22,7 @@
 #include "wachtd.h"
 
 #define PLACEHOLDER	"<!--wachtd:channels-->"
+#define EXPERIENCE_TITLE "Hoe goed hielpen we u?"
 
 /* Upper bounds in s, each with the band a wait below it falls in. */
 static const struct band {
@@ -141,6 +145,59 @@ state_icon(const struct board_channel *c)
 	return !c->open ? "\xe2\x98\xbe" : known(c) ? "\xe2\x97\xb7" : "?";
 }
 
+/* "juli, augustus en september 2026" */
+static void
+quarter_text(const struct board_experience *e, char *buf, size_t len)
+{
+	int	 m = 3 * (e->quarter - 1);
+
+	snprintf(buf, len, "%s, %s en %s %d", months[m], months[m + 1],
+	    months[m + 2], e->year);
+}
+
+/* "4,1" */
+static void
+decimal(double x, char *buf, size_t len)
+{
+	char	*dot;
+
+	snprintf(buf, len, "%.1f", x);
+	if ((dot = strpbrk(buf, ".,")) != NULL)
+		*dot = ',';
+}
+
+/*
+ * The last quarter in plain Dutch, a sentence a figure: "In juli,
+ * augustus en september 2026 hielpen we 78 van de 100 vragen meteen bij
+ * het eerste contact." Returns how many sentences (0: nothing to say).
+ */
+static int
+experience_lines(const struct board_experience *e, char lines[2][256])
+{
+	const struct quality *k;
+	char	 period[96], avg[16];
+	int	 n = 0, scale;
+
+	if (e == NULL || e->year == 0)
+		return 0;
+	k = &e->quality;
+	quarter_text(e, period, sizeof(period));
+	if (quality_resolved(k) >= BOARD_EXPERIENCE_MIN)
+		snprintf(lines[n++], 256, "In %s hielpen we %ld van de 100 "
+		    "vragen meteen bij het eerste contact.", period,
+		    lround(quality_direct(k)));
+	if (quality_ratings(k) >= BOARD_EXPERIENCE_MIN) {
+		scale = quality_scale(k);
+		decimal(quality_average(k, scale), avg, sizeof(avg));
+		snprintf(lines[n], 256, "In %s gaven inwoners ons contact "
+		    "gemiddeld een %s. Dat is op een schaal van %d tot %d.",
+		    n > 0 ? "die maanden" : period, avg, scale == 10 ? 0 : 1,
+		    scale);
+		n++;
+	}
+	return n;
+}
+
 /* The list of channels as the page shows it; widget.js draws the same. */
 static void
 put_channels(FILE *f, const struct board_channel *c, size_t n, double now)
@@ -180,6 +237,52 @@ put_channels(FILE *f, const struct board_channel *c, size_t n, double now)
 	local_day(now, &tm);
 	fprintf(f, "</ul>\n<p class=\"wachtd-updated\">Bijgewerkt om "
 	    "%02d:%02d.</p>", tm.tm_hour, tm.tm_min);
+}
+
+/* The last quarter, after the channels; widget.js draws the same. */
+static void
+put_experience(FILE *f, const struct board_experience *e)
+{
+	char	 lines[2][256];
+	int	 i, n = experience_lines(e, lines);
+
+	if (n == 0)
+		return;
+	fputs("\n<div class=\"wachtd-experience\">\n<h2 class=\""
+	    "wachtd-experience-title\">" EXPERIENCE_TITLE "</h2>\n", f);
+	for (i = 0; i < n; i++) {
+		fputs("<p>", f);
+		report_fmt_escape(f, lines[i]);
+		fputs("</p>\n", f);
+	}
+	fputs("</div>", f);
+}
+
+/* {"title": ..., "lines": [...]}, or null with nothing to say. */
+static json_t *
+experience_json(const struct board_experience *e)
+{
+	const struct quality *k;
+	char	 lines[2][256];
+	int	 i, n = experience_lines(e, lines), scale, rated;
+	json_t	*a;
+
+	if (n == 0)
+		return json_null();
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(lines[i]));
+	k = &e->quality;
+	scale = quality_scale(k);
+	rated = quality_ratings(k) >= BOARD_EXPERIENCE_MIN;
+	return json_pack("{s:s, s:i, s:i, s:o, s:o, s:o, s:o}",
+	    "title", EXPERIENCE_TITLE, "year", e->year, "quarter", e->quarter,
+	    "direct_pct", quality_resolved(k) >= BOARD_EXPERIENCE_MIN ?
+	        json_integer(lround(quality_direct(k))) : json_null(),
+	    "rating", rated ? json_real(round(10 *
+	        quality_average(k, scale)) / 10) : json_null(),
+	    "rating_scale", rated ? json_integer(scale) : json_null(),
+	    "lines", a);
 }
 
 static json_t *
@@ -223,8 +326,9 @@ etag_of(const char *s, size_t len, char *out, size_t outlen)
 }
 
 struct board *
-board_build(const struct board_channel *c, size_t n, double now,
-    double refresh, const char *tmpl, size_t tmpl_len)
+board_build(const struct board_channel *c, size_t n,
+    const struct board_experience *e, double now, double refresh,
+    const char *tmpl, size_t tmpl_len)
 {
 	struct board	*b = xcalloc(1, sizeof(*b));
 	const char	*at;
@@ -238,6 +342,8 @@ board_build(const struct board_channel *c, size_t n, double now,
 	o = json_pack("{s:s, s:I, s:o}", "updated",
 	    util_iso8601(now, iso, sizeof(iso)), "refresh_s",
 	    (json_int_t)fmax(1, lround(refresh)), "channels", list);
+	if (e != NULL)
+		json_object_set_new(o, "experience", experience_json(e));
 	if (o == NULL || (b->json = json_dumps(o, JSON_COMPACT)) == NULL)
 		fatalx("board: cannot encode the wait times");
 	json_decref(o);
@@ -251,6 +357,7 @@ board_build(const struct board_channel *c, size_t n, double now,
 		at = tmpl + tmpl_len;
 	fwrite(tmpl, 1, (size_t)(at - tmpl), f);
 	put_channels(f, c, n, now);
+	put_experience(f, e);
 	if (at < tmpl + tmpl_len) {
 		at += strlen(PLACEHOLDER);
 		fwrite(at, 1, (size_t)(tmpl + tmpl_len - at), f);

@@ -106,6 +106,7 @@ static const struct keydef http_keys[] = {
 	K(config, public_listen, V_LISTEN),
 	K(config, url, V_URL),
 	K(config, auth_file, V_PATH),
+	K(config, public_experience, V_BOOL),
 	{ NULL, 0, 0, 0, 0 }
 };
 

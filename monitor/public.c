@@ -31,6 +31,8 @@ struct channels {
 	struct board_channel *ch;
 	size_t		 n;
 	char		**texts;	/* 2n: each id and label */
+	struct board_experience experience;
+	int		 with_experience; /* public_experience = yes */
 	double		 now;
 };
 
@@ -185,7 +187,8 @@ on_build(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&p->lock);
 	if (cs == NULL)
 		return;
-	set_board(p, board_build(cs->ch, cs->n, cs->now, p->step,
+	set_board(p, board_build(cs->ch, cs->n, cs->with_experience ?
+	    &cs->experience : NULL, cs->now, p->step,
 	    tmpl != NULL ? (const char *)tmpl->data : bare_page,
 	    tmpl != NULL ? tmpl->len : strlen(bare_page)));
 	channels_free(cs);
@@ -236,7 +239,7 @@ public_new(const struct listen_conf *lc, double step)
 	    fmax(1, floor(step / 2)) > 3600 ? 3600L :
 	    (long)fmax(1, floor(step / 2)));
 	pthread_mutex_init(&p->lock, NULL);
-	set_board(p, board_build(NULL, 0, util_now(), step, bare_page,
+	set_board(p, board_build(NULL, 0, NULL, util_now(), step, bare_page,
 	    strlen(bare_page)));
 	http_route(p->http, "/public/", serve, p);
 	http_route(p->http, "/public", redirect, p);
@@ -298,7 +301,7 @@ norm_limit(const struct queue_conf *qc)
 
 void
 public_refresh(struct public *p, const struct config *c,
-    const struct map *queues, double now)
+    const struct map *queues, const struct board_experience *e, double now)
 {
 	struct channels	*cs, *old;
 	struct board_channel *bc;
@@ -312,6 +315,8 @@ public_refresh(struct public *p, const struct config *c,
 	cs->ch = xcalloc(c->nqueues + 1, sizeof(*cs->ch));
 	cs->texts = xcalloc(2 * c->nqueues + 1, sizeof(*cs->texts));
 	cs->now = now;
+	cs->with_experience = c->public_experience;
+	cs->experience = *e;
 	for (i = 0; i < c->nqueues; i++) {
 		const struct queue_conf *qc = &c->queues[i];
 

@@ -474,7 +474,9 @@ tick_done(void)
 	if (silence_expire(&w.silences, util_now()) > 0 ||
 	    (!saving && save_failed))
 		schedule_save();
-	public_refresh(w.public, w.conf, w.queues, util_now());
+	api_experience(&w, util_now());
+	public_refresh(w.public, w.conf, w.queues, &w.experience,
+	    util_now());
 	tick.busy = 0;
 	w.step_span = seconds_since(&tick.began, CLOCK_MONOTONIC);
 	schedule_step();
@@ -861,7 +863,10 @@ reload(json_t *errors)
 	config_free(old);
 	evtimer_del(ev_step);
 	schedule_step();
-	public_refresh(w.public, w.conf, w.queues, util_now());
+	/* Other public queues: read the last quarter again. */
+	memset(&w.experience, 0, sizeof(w.experience));
+	public_refresh(w.public, w.conf, w.queues, &w.experience,
+	    util_now());
 	on_connect(NULL);	/* republish: labels or norms may differ */
 	log_info("configuration reloaded: %zu queues, %zu removed",
 	    map_count(w.queues), removed);
@@ -1084,7 +1089,8 @@ main(int argc, char *argv[])
 	each_queue(queue_tick, util_now());
 	if (w.public != NULL) {
 		public_start(w.public, forked);
-		public_refresh(w.public, w.conf, w.queues, util_now());
+		public_refresh(w.public, w.conf, w.queues, &w.experience,
+		    util_now());
 	}
 	ev_step = evtimer_new(w.base, on_step, NULL);
 	schedule_step();

@@ -181,6 +181,7 @@ struct config {
 	struct listen_conf public_listen;
 	char		*url;		/* how staff reach listen, for links */
 	char		*auth_file;	/* NULL: listen asks nobody */
+	int		 public_experience; /* the last quarter on /public/ */
 	struct auth_user *users;	/* read from auth_file */
 	size_t		 nusers;
 	struct hours_conf *hours;
@@ -869,6 +870,15 @@ struct board_channel {
 	double		 next_open;	/* when closed; NAN: not in sight */
 };
 
+/* How well the public channels served residents in the last quarter
+ * ([http] public_experience): made from the history in the worker. */
+struct board_experience {
+	int		 year;		/* 0: not (yet) known */
+	int		 quarter;	/* 1 to 4 */
+	struct quality	 quality;	/* the public queues', summed */
+};
+#define BOARD_EXPERIENCE_MIN 20	/* fewer counts: no figure shown */
+
 enum board_busy {
 	BOARD_BUSY_UNKNOWN,
 	BOARD_BUSY_QUIET,		/* under half the norm's wait */
@@ -887,10 +897,11 @@ struct board {
 };
 
 /* Fills the page template (at <!--wachtd:channels-->) and the JSON;
- * refresh is how often they change (s). */
+ * refresh is how often they change (s); the last quarter's experience
+ * when configured and known, else NULL. */
 struct board	*board_build(const struct board_channel *, size_t n,
-		    double now, double refresh, const char *tmpl,
-		    size_t tmpl_len);
+		    const struct board_experience *, double now,
+		    double refresh, const char *tmpl, size_t tmpl_len);
 void		 board_free(struct board *);
 /* "minder dan 2 minuten", "2 tot 5 minuten", ... */
 const char	*board_band(double wait);
@@ -1003,7 +1014,8 @@ void		 public_start(struct public *, int forked);
 void		 public_free(struct public *);
 /* Builds this step's board from the public queues (in the loop). */
 void		 public_refresh(struct public *, const struct config *,
-		    const struct map *queues, double now);
+		    const struct map *queues,
+		    const struct board_experience *, double now);
 void		 public_stats(const struct public *, struct http_stats *);
 
 /* ------------------------------------------------------------------ */
@@ -1035,6 +1047,10 @@ int		 api_graph_parse(const struct map *queues, const char *rest,
 		    const char *query, long now, long step,
 		    struct graph_spec *, struct queue **, char *why,
 		    size_t len);
+/* Reads the last quarter's experience from the history in the worker,
+ * when public_experience wants it and it is not yet known; in the loop,
+ * cheap when there is nothing to do. */
+void		 api_experience(struct wachtd *, double now);
 /* GET /api/v1/report's query: the days as YYYYMMDD; -1 with why. */
 int		 api_report_parse(const char *query, int *ymd_from,
 		    int *ymd_to, const char **why);
@@ -1069,6 +1085,8 @@ struct wachtd {
 	struct worker	*work;		/* graphs, reports, SIGUSR1 */
 	struct notify	*notify;
 	struct silences	 silences;
+	struct board_experience experience;	/* for the public page */
+	int		 experience_busy;	/* being read from the history */
 	/* Bumped by whatever /api/v1/queues shows: input, a step tick, an
 	 * alert's ack or silence, a reload. */
 	uint64_t	 changes;

@@ -56,6 +56,9 @@
     '.wachtd [data-busy="normaal"] .wachtd-busy{color:#5a4100;background:#fdf1cc}',
     '.wachtd [data-busy="druk"] .wachtd-busy{color:#8a1919;background:#fbe4e4}',
     '.wachtd .wachtd-none,.wachtd .wachtd-updated,.wachtd .wachtd-loading{margin:0 0 1em}',
+    '.wachtd .wachtd-experience{margin:1.5em 0 0;padding-top:1em;border-top:1px solid #767676}',
+    '.wachtd .wachtd-experience-title{margin:0 0 .5em;font-size:1.25em;line-height:1.3;font-weight:700;color:inherit}',
+    '.wachtd .wachtd-experience p{margin:0 0 .5em}',
     '.wachtd .wachtd-error{margin:0 0 1em;padding:.5em .75em;border:2px solid #a4262c;border-radius:.25em;color:#7a1b1f;background:#fdf0f0;font-weight:600}',
     '.wachtd .wachtd-controls{margin:0 0 1em}',
     '.wachtd .wachtd-pause{max-width:100%;min-height:2.75em;margin:0;padding:.5em 1em;border:2px solid #1d4f91;border-radius:.375em;color:#1d4f91;background:#fff;font:inherit;font-weight:600;line-height:1.3;text-align:left;cursor:pointer}',
@@ -204,8 +207,29 @@
     return {
       channels: channels,
       updated: m ? 'Bijgewerkt om ' + m[1] + '.' : null,
+      experience: parseExperience(data.experience),
       refreshS: refresh
     };
+  }
+
+  // The last quarter, as the daemon worded it; null when there is none.
+  function parseExperience(x) {
+    if (!x || typeof x !== 'object' || typeof x.title !== 'string' ||
+        !Array.isArray(x.lines)) {
+      return null;
+    }
+    var lines = x.lines.filter(function (l) { return typeof l === 'string'; });
+    return lines.length ? { title: x.title, lines: lines } : null;
+  }
+
+  // Same markup as the daemon's server-rendered part.
+  function renderExperience(x) {
+    var div = el('div', 'wachtd-experience');
+    div.appendChild(el('h2', 'wachtd-experience-title', x.title));
+    x.lines.forEach(function (l) {
+      div.appendChild(el('p', null, l));
+    });
+    return div;
   }
 
   // Same markup as the daemon's server-rendered fragment.
@@ -231,6 +255,14 @@
   }
 
   function renderData(model, changed) {
+    var nodes = renderChannels(model, changed);
+    if (model.experience) {
+      nodes.push(renderExperience(model.experience));
+    }
+    return nodes;
+  }
+
+  function renderChannels(model, changed) {
     if (!model.channels.length) {
       return [el('p', 'wachtd-none', TEXT.none)];
     }

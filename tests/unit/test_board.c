@@ -36,7 +36,7 @@ setup(void **state)
 static struct board *
 build(const struct board_channel *c, size_t n)
 {
-	return board_build(c, n, FRI_17, 10, tmpl, strlen(tmpl));
+	return board_build(c, n, NULL, FRI_17, 10, tmpl, strlen(tmpl));
 }
 
 static void
@@ -201,6 +201,79 @@ page_is_filled_in(void **state)
 	board_free(b);
 }
 
+/*
+ * public_experience: the last quarter in plain Dutch, on the page and in
+ * the JSON alike; a figure of fewer than BOARD_EXPERIENCE_MIN counts is
+ * left out, and with none to show, so is the whole part.
+ */
+static void
+last_quarter_in_plain_dutch(void **state)
+{
+	struct board_channel c[] = {
+		{ "telefoon/a", "Telefoon", 1, 30, 30, 0, NAN },
+	};
+	/* 78 of 100 direct; 4 x 5, 14 x 4, 2 x 3 of 5: 82 / 20 = 4.1. */
+	struct board_experience e = { .year = 2026, .quarter = 3,
+	    .quality = { .direct = 78, .indirect = 22,
+	    .score5 = { 0, 0, 2, 14, 4 } } };
+	const char *direct = "In juli, augustus en september 2026 hielpen we "
+	    "78 van de 100 vragen meteen bij het eerste contact.";
+	const char *rating = "In die maanden gaven inwoners ons contact "
+	    "gemiddeld een 4,1. Dat is op een schaal van 1 tot 5.";
+	struct board	*b;
+	json_t		*o, *x;
+	char		 p[512];
+
+	(void)state;
+	b = board_build(c, 1, &e, FRI_17, 10, tmpl, strlen(tmpl));
+	snprintf(p, sizeof(p), "<h2 class=\"wachtd-experience-title\">Hoe "
+	    "goed hielpen we u?</h2>\n<p>%s</p>\n<p>%s</p>\n</div>", direct,
+	    rating);
+	assert_non_null(strstr(b->html, p));
+	assert_non_null(o = json_loads(b->json, 0, NULL));
+	x = json_object_get(o, "experience");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(x,
+	    "lines"), 0)), direct);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(x,
+	    "lines"), 1)), rating);
+	assert_int_equal(json_integer_value(json_object_get(x, "direct_pct")),
+	    78);
+	assert_true(json_real_value(json_object_get(x, "rating")) == 4.1);
+	assert_int_equal(json_integer_value(json_object_get(x, "quarter")), 3);
+	json_decref(o);
+	board_free(b);
+
+	/* 19 ratings on the 0-10 scale: too few to say; the first winter
+	 * quarter is named by its months. */
+	e = (struct board_experience){ .year = 2027, .quarter = 1,
+	    .quality = { .direct = 30, .indirect = 10 } };
+	e.quality.score10[8] = 19;
+	b = board_build(c, 1, &e, FRI_17, 10, tmpl, strlen(tmpl));
+	assert_non_null(strstr(b->html, "<p>In januari, februari en maart "
+	    "2027 hielpen we 75 van de 100 vragen"));
+	assert_null(strstr(b->html, "gemiddeld"));
+	board_free(b);
+	e.quality.score10[8] = 20;
+	e.quality.direct = 0;
+	e.quality.indirect = 0;
+	b = board_build(c, 1, &e, FRI_17, 10, tmpl, strlen(tmpl));
+	assert_non_null(strstr(b->html, "<p>In januari, februari en maart "
+	    "2027 gaven inwoners ons contact gemiddeld een 8,0. Dat is op een "
+	    "schaal van 0 tot 10.</p>"));
+	board_free(b);
+
+	/* Configured, but nothing yet to show: no part, null in JSON. */
+	memset(&e, 0, sizeof(e));
+	b = board_build(c, 1, &e, FRI_17, 10, tmpl, strlen(tmpl));
+	assert_null(strstr(b->html, "wachtd-experience"));
+	assert_non_null(strstr(b->json, "\"experience\":null"));
+	board_free(b);
+	/* Not configured: not in the JSON at all. */
+	b = build(c, 1);
+	assert_null(strstr(b->json, "experience"));
+	board_free(b);
+}
+
 int
 main(void)
 {
@@ -210,6 +283,7 @@ main(void)
 		cmocka_unit_test(next_opening_in_words),
 		cmocka_unit_test(json_says_only_the_wait),
 		cmocka_unit_test(page_is_filled_in),
+		cmocka_unit_test(last_quarter_in_plain_dutch),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
