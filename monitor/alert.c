@@ -321,6 +321,15 @@ score(const struct look *l, double x, char *buf, size_t len)
 	return buf;
 }
 
+/* " van 10" after a score on the scale of 0 to 10. */
+static void
+of_ten(const struct look *l, char *buf, size_t len)
+{
+	size_t	 n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s", l->english ? " of 10" : " van 10");
+}
+
 /* What a quality norm holds against its target, in words: "76% direct
  * beantwoord", "gemiddeld 3,8 van 5", "71% positief (4 of hoger)". */
 static const char *
@@ -334,9 +343,12 @@ say_figure(const struct look *l, const struct norm_conf *n, double x,
 	else if (!n->rating_share)
 		say(l, buf, len, P_AVERAGE, score(l, x, a, sizeof(a)),
 		    n->rating_scale);
-	else
-		say(l, buf, len, P_POSITIVE, pct(l, x, a, sizeof(a)),
-		    score(l, n->positive_from, b, sizeof(b)));
+	else {
+		score(l, n->positive_from, b, sizeof(b));
+		if (n->positive_scale == 10 && l->words)	/* "8 van 10" */
+			of_ten(l, b, sizeof(b));
+		say(l, buf, len, P_POSITIVE, pct(l, x, a, sizeof(a)), b);
+	}
 	return buf;
 }
 

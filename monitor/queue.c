@@ -454,6 +454,7 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
 {
 	double	 window = q->window, within = q->within, width = q->width;
 	double	 quality_width = q->quality_width;
+	double	 quality_window = q->quality_window;
 	struct queue_alert *old = q->alerts;
 	size_t		 nold = q->nalerts;
 
@@ -465,7 +466,8 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
 	/* Counts sliced another way, or judged by another limit, would lie. */
 	if (q->width != width || q->window != window || q->within != within)
 		clear_slices(q);
-	if (q->quality_width != quality_width)
+	if (q->quality_width != quality_width ||
+	    q->quality_window != quality_window)
 		clear_quality(q);
 	q->dirty = 1;
 }
@@ -484,6 +486,41 @@ slice_at(struct queue *q, double ts)
 		s->n = n;
 	}
 	return s;
+}
+
+/* Slices of the quality ring in its window: the last one up to now. */
+static int64_t
+quality_slices(const struct queue *q)
+{
+	return (int64_t)ceil(q->quality_window / q->quality_width);
+}
+
+/*
+ * The quality ring as the clock moves: a step back starts it over (as
+ * the service level's, for queues with quality input alone), and counts
+ * leaving the window are news: dropped, so that they are news once.
+ */
+static void
+quality_tick(struct queue *q, double now)
+{
+	int64_t		 last = (int64_t)floor(now / q->quality_width);
+	int64_t		 first = last - quality_slices(q) + 1;
+	struct quality_slice *s;
+	int		 i;
+
+	for (i = 0; q->quality != NULL && i < QUEUE_SLICES; i++) {
+		s = &q->quality[i];
+		if (s->n > last) {
+			clear_quality(q);
+			q->dirty = 1;
+			return;
+		}
+		if (s->n >= 0 && s->n < first && (quality_resolved(&s->q) > 0 ||
+		    quality_ratings(&s->q) > 0)) {
+			memset(&s->q, 0, sizeof(s->q));
+			q->dirty = 1;
+		}
+	}
 }
 
 /* The quality slice of an event at ts; NULL when it left the ring. */
@@ -762,6 +799,7 @@ queue_tick(struct queue *q, double now)
 		    (int64_t)floor((now - q->window) / q->width))
 			q->dirty = 1;
 	}
+	quality_tick(q, now);
 	/* Turning stale, opening and closing are news no input brings. */
 	learn_hours(q, now);
 	stale = is_stale(q, now);
@@ -802,9 +840,9 @@ static void
 quality_view(const struct queue *q, double now, struct queue_view *v)
 {
 	int64_t		 last = (int64_t)floor(now / q->quality_width);
-	int64_t		 first = last -
-			    (int64_t)ceil(q->quality_window / q->quality_width) + 1;
-	int64_t		 quarter = QUEUE_SLICES / 4;
+	int64_t		 first = last - quality_slices(q) + 1;
+	/* A quarter of its slices, rounded up: 16 of 63, 1 of 3. */
+	int64_t		 quarter = (quality_slices(q) + 3) / 4;
 	const struct quality_slice *s;
 	int		 i;
 

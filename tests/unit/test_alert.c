@@ -500,6 +500,402 @@ respond_within_levels(void **state)
 	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_UNKNOWN);
 }
 
+/* ------------------------------------------------------------------ */
+/* Quality norms: a day of resolved contacts and ratings */
+
+#define DAY	86400.0
+
+static void
+assert_near(double got, double want)
+{
+	if (!(fabs(got - want) <= 1e-9))
+		fail_msg("got %.12g, want %.12g", got, want);
+}
+
+/* A quality norm as config.c leaves it: a day's window, 20 at least,
+ * positive from 4 of 5. */
+static struct norm_conf
+quality_norm(enum norm_kind kind)
+{
+	struct norm_conf n = norm(kind);
+
+	n.window = DAY;
+	n.min_count = 20;
+	n.positive_from = 4;
+	n.positive_scale = 5;
+	if (kind == NORM_DIRECT_TARGET)
+		n.direct_target = 80;
+	else {
+		n.rating_target = 4.2;
+		n.rating_scale = 5;
+	}
+	return n;
+}
+
+/* A view over a day's quality window, its quarters six hours. */
+static struct queue_view
+quality_view(void)
+{
+	struct queue_view v = blank_view();
+
+	v.quality_window = DAY;
+	v.quality_recent_span = 6 * 3600.0;
+	return v;
+}
+
+/* Adds resolved contacts to k: `direct` at first contact, `later` not. */
+static void
+resolved(struct quality *k, uint32_t direct, uint32_t later)
+{
+	k->direct += direct;
+	k->indirect += later;
+}
+
+/* Adds n ratings of a score of 1 to 5. */
+static void
+stars(struct quality *k, int score, uint32_t n)
+{
+	k->score5[score - 1] += n;
+}
+
+static struct judgement
+judge_in(const struct norm_conf *n, const struct queue_view *v,
+    enum alert_state current, int english)
+{
+	struct judgement j;
+
+	alert_judge(n, NULL, v, T0, current, english, 1, &j);
+	return j;
+}
+
+/* Fewer than min_count in the window: no verdict, whatever the figure;
+ * the figure is kept for the record. */
+static void
+quality_norms_are_unknown_with_too_few_in_the_window(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_DIRECT_TARGET);
+	struct norm_conf r = quality_norm(NORM_RATING_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	resolved(&v.quality, 10, 9);
+	resolved(&v.quality_recent, 0, 9);	/* a bad trend, too */
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_UNKNOWN, "Te weinig gegevens: 19 in de "
+	    "laatste 24 u, minimaal 20");
+	assert_near(j.value, 100.0 * 10 / 19);
+	assert_true(j.threshold == 80);
+	j = judge_in(&n, &v, ALERT_CRITICAL, 1);
+	assert_judged(&j, ALERT_UNKNOWN, "Too little data: 19 in the last "
+	    "24 h, at least 20");
+
+	/* Ratings are not resolutions: a rating norm counts ratings. */
+	stars(&v.quality, 5, 5);
+	j = judge(&r, &v, ALERT_OK);
+	assert_judged(&j, ALERT_UNKNOWN, "Te weinig gegevens: 5 in de "
+	    "laatste 24 u, minimaal 20");
+	assert_true(j.value == 5 && j.threshold == 4.2);
+	stars(&v.quality, 5, 95);
+	assert_int_equal(judge(&r, &v, ALERT_OK).level, ALERT_OK);
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_UNKNOWN);
+
+	/* Nothing at all: no figure either. */
+	v = quality_view();
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_UNKNOWN, "Te weinig gegevens: 0 in de "
+	    "laatste 24 u, minimaal 20");
+	assert_true(isnan(j.value) && j.threshold == 80);
+	/* min_count is a number of the norm's own. */
+	n.min_count = 19;
+	v = quality_view();
+	resolved(&v.quality, 19, 0);
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_OK);
+}
+
+/* "76% direct beantwoord": 152 of 200 against 80%. */
+static void
+direct_target_is_critical_below_its_target(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_DIRECT_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	resolved(&v.quality, 152, 48);
+	v.waiting = 3;			/* how many wait says nothing of it */
+	v.agents = 2;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "76% direct beantwoord in de "
+	    "laatste 24 u (152 van 200), norm 80%");
+	assert_true(j.value == 76 && j.threshold == 80);
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_CRITICAL, "76% resolved at first contact in "
+	    "the last 24 h (152 of 200), target 80%");
+
+	v.quality = (struct quality){ 0 };
+	resolved(&v.quality, 153, 47);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "76,5% direct beantwoord in de "
+	    "laatste 24 u (153 van 200), norm 80%");
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_CRITICAL, "76.5% resolved at first contact "
+	    "in the last 24 h (153 of 200), target 80%");
+
+	/* The target itself is met. */
+	v.quality = (struct quality){ 0 };
+	resolved(&v.quality, 160, 40);
+	j = judge(&n, &v, ALERT_CRITICAL);
+	assert_judged(&j, ALERT_CRITICAL, "80% direct beantwoord in de "
+	    "laatste 24 u (160 van 200), norm 80%");
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "80% direct beantwoord in de laatste "
+	    "24 u (160 van 200), norm 80%");
+	assert_true(j.value == 80 && j.threshold == 80);
+
+	/* The level alone, as queue_judge asks on every message. */
+	v.quality = (struct quality){ 0 };
+	resolved(&v.quality, 152, 48);
+	alert_judge(&n, NULL, &v, T0, ALERT_OK, 0, 0, &j);
+	assert_int_equal(j.level, ALERT_CRITICAL);
+	assert_true(j.value == 76 && j.threshold == 80);
+	assert_string_equal(j.reason, "");
+}
+
+/*
+ * The window a quarter from now loses its first quarter and, if the last
+ * one repeats, gains that: 85% now, but the first quarter's 45 of 50
+ * leave while the last quarter made 25 of 50.
+ */
+static void
+direct_target_warns_when_the_last_quarter_takes_it_below(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_DIRECT_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	resolved(&v.quality, 170, 30);
+	resolved(&v.quality_leaving, 45, 5);
+	resolved(&v.quality_recent, 25, 25);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_WARNING, "Op deze koers 75% direct "
+	    "beantwoord in de laatste 24 u, norm 80%; de laatste 6 u: 50% "
+	    "direct beantwoord");
+	assert_true(j.value == 75 && j.threshold == 80);
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_WARNING, "At this rate 75% resolved at first "
+	    "contact in the last 24 h, target 80%; the last 6 h: 50% "
+	    "resolved at first contact");
+
+	/* A good last quarter: no warning. */
+	v.quality_recent = (struct quality){ 0 };
+	resolved(&v.quality_recent, 45, 5);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "85% direct beantwoord in de laatste "
+	    "24 u (170 van 200), norm 80%");
+	assert_true(j.value == 85 && j.threshold == 80);
+
+	/* A quiet last quarter foretells nothing, though the window will
+	 * fall to 115 of 150 when the first quarter leaves. */
+	v.quality = v.quality_leaving = v.quality_recent =
+	    (struct quality){ 0 };
+	resolved(&v.quality, 165, 35);
+	resolved(&v.quality_leaving, 50, 0);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "82,5% direct beantwoord in de laatste "
+	    "24 u (165 van 200), norm 80%");
+
+	/* Nor does a window that will hold too few: 5 of 8 ahead. */
+	v.quality = v.quality_leaving = v.quality_recent =
+	    (struct quality){ 0 };
+	resolved(&v.quality, 20, 2);
+	resolved(&v.quality_leaving, 15, 0);
+	resolved(&v.quality_recent, 0, 1);
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_OK);
+	n.min_count = 8;
+	j = judge(&n, &v, ALERT_OK);
+	assert_int_equal(j.level, ALERT_WARNING);
+	assert_true(j.value == 62.5);
+}
+
+/* 5% of the 80% target: a critical alert needs 84% to leave, a warning
+ * a forecast of 84%; the judgement names the target, not the margin. */
+static void
+direct_target_hysteresis_holds_critical_at_82_percent(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_DIRECT_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	resolved(&v.quality, 164, 36);
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_OK);
+	assert_int_equal(judge(&n, &v, ALERT_WARNING).level, ALERT_OK);
+	j = judge(&n, &v, ALERT_CRITICAL);
+	assert_judged(&j, ALERT_CRITICAL, "82% direct beantwoord in de "
+	    "laatste 24 u (164 van 200), norm 80%");
+	assert_true(j.value == 82 && j.threshold == 80);
+	v.quality = (struct quality){ 0 };
+	resolved(&v.quality, 168, 32);
+	assert_int_equal(judge(&n, &v, ALERT_CRITICAL).level, ALERT_OK);
+
+	/* The forecast: 170 - 50 + 44 = 164 of 200, 82%. */
+	v.quality = (struct quality){ 0 };
+	resolved(&v.quality, 170, 30);
+	resolved(&v.quality_leaving, 50, 0);
+	resolved(&v.quality_recent, 44, 6);
+	assert_int_equal(judge(&n, &v, ALERT_OK).level, ALERT_OK);
+	j = judge(&n, &v, ALERT_WARNING);
+	assert_int_equal(j.level, ALERT_WARNING);
+	assert_true(j.value == 82 && j.threshold == 80);
+	v.quality_recent = (struct quality){ 0 };
+	resolved(&v.quality_recent, 48, 2);	/* 168 of 200 */
+	assert_int_equal(judge(&n, &v, ALERT_WARNING).level, ALERT_OK);
+}
+
+/* rating_target = 4.2: the average score of 1 to 5; the figure begins
+ * the sentence, with a capital. */
+static void
+rating_target_holds_the_average_score(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_RATING_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	stars(&v.quality, 3, 40);
+	stars(&v.quality, 4, 40);
+	stars(&v.quality, 5, 20);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "Gemiddeld 3,8 van 5 in de laatste "
+	    "24 u (100 beoordelingen), norm 4,2");
+	assert_near(j.value, 3.8);
+	assert_true(j.threshold == 4.2);
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_CRITICAL, "Average 3.8 of 5 in the last 24 h "
+	    "(100 ratings), target 4.2");
+
+	v.quality = (struct quality){ 0 };
+	stars(&v.quality, 4, 20);
+	stars(&v.quality, 5, 80);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "Gemiddeld 4,8 van 5 in de laatste 24 u "
+	    "(100 beoordelingen), norm 4,2");
+	assert_near(j.value, 4.8);
+
+	/* One rating, a whole score. */
+	n.min_count = 1;
+	v.quality = (struct quality){ 0 };
+	stars(&v.quality, 5, 1);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "Gemiddeld 5 van 5 in de laatste 24 u "
+	    "(1 beoordeling), norm 4,2");
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_OK, "Average 5 of 5 in the last 24 h "
+	    "(1 rating), target 4.2");
+}
+
+/* rating_target = 7.5/10: 4 of 5 is 7.5 of 10, so twenty 4s meet it;
+ * a 10-scale survey scores 0 to 10 itself. */
+static void
+rating_target_on_ten_takes_five_scale_scores_at_their_point(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_RATING_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	n.rating_target = 7.5;
+	n.rating_scale = 10;
+	stars(&v.quality, 4, 20);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "Gemiddeld 7,5 van 10 in de laatste 24 u "
+	    "(20 beoordelingen), norm 7,5");
+	assert_true(j.value == 7.5 && j.threshold == 7.5);
+	v.quality.score10[7] = 1;			/* a 7 of 10 */
+	j = judge(&n, &v, ALERT_OK);
+	assert_int_equal(j.level, ALERT_CRITICAL);
+	assert_near(j.value, (20 * 7.5 + 7) / 21);
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_CRITICAL, "Average 7.5 of 10 in the last "
+	    "24 h (21 ratings), target 7.5");
+}
+
+/* rating_target = 85%: the share of ratings at positive_from or above. */
+static void
+rating_target_as_a_share_counts_the_positive(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_RATING_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	n.rating_share = 1;
+	n.rating_target = 85;
+	stars(&v.quality, 2, 9);
+	stars(&v.quality, 3, 20);
+	stars(&v.quality, 4, 31);
+	stars(&v.quality, 5, 40);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "71% positief (4 of hoger) in de "
+	    "laatste 24 u (100 beoordelingen), norm 85%");
+	assert_true(j.value == 71 && j.threshold == 85);
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_CRITICAL, "71% positive (4 or better) in the "
+	    "last 24 h (100 ratings), target 85%");
+
+	/* From 7.5/10 the same ratings count; 8 of 10 is in, 7 is not. */
+	n.positive_from = 7.5;
+	n.positive_scale = 10;
+	v.quality.score10[8] = 10;
+	v.quality.score10[7] = 10;
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_CRITICAL, "67,5% positief (7,5 van 10 of hoger) in "
+	    "de laatste 24 u (120 beoordelingen), norm 85%");
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_CRITICAL, "67.5% positive (7.5 of 10 or better) in "
+	    "the last 24 h (120 ratings), target 85%");
+
+	v.quality = (struct quality){ 0 };
+	stars(&v.quality, 4, 10);
+	stars(&v.quality, 5, 80);
+	stars(&v.quality, 1, 10);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "90% positief (7,5 van 10 of hoger) in de "
+	    "laatste 24 u (100 beoordelingen), norm 85%");
+}
+
+/* The forecast in scores: 4,4 now, 3,9 once the first quarter's 5s
+ * leave and the last quarter's 3s come again. */
+static void
+rating_target_warns_when_the_last_quarter_takes_it_below(void **state)
+{
+	struct norm_conf n = quality_norm(NORM_RATING_TARGET);
+	struct queue_view v = quality_view();
+	struct judgement j;
+
+	(void)state;
+	stars(&v.quality, 5, 60);
+	stars(&v.quality, 4, 20);
+	stars(&v.quality, 3, 20);
+	stars(&v.quality_leaving, 5, 30);
+	stars(&v.quality_recent, 3, 20);
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_WARNING, "Op deze koers gemiddeld 3,9 van 5 "
+	    "in de laatste 24 u, norm 4,2; de laatste 6 u: gemiddeld 3 van 5");
+	assert_near(j.value, 1 + 4 * (30 + 15 + 20) / 90.0);
+	assert_true(j.threshold == 4.2);
+	j = judge_in(&n, &v, ALERT_OK, 1);
+	assert_judged(&j, ALERT_WARNING, "At this rate average 3.9 of 5 in "
+	    "the last 24 h, target 4.2; the last 6 h: average 3 of 5");
+	/* Now itself is fine. */
+	v.quality_recent = (struct quality){ 0 };
+	j = judge(&n, &v, ALERT_OK);
+	assert_judged(&j, ALERT_OK, "Gemiddeld 4,4 van 5 in de laatste 24 u "
+	    "(100 beoordelingen), norm 4,2");
+}
+
 int
 main(void)
 {
@@ -521,6 +917,14 @@ main(void)
 		cmocka_unit_test(answer_within_at_risk),
 		cmocka_unit_test(max_wait_levels),
 		cmocka_unit_test(respond_within_levels),
+		cmocka_unit_test(quality_norms_are_unknown_with_too_few_in_the_window),
+		cmocka_unit_test(direct_target_is_critical_below_its_target),
+		cmocka_unit_test(direct_target_warns_when_the_last_quarter_takes_it_below),
+		cmocka_unit_test(direct_target_hysteresis_holds_critical_at_82_percent),
+		cmocka_unit_test(rating_target_holds_the_average_score),
+		cmocka_unit_test(rating_target_on_ten_takes_five_scale_scores_at_their_point),
+		cmocka_unit_test(rating_target_as_a_share_counts_the_positive),
+		cmocka_unit_test(rating_target_warns_when_the_last_quarter_takes_it_below),
 	};
 
 	setenv("TZ", "Europe/Amsterdam", 1);

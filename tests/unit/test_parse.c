@@ -29,12 +29,13 @@ enum parser {
 	LISTEN,
 	QUEUE_ID,
 	INT,
-	UTF8
+	UTF8,
+	SCORE
 };
 
 static const char *parser_names[] = {
 	"duration", "workdays", "percent", "clock", "closing clock", "date",
-	"bool", "listen", "queue id", "int", "utf-8"
+	"bool", "listen", "queue id", "int", "utf-8", "score"
 };
 
 #define OK	1
@@ -48,7 +49,7 @@ struct pcase {
 	const char	*why;		/* a part of the reason, when refused */
 	const char	*what;		/* what the row shows */
 	const char	*host;		/* LISTEN: expected host */
-	long		 lo, hi;	/* INT: allowed range */
+	long		 lo, hi;	/* INT: the range; SCORE: lo scale */
 };
 
 /* 65 characters: one more than a CHANNEL or NAME may have. */
@@ -263,6 +264,48 @@ static struct pcase cases[] = {
 	{ INT, "0x10", BAD, 0, "whole number", "hexadecimal", NULL, 0, 100 },
 	{ INT, "99999999999999999999", BAD, 0, "whole number", "beyond a "
 	    "long", NULL, 0, 100 },
+
+	/* Scores for rating_target and positive_from: 1 to 5 bare or with
+	 * "/5", 0 to 10 with "/10"; the scale comes back with the score. */
+	{ SCORE, "4", OK, 4, NULL, "a whole score of 5", NULL, 5, 0 },
+	{ SCORE, "4.2", OK, 4.2, NULL, "an average of 5", NULL, 5, 0 },
+	{ SCORE, "4/5", OK, 4, NULL, "of 5 said", NULL, 5, 0 },
+	{ SCORE, "4.5/5", OK, 4.5, NULL, "a fraction of 5 said", NULL, 5, 0 },
+	{ SCORE, "1", OK, 1, NULL, "the lowest of 5", NULL, 5, 0 },
+	{ SCORE, "5", OK, 5, NULL, "the highest of 5", NULL, 5, 0 },
+	{ SCORE, "7.5/10", OK, 7.5, NULL, "an average of 10", NULL, 10, 0 },
+	{ SCORE, "8/10", OK, 8, NULL, "a whole score of 10", NULL, 10, 0 },
+	{ SCORE, "0/10", OK, 0, NULL, "the lowest of 10", NULL, 10, 0 },
+	{ SCORE, "10/10", OK, 10, NULL, "the highest of 10", NULL, 10, 0 },
+	{ SCORE, "0", BAD, 0, "a score of 1 to 5", "zero of 5", NULL, 0, 0 },
+	{ SCORE, "0.5", BAD, 0, "a score of 1 to 5", "below one of 5", NULL,
+	    0, 0 },
+	{ SCORE, "5.5", BAD, 0, "a score of 1 to 5", "above five", NULL,
+	    0, 0 },
+	{ SCORE, "8", BAD, 0, "write 8/10", "a score of 10 without /10",
+	    NULL, 0, 0 },
+	{ SCORE, "6/5", BAD, 0, "a score of 1 to 5", "above five, said",
+	    NULL, 0, 0 },
+	{ SCORE, "11/10", BAD, 0, "a score of 0 to 10", "above ten", NULL,
+	    0, 0 },
+	{ SCORE, "10.5/10", BAD, 0, "a score of 0 to 10", "just above ten",
+	    NULL, 0, 0 },
+	{ SCORE, "", BAD, 0, "like 4", "empty", NULL, 0, 0 },
+	{ SCORE, "-1", BAD, 0, "like 4", "negative", NULL, 0, 0 },
+	{ SCORE, "4,2", BAD, 0, "like 4", "a decimal comma", NULL, 0, 0 },
+	{ SCORE, "4 /5", BAD, 0, "like 4", "a blank before the scale", NULL,
+	    0, 0 },
+	{ SCORE, "4/", BAD, 0, "like 4", "a slash without scale", NULL,
+	    0, 0 },
+	{ SCORE, "/10", BAD, 0, "like 4", "a scale without score", NULL,
+	    0, 0 },
+	{ SCORE, "7/100", BAD, 0, "like 4", "another scale", NULL, 0, 0 },
+	{ SCORE, "3/4", BAD, 0, "like 4", "a fraction, not a scale", NULL,
+	    0, 0 },
+	{ SCORE, "4/5/5", BAD, 0, "like 4", "two slashes", NULL, 0, 0 },
+	{ SCORE, "80%", BAD, 0, "like 4", "a percentage", NULL, 0, 0 },
+	{ SCORE, "4.", BAD, 0, "like 4", "a dot without fraction", NULL,
+	    0, 0 },
 };
 
 /* Runs one row: the parser must accept it with the value, or refuse it. */
@@ -316,6 +359,9 @@ run_case(void **state)
 		rc = parse_utf8(c->in, &why);
 		got = 0;
 		break;
+	case SCORE:
+		rc = parse_score(c->in, &got, &i, &why);
+		break;
 	}
 
 	if (c->ok) {
@@ -325,6 +371,8 @@ run_case(void **state)
 		assert_true(got == c->want);
 		if (c->parser == LISTEN)
 			assert_string_equal(host, c->host);
+		if (c->parser == SCORE)
+			assert_int_equal(i, c->lo);
 	} else {
 		assert_int_equal(rc, -1);
 		assert_non_null(why);

@@ -1037,6 +1037,626 @@ reason_is_of_the_look_judged(void **state)
 	queue_free(q);
 }
 
+/* ------------------------------------------------------------------ */
+/* First-contact resolution and ratings, over the quality window. */
+
+/* 6300 s with a step of 10 s: 63 slices of 100 s, quarters of 1600 s. */
+#define QWINDOW		6300.0
+
+/* A queue whose one norm is direct_target = 80% or rating_target = 4.2,
+ * judged from min_count contacts or ratings. */
+static void
+quality_conf(struct qconf *f, enum norm_kind kind, double window,
+    int min_count)
+{
+	qconf_init(f, kind, 0, window);
+	f->norm.min_count = min_count;
+	f->norm.positive_from = 4;
+	f->norm.positive_scale = 5;
+	if (kind == NORM_DIRECT_TARGET)
+		f->norm.direct_target = 80;
+	else if (kind == NORM_RATING_TARGET) {
+		f->norm.rating_target = 4.2;
+		f->norm.rating_scale = 5;
+	}
+}
+
+/* A time at the start of a quality slice. */
+static double
+quality_start(const struct queue *q, double t)
+{
+	return ceil(t / q->quality_width) * q->quality_width;
+}
+
+/* A resident's rating of score on scale (5 or 10) at ts, accepted. */
+static void
+rate(struct queue *q, double score, int scale, double ts)
+{
+	struct payload	 p;
+	enum reject	 why = REJECT_COUNT;
+
+	memset(&p, 0, sizeof(p));
+	p.value = score;
+	p.scale = scale;
+	p.ts = ts;
+	if (queue_input(q, METRIC_RATING, &p, ts, &why) != 0)
+		fail_msg("rating %g/%d at %.1f refused: %s", score, scale, ts,
+		    why < REJECT_COUNT ? reject_name(why) : "(unset)");
+}
+
+static void
+assert_quality(const struct quality *got, const struct quality *want)
+{
+	if (memcmp(got, want, sizeof(*got)) != 0)
+		fail_msg("counts %u direct, %u not, %u ratings; expected %u, "
+		    "%u, %u", got->direct, got->indirect,
+		    quality_ratings(got), want->direct, want->indirect,
+		    quality_ratings(want));
+}
+
+static void
+resolved_and_ratings_count_over_the_quality_window(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	struct quality	 want, nothing;
+	double		 t0;
+
+	(void)state;
+	memset(&want, 0, sizeof(want));
+	memset(&nothing, 0, sizeof(nothing));
+	quality_conf(&f, NORM_DIRECT_TARGET, QWINDOW, 5);
+	q = queue_new(&f.conf, STEP);
+	assert_true(q->quality_width == 100);
+	t0 = quality_start(q, BASE);
+	ok(q, METRIC_RESOLVED, 1, t0, t0);
+	ok(q, METRIC_RESOLVED, 0, t0 + 50, t0 + 50);
+	rate(q, 4, 5, t0 + 60);
+	rate(q, 8, 10, t0 + 70);
+	want.direct = 1;
+	want.indirect = 1;
+	want.score5[3] = 1;
+	want.score10[8] = 1;
+
+	queue_view(q, t0 + 70, &v);
+	assert_quality(&v.quality, &want);
+	assert_true(v.quality_window == QWINDOW);
+	assert_true(v.quality_recent_span == 1600);
+	/* Not contacts of the service level. */
+	assert_int_equal(v.arrived + v.answered + v.abandoned, 0);
+
+	/* Long after the 15 minutes of the service level, still there. */
+	queue_view(q, t0 + QWINDOW - 1, &v);
+	assert_quality(&v.quality, &want);
+	queue_view(q, t0 + QWINDOW, &v);	/* t0's slice has left */
+	assert_quality(&v.quality, &nothing);
+	assert_true(isnan(quality_direct(&v.quality)));
+	queue_free(q);
+}
+
+/* Without a quality norm ratings still count, over a day: the day in
+ * whole slices, so one stays at most a slice longer. */
+static void
+ratings_count_over_a_day_without_a_quality_norm(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t0;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t0 = quality_start(q, BASE);
+	rate(q, 2, 5, t0);
+	queue_view(q, t0 + 86399, &v);
+	assert_true(v.quality_window == 86400);
+	assert_int_equal(v.quality.score5[1], 1);
+	queue_view(q, t0 + 86400 + q->quality_width, &v);
+	assert_int_equal(quality_ratings(&v.quality), 0);
+	queue_free(q);
+}
+
+/*
+ * The last quarter is the recent trend; the first is what leaves while
+ * the next quarter comes. 16 slices each of the 63: in slice 0 and 15
+ * of the window the first, 47 and 62 the last, 16 and 46 neither.
+ */
+static void
+recent_and_leaving_quarters_of_the_quality_window(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t0;
+
+	(void)state;
+	quality_conf(&f, NORM_DIRECT_TARGET, QWINDOW, 5);
+	q = queue_new(&f.conf, STEP);
+	t0 = quality_start(q, BASE);
+	ok(q, METRIC_RESOLVED, 1, t0, t0);
+	ok(q, METRIC_RESOLVED, 1, t0 + 1599, t0 + 1599);
+	ok(q, METRIC_RESOLVED, 0, t0 + 1600, t0 + 1600);
+	ok(q, METRIC_RESOLVED, 0, t0 + 4699, t0 + 4699);
+	ok(q, METRIC_RESOLVED, 1, t0 + 4700, t0 + 4700);
+	ok(q, METRIC_RESOLVED, 0, t0 + 6250, t0 + 6250);
+
+	queue_view(q, t0 + QWINDOW - 1, &v);
+	assert_int_equal(v.quality.direct, 3);
+	assert_int_equal(v.quality.indirect, 3);
+	assert_int_equal(v.quality_leaving.direct, 2);
+	assert_int_equal(v.quality_leaving.indirect, 0);
+	assert_int_equal(v.quality_recent.direct, 1);
+	assert_int_equal(v.quality_recent.indirect, 1);
+
+	/* A slice on, everything moves up one. */
+	queue_view(q, t0 + QWINDOW + 99, &v);
+	assert_int_equal(v.quality.direct, 2);
+	assert_int_equal(v.quality.indirect, 3);
+	assert_int_equal(v.quality_leaving.direct, 1);
+	assert_int_equal(v.quality_leaving.indirect, 1);
+	assert_int_equal(v.quality_recent.direct, 0);
+	assert_int_equal(v.quality_recent.indirect, 1);
+	queue_free(q);
+}
+
+/* Counts in slices of another width would lie; the same width keeps
+ * them, whatever else the reload changed. */
+static void
+reload_that_changes_the_quality_window_starts_it_over(void **state)
+{
+	struct qconf	 a, same, longer, day, none;
+	struct queue	*q;
+	struct queue_view v;
+
+	(void)state;
+	quality_conf(&a, NORM_DIRECT_TARGET, QWINDOW, 5);
+	quality_conf(&same, NORM_DIRECT_TARGET, QWINDOW, 20);
+	same.norm.direct_target = 90;
+	quality_conf(&longer, NORM_DIRECT_TARGET, 8 * 3600.0, 5);
+	quality_conf(&day, NORM_RATING_TARGET, 86400, 5);
+	qconf_init(&none, NORM_NONE, 0, 0);
+	q = queue_new(&a.conf, STEP);
+	ok(q, METRIC_RESOLVED, 1, BASE, BASE);
+	rate(q, 5, 5, BASE);
+
+	queue_reconfigure(q, &same.conf, STEP);
+	queue_view(q, BASE, &v);
+	assert_int_equal(v.quality.direct, 1);
+	assert_int_equal(quality_ratings(&v.quality), 1);
+
+	queue_reconfigure(q, &longer.conf, STEP);
+	queue_view(q, BASE, &v);
+	assert_int_equal(quality_resolved(&v.quality), 0);
+	assert_int_equal(quality_ratings(&v.quality), 0);
+	assert_true(v.quality_window == 8 * 3600.0);
+	ok(q, METRIC_RESOLVED, 0, BASE + 1, BASE + 1);	/* counts again */
+	queue_view(q, BASE + 1, &v);
+	assert_int_equal(v.quality.indirect, 1);
+
+	/* Another step slices the same window differently. */
+	queue_reconfigure(q, &longer.conf, 60);
+	queue_view(q, BASE + 1, &v);
+	assert_int_equal(quality_resolved(&v.quality), 0);
+
+	/* A day's rating norm, then none: a day either way, kept. */
+	queue_reconfigure(q, &day.conf, STEP);
+	rate(q, 3, 5, BASE + 2);
+	queue_reconfigure(q, &none.conf, STEP);
+	queue_view(q, BASE + 2, &v);
+	assert_int_equal(v.quality.score5[2], 1);
+	queue_free(q);
+}
+
+/* NTP corrects a clock an hour fast: what came in on the fast clock
+ * goes, as from the service level's window. */
+static void
+clock_stepping_back_starts_the_quality_window_over(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t;
+
+	(void)state;
+	quality_conf(&f, NORM_RATING_TARGET, 86400, 5);
+	q = queue_new(&f.conf, STEP);
+	t = quality_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	rate(q, 1, 5, t);
+	ok(q, METRIC_RESOLVED, 1, t, t);
+	queue_tick(q, t - 3600);
+	rate(q, 5, 5, t - 3600);
+	queue_view(q, t - 3600, &v);
+	assert_int_equal(quality_ratings(&v.quality), 1);
+	/* An hour later the fast clock's rating does not come back. */
+	queue_view(q, t, &v);
+	assert_int_equal(quality_ratings(&v.quality), 1);
+	assert_int_equal(v.quality.score5[4], 1);
+	assert_int_equal(quality_resolved(&v.quality), 0);
+	queue_free(q);
+}
+
+/*
+ * Counts leaving the quality window are news for a queue nobody publishes
+ * to any more: the state is published again, once, without them.
+ */
+static void
+quality_counts_leaving_the_window_are_published_once(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t0, gone;
+
+	(void)state;
+	quality_conf(&f, NORM_DIRECT_TARGET, QWINDOW, 5);
+	q = queue_new(&f.conf, STEP);
+	t0 = quality_start(q, BASE);
+	ok(q, METRIC_RESOLVED, 1, t0, t0);
+	q->dirty = 0;
+	queue_tick(q, t0 + QWINDOW - 1);
+	queue_view(q, t0 + QWINDOW - 1, &v);
+	assert_int_equal(quality_resolved(&v.quality), 1);
+	gone = t0 + QWINDOW + q->quality_width;
+	queue_tick(q, gone);
+	queue_view(q, gone, &v);
+	assert_int_equal(quality_resolved(&v.quality), 0);
+	assert_true(q->dirty);
+	q->dirty = 0;
+	queue_tick(q, gone + STEP);
+	assert_false(q->dirty);
+	queue_free(q);
+}
+
+/* The same for a queue that only ever hears ratings (a survey). Each
+ * queue is freed before its check, so that a failure leaks nothing. */
+static void
+clock_stepping_back_starts_over_a_queue_of_ratings_alone(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	enum reject	 why;
+	double		 t, back;
+	int		 rc;
+
+	(void)state;
+	quality_conf(&f, NORM_RATING_TARGET, 86400, 5);
+	q = queue_new(&f.conf, STEP);
+	t = quality_start(q, BASE);
+	rate(q, 1, 5, t);
+	queue_tick(q, t - 3600);
+	rate(q, 5, 5, t - 3600);
+	queue_view(q, t, &v);
+	queue_free(q);
+	assert_int_equal(quality_ratings(&v.quality), 1);
+	assert_int_equal(v.quality.score5[0], 0);
+
+	/* Back by the whole ring (64 slices of 23 min): a rating stamped
+	 * now must not find its slot held by the fast clock's. */
+	q = queue_new(&f.conf, STEP);
+	back = t - QUEUE_SLICES * q->quality_width;
+	rate(q, 1, 5, t);
+	queue_tick(q, back);
+	rc = put(q, METRIC_RATING, 5, back, back, &why);
+	queue_free(q);
+	if (rc != 0)
+		fail_msg("a rating of now refused: %s", reject_name(why));
+}
+
+static double
+number(const json_t *o, const char *key)
+{
+	const json_t	*x = json_object_get(o, key);
+
+	if (!json_is_number(x))
+		fail_msg("\"%s\" is not a number", key);
+	return json_number_value(x);
+}
+
+/* A "scores" array, as counts. */
+static void
+assert_scores(const json_t *a, const uint32_t *want, size_t n)
+{
+	size_t	 i;
+
+	assert_true(json_is_array(a));
+	assert_int_equal(json_array_size(a), n);
+	for (i = 0; i < n; i++)
+		if (json_integer_value(json_array_get(a, i)) != want[i])
+			fail_msg("scores[%zu] = %lld, expected %u", i,
+			    (long long)json_integer_value(json_array_get(a,
+			    i)), want[i]);
+}
+
+static void
+json_direct_is_the_share_against_the_target(void **state)
+{
+	struct qconf	 f, g;
+	struct queue	*q;
+	json_t		*j, *d;
+
+	(void)state;
+	quality_conf(&f, NORM_DIRECT_TARGET, QWINDOW, 5);
+	q = queue_new(&f.conf, STEP);
+	j = queue_json(q, BASE);
+	assert_true(json_is_null(json_object_get(j, "direct")));
+	assert_true(json_is_null(json_object_get(j, "rating")));
+	json_decref(j);
+
+	ok(q, METRIC_RESOLVED, 1, BASE, BASE);
+	ok(q, METRIC_RESOLVED, 1, BASE, BASE);
+	ok(q, METRIC_RESOLVED, 0, BASE, BASE);
+	ok(q, METRIC_RESOLVED, 1, BASE + 1, BASE + 1);
+	j = queue_json(q, BASE + 1);
+	d = json_object_get(j, "direct");
+	assert_true(json_is_object(d));
+	assert_true(number(d, "value") == 75);
+	assert_true(number(d, "direct") == 3);
+	assert_true(number(d, "count") == 4);
+	assert_true(number(d, "window") == QWINDOW);
+	assert_true(number(d, "target") == 80);
+	assert_true(json_is_null(json_object_get(j, "rating")));
+	json_decref(j);
+	queue_free(q);
+
+	/* Without the norm: the share, no target, over a day. */
+	qconf_init(&g, NORM_NONE, 0, 0);
+	q = queue_new(&g.conf, STEP);
+	ok(q, METRIC_RESOLVED, 0, BASE, BASE);
+	j = queue_json(q, BASE);
+	d = json_object_get(j, "direct");
+	assert_true(number(d, "value") == 0);
+	assert_true(number(d, "count") == 1);
+	assert_true(number(d, "window") == 86400);
+	assert_null(json_object_get(d, "target"));
+	json_decref(j);
+	queue_free(q);
+}
+
+static void
+json_rating_gives_average_share_and_counts_by_score(void **state)
+{
+	static const uint32_t on5[] = { 0, 0, 0, 1, 1 };
+	static const uint32_t on10[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1 };
+	struct qconf	 f;
+	struct queue	*q;
+	json_t		*j, *r, *by;
+
+	(void)state;
+	quality_conf(&f, NORM_RATING_TARGET, QWINDOW, 5);
+	q = queue_new(&f.conf, STEP);
+	rate(q, 5, 5, BASE);
+	rate(q, 4, 5, BASE);
+	rate(q, 8, 10, BASE);
+	rate(q, 9, 10, BASE);
+	rate(q, 10, 10, BASE);
+	j = queue_json(q, BASE);
+	assert_true(json_is_null(json_object_get(j, "direct")));
+	r = json_object_get(j, "rating");
+	assert_true(json_is_object(r));
+	/* On the norm's scale, though most ratings were on 10: points 1,
+	 * .75, .8, .9 and 1 average .89, 4.56 of 5. */
+	assert_true(number(r, "value") == 4.6);
+	assert_true(number(r, "scale") == 5);
+	assert_true(number(r, "count") == 5);
+	assert_true(number(r, "positive") == 100);
+	assert_true(number(r, "positive_from") == 4);
+	assert_true(number(r, "positive_scale") == 5);
+	assert_true(number(r, "window") == QWINDOW);
+	assert_true(number(r, "target") == 4.2);
+	assert_null(json_object_get(r, "positive_target"));
+	by = json_object_get(r, "scores");
+	assert_scores(json_object_get(by, "5"), on5, 5);
+	assert_scores(json_object_get(by, "10"), on10, 11);
+	json_decref(j);
+	queue_free(q);
+}
+
+/* rating_target = 85% from 8/10: the share is the figure; the average
+ * is on the scale most used. */
+static void
+json_rating_of_a_share_norm_gives_its_positive_target(void **state)
+{
+	static const uint32_t on5[] = { 0, 0, 0, 1, 0 };
+	static const uint32_t on10[] = { 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0 };
+	struct qconf	 f, g;
+	struct queue	*q;
+	json_t		*j, *r, *by;
+
+	(void)state;
+	quality_conf(&f, NORM_RATING_TARGET, QWINDOW, 5);
+	f.norm.rating_share = 1;
+	f.norm.rating_target = 85;
+	f.norm.positive_from = 8;
+	f.norm.positive_scale = 10;
+	q = queue_new(&f.conf, STEP);
+	rate(q, 7, 10, BASE);
+	rate(q, 8, 10, BASE);
+	rate(q, 9, 10, BASE);
+	rate(q, 4, 5, BASE);
+	j = queue_json(q, BASE);
+	r = json_object_get(j, "rating");
+	/* (7 + 8 + 9 + 7.5) / 4 = 7.875, in tenths. */
+	assert_true(number(r, "value") == 7.9);
+	assert_true(number(r, "scale") == 10);
+	assert_true(number(r, "count") == 4);
+	assert_true(number(r, "positive") == 50);	/* 8 and 9 */
+	assert_true(number(r, "positive_from") == 8);
+	assert_true(number(r, "positive_scale") == 10);
+	assert_true(number(r, "positive_target") == 85);
+	assert_null(json_object_get(r, "target"));
+	by = json_object_get(r, "scores");
+	assert_scores(json_object_get(by, "5"), on5, 5);
+	assert_scores(json_object_get(by, "10"), on10, 11);
+	json_decref(j);
+	queue_free(q);
+
+	/* No norm: positive from 4 of 5, so 8 of 10 and not 7; only the
+	 * scale used has its scores. */
+	qconf_init(&g, NORM_NONE, 0, 0);
+	q = queue_new(&g.conf, STEP);
+	rate(q, 7, 10, BASE);
+	rate(q, 8, 10, BASE);
+	j = queue_json(q, BASE);
+	r = json_object_get(j, "rating");
+	assert_true(number(r, "value") == 7.5);
+	assert_true(number(r, "scale") == 10);
+	assert_true(number(r, "positive") == 50);
+	assert_true(number(r, "positive_from") == 4);
+	assert_true(number(r, "positive_scale") == 5);
+	assert_true(number(r, "window") == 86400);
+	assert_null(json_object_get(r, "target"));
+	assert_null(json_object_get(r, "positive_target"));
+	by = json_object_get(r, "scores");
+	assert_null(json_object_get(by, "5"));
+	assert_int_equal(json_array_size(json_object_get(by, "10")), 11);
+	json_decref(j);
+	queue_free(q);
+}
+
+/* The history gets each step's counts: a late one in the step before,
+ * one later than that refused. */
+static void
+finished_steps_carry_the_quality_counts(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct step	 s;
+	struct quality	 first, second;
+	enum reject	 why;
+	double		 t0;
+
+	(void)state;
+	memset(&first, 0, sizeof(first));
+	memset(&second, 0, sizeof(second));
+	quality_conf(&f, NORM_DIRECT_TARGET, QWINDOW, 5);
+	q = queue_new(&f.conf, STEP);
+	t0 = ceil(BASE / STEP) * STEP;
+	ok(q, METRIC_RESOLVED, 1, t0, t0);
+	rate(q, 5, 5, t0);
+	rate(q, 8, 10, t0 + 3);
+	ok(q, METRIC_RESOLVED, 0, t0 + 12, t0 + 12);
+	ok(q, METRIC_RATING, 2, t0 + 5, t0 + 14);	/* late, in time */
+	assert_int_equal(put(q, METRIC_RATING, 3, t0 - 30, t0 + 14, &why),
+	    -1);
+	assert_int_equal(why, REJECT_TOO_LATE);
+	assert_int_equal(put(q, METRIC_RESOLVED, 1, t0 - 30, t0 + 14, &why),
+	    -1);
+	assert_int_equal(why, REJECT_TOO_LATE);
+	first.direct = 1;
+	first.score5[4] = 1;
+	first.score5[1] = 1;
+	first.score10[8] = 1;
+	second.indirect = 1;
+
+	queue_close(q, t0 + 15);
+	assert_true(queue_take_step(q, &s));
+	assert_true(s.start == t0);
+	assert_quality(&s.quality, &first);
+	assert_int_equal(s.arrived + s.answered + s.abandoned, 0);
+	assert_true(queue_take_step(q, &s));
+	assert_true(s.start == t0 + STEP);
+	assert_quality(&s.quality, &second);
+	assert_false(queue_take_step(q, &s));
+	queue_free(q);
+}
+
+/* Judges q at now, as the loop does on every message. */
+static void
+look(struct queue *q, double now)
+{
+	struct queue_view v;
+	struct silences	 ss;
+
+	memset(&ss, 0, sizeof(ss));
+	queue_tick(q, now);
+	queue_evaluate(q, now, &v);
+	queue_judge(q, &v, &ss, now, 0);
+}
+
+static const char *
+queue_state_of(struct queue *q, double now)
+{
+	static char	 state[16];
+	json_t		*j = queue_json(q, now);
+
+	snprintf(state, sizeof(state), "%s",
+	    json_string_value(json_object_get(j, "state")));
+	json_decref(j);
+	return state;
+}
+
+/*
+ * direct_target with for = 0: critical at the look that has min_count
+ * contacts short of the target. After hours it is closed, however the
+ * contacts resolved then went.
+ */
+static void
+direct_target_alert_goes_critical_at_once_and_closes_after_hours(void **state)
+{
+	struct qconf	 f;
+	struct hours_conf h;
+	struct queue	*q;
+	struct queue_alert *qa;
+	struct queue_view v;
+	double		 t = amsterdam(2026, 11, 30, 10, 0, 0);	/* Monday */
+	double		 evening = amsterdam(2026, 11, 30, 17, 30, 0);
+	int		 i;
+
+	(void)state;
+	monday_hours(&h);
+	quality_conf(&f, NORM_DIRECT_TARGET, QWINDOW, 5);
+	f.norm.hold = 0;
+	f.norm.clear_for = 0;
+	f.conf.hours.to = &h;
+	f.conf.interval = 3600;
+	q = queue_new(&f.conf, STEP);
+	qa = queue_alert(q, "telefoon");
+	assert_non_null(qa);
+	ok(q, METRIC_RESOLVED, 1, t, t);
+	ok(q, METRIC_RESOLVED, 1, t + 1, t + 1);
+	ok(q, METRIC_RESOLVED, 0, t + 2, t + 2);
+	ok(q, METRIC_RESOLVED, 0, t + 3, t + 3);
+	look(q, t + 4);
+	assert_int_equal(qa->a.state, ALERT_UNKNOWN);
+	assert_string_equal(queue_alert_reason(qa), "Te weinig gegevens: 4 "
+	    "in de laatste 1 u 45 min, minimaal 5");
+
+	ok(q, METRIC_RESOLVED, 0, t + 5, t + 5);
+	look(q, t + 5);
+	assert_int_equal(qa->a.state, ALERT_CRITICAL);
+	assert_true(qa->a.since == t + 5);
+	assert_int_equal(qa->changed, 1);
+	assert_true(qa->j.value == 40 && qa->j.threshold == 80);
+	assert_string_equal(queue_alert_reason(qa), "40% direct beantwoord "
+	    "in de laatste 1 u 45 min (2 van 5), norm 80%");
+	assert_string_equal(queue_state_of(q, t + 5), "critical");
+
+	/* 17:30: closed, though the contacts of the evening go badly. */
+	look(q, evening);
+	assert_int_equal(qa->a.state, ALERT_CLOSED);
+	for (i = 0; i < 10; i++)
+		ok(q, METRIC_RESOLVED, 0, evening + i, evening + i);
+	look(q, evening + 10);
+	assert_int_equal(qa->a.state, ALERT_CLOSED);
+	queue_evaluate(q, evening + 10, &v);
+	assert_false(v.open);
+	assert_int_equal(v.quality.indirect, 10);
+	assert_string_equal(queue_state_of(q, evening + 10), "closed");
+	look(q, evening + 3600);
+	assert_int_equal(qa->a.state, ALERT_CLOSED);
+
+	/* Open again a week on: the window is empty, nothing is known. */
+	look(q, amsterdam(2026, 12, 7, 8, 30, 0));
+	assert_int_equal(qa->a.state, ALERT_UNKNOWN);
+	queue_free(q);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 int
 main(void)
 {
@@ -1067,6 +1687,18 @@ main(void)
 		cmocka_unit_test(json_has_the_contract_fields),
 		cmocka_unit_test(json_sl_is_null_without_a_service_level_norm),
 		cmocka_unit_test(closed_hours_and_stale_only_while_open),
+		cmocka_unit_test(resolved_and_ratings_count_over_the_quality_window),
+		cmocka_unit_test(ratings_count_over_a_day_without_a_quality_norm),
+		cmocka_unit_test(recent_and_leaving_quarters_of_the_quality_window),
+		cmocka_unit_test(reload_that_changes_the_quality_window_starts_it_over),
+		cmocka_unit_test(clock_stepping_back_starts_the_quality_window_over),
+		cmocka_unit_test(clock_stepping_back_starts_over_a_queue_of_ratings_alone),
+		cmocka_unit_test(quality_counts_leaving_the_window_are_published_once),
+		cmocka_unit_test(json_direct_is_the_share_against_the_target),
+		cmocka_unit_test(json_rating_gives_average_share_and_counts_by_score),
+		cmocka_unit_test(json_rating_of_a_share_norm_gives_its_positive_target),
+		cmocka_unit_test(finished_steps_carry_the_quality_counts),
+		cmocka_unit_test(direct_target_alert_goes_critical_at_once_and_closes_after_hours),
 	};
 
 	/* ISO 8601 times in the contract are local: make local UTC. */
