@@ -42,7 +42,11 @@
 		arrived: 'binnengekomen per uur',
 		answered: 'beantwoord per uur',
 		abandoned: 'afgehaakt per uur',
-		sl: 'servicelevel'
+		sl: 'servicelevel',
+		direct: 'direct beantwoord bij het eerste contact',
+		rating: 'gemiddelde waardering (1 tot 5)',
+		rating10: 'gemiddelde waardering (0 tot 10)',
+		ratings: 'beoordelingen per uur'
 	};
 	const RANGES = [
 		['day', 'Dag', 'afgelopen dag'],
@@ -427,9 +431,39 @@
 			['handle_time', 'Gemiddelde afhandeltijd',
 			    [duration(q.handle_time)], q.handle_time,
 			    full && q.handle_time !== null],
+			['direct', 'Direct beantwoord', directParts(q),
+			    q.direct ? q.direct.value : null, !!q.direct],
+			['rating', 'Waardering', ratingParts(q),
+			    q.rating ? q.rating.value : null, !!q.rating],
 			['updated', 'Laatste meting', [when(q.updated)], q.updated,
 			    full]
 		];
+	}
+
+	/* "72% (norm 80%; 18 van 25, laatste 24 u)": first contact. */
+	function directParts(q) {
+		const d = q.direct;
+		if (!d)
+			return [];
+		return [percent(d.value), {sub: ' (' + (d.target !== undefined ?
+		    'norm ' + percent(d.target) + '; ' : '') + count(d.direct) +
+		    ' van ' + count(d.count) + ', laatste ' +
+		    duration(d.window, true) + ')'}];
+	}
+
+	/* "4,1 van 5 (norm 4; 82% positief, 57 beoordelingen)". */
+	function ratingParts(q) {
+		const r = q.rating;
+		if (!r)
+			return [];
+		let norm = '';
+		if (r.target !== undefined)
+			norm = 'norm ' + count(r.target) + '; ';
+		else if (r.positive_target !== undefined)
+			norm = 'norm ' + percent(r.positive_target) + ' positief; ';
+		return [count(r.value) + ' van ' + r.scale, {sub: ' (' + norm +
+		    percent(r.positive) + ' positief, ' + count(r.count) +
+		    (r.count === 1 ? ' beoordeling' : ' beoordelingen') + ')'}];
 	}
 
 	/* "Open", or "Gesloten, opent ma 28 nov 08:30". */
@@ -831,6 +865,11 @@
 					m.push('sl');
 				m.push('agents', 'arrived', 'answered', 'abandoned');
 			}
+			if (qq.direct)
+				m.push('direct');
+			if (qq.rating)
+				m.push(qq.rating.scale === 10 ? 'rating10' : 'rating',
+				    'ratings');
 			return m;
 		}
 
@@ -1270,8 +1309,32 @@
 			['Gehaald', met],
 			['Gem. wacht', duration(row.wait_avg)],
 			['Max. wacht', duration(row.wait_max)],
-			['Afgehaakt', ab]
+			['Afgehaakt', ab],
+			['Direct beantwoord', directCell(row.resolved)],
+			['Waardering', ratingCell(row.ratings)]
 		];
+	}
+
+	/* "85% (17 van 20; norm 80%, gehaald)", or null without any. */
+	function directCell(d) {
+		if (!d)
+			return null;
+		return percent(d.direct_pct) + ' (' + count(d.direct) + ' van ' +
+		    count(d.direct + d.indirect) + (d.target !== null ?
+		    '; norm ' + percent(d.target) + ', ' + (d.met ? 'gehaald' :
+		    'niet gehaald') : '') + ')';
+	}
+
+	/* "3,71 van 5 (7; 57,1% positief)", or null without ratings. */
+	function ratingCell(r) {
+		if (!r)
+			return null;
+		return r.average.toLocaleString('nl-NL',
+		    {maximumFractionDigits: 2}) + ' van ' +
+		    r.scale + ' (' + count(r.count) + '; ' +
+		    percent(r.positive_pct) + ' positief' +
+		    (r.met === true ? ', norm gehaald' : r.met === false ?
+		    ', norm niet gehaald' : '') + ')';
 	}
 
 	/* "80% binnen 30 s", "max. 10 min", "binnen 2 werkdagen". */

@@ -114,6 +114,14 @@ async function queuePage(browser) {
 	    JSON.stringify(figs.sl));
 	checkEq('queue page: shows 120 answered in the window', '120',
 	    figs.answered && figs.answered.value);
+	check('queue page: 80% answered at first contact, 8 of 10',
+	    figs.direct && figs.direct.value === '80' &&
+	    /^80% \(8 van 10, laatste 1 d\)$/.test(figs.direct.text),
+	    JSON.stringify(figs.direct));
+	check('queue page: rated 4,3 of 5 on average, 75% positive, 4 ratings',
+	    figs.rating && figs.rating.value === '4.3' &&
+	    /^4,3 van 5 \(75% positief, 4 beoordelingen\)$/.test(figs.rating.text),
+	    JSON.stringify(figs.rating));
 
 	// Graphs load lazily: bring each into view and wait for its pixels.
 	const imgs = page.locator('img[data-metric]');
@@ -133,6 +141,10 @@ async function queuePage(browser) {
 	}
 	check('queue page: every graph is drawn and has an alt text',
 	    n && bad.length === 0, ...bad, ...graphs);
+	const metrics = await imgs.evaluateAll((es) =>
+	    es.map((e) => e.dataset.metric).join(' '));
+	check('queue page: graphs of first contact and ratings as well',
+	    / direct rating ratings$/.test(metrics), metrics);
 	check('queue page: every graph is a PNG from /graph/ (200)',
 	    graphs.length > 0 && graphs.every((g) => /^200 image\/png /.test(g)),
 	    ...graphs);

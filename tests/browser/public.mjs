@@ -165,6 +165,29 @@ run('public', Math.min(60 + 14 * WAIT / 1000, 270), async (browser) => {
 	    await poll(async () => await page.locator(
 	    '#wachtd-wachttijden[data-wachtd-widget] .wachtd-pause').count() === 1,
 	    2 * WAIT));
+	const said = [
+		`In ${process.env.PERIOD} hielpen we 80 van de 100 vragen ` +
+		    'meteen bij het eerste contact.',
+		'In die maanden gaven inwoners ons contact gemiddeld een 4,4. ' +
+		    'Dat is op een schaal van 1 tot 5.',
+	];
+	const part = () => page.evaluate(() => [...document.querySelectorAll(
+	    '#wachtd-wachttijden .wachtd-experience p')].map((p) =>
+	    p.textContent));
+	checkEq('public page: last quarter in plain Dutch (public_experience)',
+	    JSON.stringify(said), JSON.stringify(await poll(async () => {
+		const t = await part();
+		return t.length ? t : null;
+	    }, 2 * WAIT)));
+	// The widget redraws the container from the JSON at each fetch.
+	const fetched = await page.waitForResponse((r) =>
+	    r.url() === JSON_URL, { timeout: REFRESH }).catch(() => null);
+	check('public page: the widget fetched the JSON again', fetched);
+	checkEq('public page: ... and says the same after redrawing it',
+	    JSON.stringify(said), JSON.stringify(await poll(async () => {
+		const t = await part();
+		return JSON.stringify(t) === JSON.stringify(said) ? t : null;
+	    }, WAIT) || await part()));
 	await screenshot(page, 'public.png');
 
 	await noScript(browser, (s) => s.state === 'open' && isBand(s.text),

@@ -239,3 +239,40 @@ status_is() { test "$(api /api/v1/status | jq -r "$1")" = "$2"; }
 wait_field() { wait_until "$WAIT" field_is "$@"; }
 # wait_status JQ VALUE: until /api/v1/status shows VALUE.
 wait_status() { wait_until "$WAIT" status_is "$@"; }
+
+# last_quarter: the quarter before this one, in the daemon's time zone:
+# PERIOD as the public page words it ("juli, augustus en september
+# 2026"), QUARTER_YEAR, QUARTER (1-4), and T, a whole hour ten days into it.
+last_quarter() {
+	local months=(januari februari maart april mei juni juli augustus
+	    september oktober november december) month first
+	month=$(TZ=Europe/Amsterdam date +%-m)
+	QUARTER_YEAR=$(TZ=Europe/Amsterdam date +%Y)
+	first=$(( ( (month - 1) / 3 - 1) * 3 + 1 ))
+	if [ "$first" -lt 1 ]; then
+		first=10
+		QUARTER_YEAR=$((QUARTER_YEAR - 1))
+	fi
+	QUARTER=$(( (first + 2) / 3 ))
+	PERIOD="${months[first - 1]}, ${months[first]} en ${months[first + 1]} $QUARTER_YEAR"
+	T=$(( $(TZ=Europe/Amsterdam date -d "$QUARTER_YEAR-$(printf %02d $first)-11 10:00" +%s) / 3600 * 3600 ))
+}
+
+# quarter_history QUEUE DS=COUNT...: the queue's file with one hour of
+# first-contact and rating counts at T (last_quarter), as a report reads
+# them; before wachtd starts, for a queue it will not write to.
+quarter_history() {
+	local f=$TMP/state/rrd/$1.rrd ds= vals=3600 d
+	shift
+	mkdir -p "$(dirname "$f")"
+	for d in watched direct indirect rated5_1 rated5_2 rated5_3 rated5_4 \
+	    rated5_5 rated10_0 rated10_1 rated10_2 rated10_3 rated10_4 \
+	    rated10_5 rated10_6 rated10_7 rated10_8 rated10_9 rated10_10; do
+		ds="$ds DS:$d:ABSOLUTE:100000000:0:U"
+		[ "$d" = watched ] && continue
+		vals="$vals:$(printf '%s\n' "$@" | sed -n "s/^$d=//p" | grep . || echo 0)"
+	done
+	rrdtool create "$f" --step 10 --start $((T - 3600)) $ds \
+	    RRA:AVERAGE:0.5:360:5000
+	rrdtool update "$f" "$T:$vals"
+}

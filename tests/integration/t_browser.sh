@@ -52,6 +52,7 @@ client_id = wachtd-test-$$
 [http]
 listen = 127.0.0.1:$HTTP_PORT
 public_listen = 127.0.0.1:$PUBLIC_PORT
+public_experience = yes
 
 [hours kcc]
 $(every_day 00:00-24:00)
@@ -89,7 +90,18 @@ conf > "$TMP/wachtd.conf"
 # test run across midnight.
 conf "$(TZ=Europe/Amsterdam date +%F) $(TZ=Europe/Amsterdam date -d tomorrow +%F)" \
     > "$TMP/wachtd-closed.conf"
+# Last quarter at the desk: 80 of 100 at first contact, 25 ratings
+# averaging 4.4 (issue 9); its file is never written, it gets no input.
+last_quarter
+quarter_history balie/burgerzaken direct=80 indirect=20 rated5_4=15 rated5_5=10
 start_wachtd
+
+# First contact and ratings on the phone: 8 of 10 direct, ratings 5 5 4 3.
+burst "$PREFIX/in/telefoon/algemeen/resolved" '{"direct":true}' 8
+burst "$PREFIX/in/telefoon/algemeen/resolved" '{"direct":false}' 2
+burst_lines "$PREFIX/in/telefoon/algemeen/rating" '{"score":5}' '{"score":5}' \
+    '{"score":4}' '{"score":3}'
+wait_field telefoon/algemeen .rating.count 4
 
 # A busy morning: 120 calls answered in the window after 12 s each. The
 # estimated wait (Asterisk's holdtime, then waiting / answer rate) stays
@@ -102,7 +114,7 @@ check "the API has an estimated wait for telefoon/algemeen" \
     test "$(field telefoon/algemeen '.ewt != null')" = true
 
 export HTTP_PORT PUBLIC_PORT BROKER_PORT PREFIX WACHTD_PID WAIT ARTIFACTS \
-    CHROMIUM
+    CHROMIUM PERIOD
 export WACHTD_CONF=$TMP/wachtd.conf WACHTD_CONF_CLOSED=$TMP/wachtd-closed.conf
 for script in dashboard public; do
 	start=$(date +%s)

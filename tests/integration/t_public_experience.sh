@@ -6,39 +6,13 @@
 . "$(dirname "$0")/lib.sh"
 
 PUBLIC_PORT=$(free_port)
-MONTHS=(januari februari maart april mei juni juli augustus september
-    oktober november december)
-# The last quarter, in local time: its first month and year.
-month=$(TZ=Europe/Amsterdam date +%-m)
-year=$(TZ=Europe/Amsterdam date +%Y)
-first=$(( ( (month - 1) / 3 - 1) * 3 + 1 ))
-if [ "$first" -lt 1 ]; then first=10; year=$((year - 1)); fi
-PERIOD="${MONTHS[first - 1]}, ${MONTHS[first]} en ${MONTHS[first + 1]} $year"
-# Ten days into it, on a whole hour: one hour's row of history.
-T=$(( $(TZ=Europe/Amsterdam date -d "$year-$(printf %02d $first)-11 10:00" +%s) / 3600 * 3600 ))
-
-# history QUEUE DS=COUNT...: a file with one hour of counts at T.
-history() {
-	local f=$TMP/state/rrd/$1.rrd ds= vals=3600 d
-	shift
-	mkdir -p "$(dirname "$f")"
-	for d in watched direct indirect rated5_1 rated5_2 rated5_3 rated5_4 \
-	    rated5_5 rated10_0 rated10_1 rated10_2 rated10_3 rated10_4 \
-	    rated10_5 rated10_6 rated10_7 rated10_8 rated10_9 rated10_10; do
-		ds="$ds DS:$d:ABSOLUTE:100000000:0:U"
-		[ "$d" = watched ] && continue
-		vals="$vals:$(printf '%s\n' "$@" | sed -n "s/^$d=//p" | grep . || echo 0)"
-	done
-	rrdtool create "$f" --step 10 --start $((T - 3600)) $ds \
-	    RRA:AVERAGE:0.5:360:5000
-	rrdtool update "$f" "$T:$vals"
-}
+last_quarter
 # Public: the phone, 60 of 80 at first contact, 15 fours and 10 fives;
 # the chat, 20 of 20. Not public: the desk, 0 of 100, which would drag
 # the share down to 40%. Together: 80 of 100; (15 x 4 + 10 x 5) / 25 = 4.4.
-history telefoon/algemeen direct=60 indirect=20 rated5_4=15 rated5_5=10
-history chat/website direct=20
-history balie/burgerzaken indirect=100 rated5_1=50
+quarter_history telefoon/algemeen direct=60 indirect=20 rated5_4=15 rated5_5=10
+quarter_history chat/website direct=20
+quarter_history balie/burgerzaken indirect=100 rated5_1=50
 
 start_broker
 write_config "
@@ -58,7 +32,7 @@ LINE2="In die maanden gaven inwoners ons contact gemiddeld een 4,4. Dat is op ee
 check_eq "the JSON words it for the widget, from the public queues only" \
     "$(jq -nc --arg a "$LINE1" --arg b "$LINE2" '[$a, $b]')" \
     "$(waittimes | jq -c .experience.lines)"
-check_eq "and gives the figures" "[$year,$(( (first + 2) / 3 )),80,4.4,5]" \
+check_eq "and gives the figures" "[$QUARTER_YEAR,$QUARTER,80,4.4,5]" \
     "$(waittimes | jq -c '.experience | [.year, .quarter, .direct_pct, .rating, .rating_scale]')"
 page=$(curl -sf --max-time 5 "http://127.0.0.1:$PUBLIC_PORT/public/")
 check "the page says the same without JavaScript" \
