@@ -251,6 +251,9 @@ report_quality_json(json_t *o, const struct report_tally *t,
 		if (q != NULL && !isnan(q->rating_target)) {
 			json_object_set_new(ratings, "target",
 			    tenth(q->rating_target));
+			json_object_set_new(ratings, "target_kind",
+			    json_string(q->rating_share ? "positive" :
+			    "average"));
 			json_object_set_new(ratings, "met", json_boolean(
 			    (q->rating_share ? pos : avg) >=
 			    q->rating_target - 1e-9));

@@ -6,6 +6,9 @@
  *
  * Every format walks the same rows in the same order (struct report): per
  * channel its queues and then the channel's subtotal, then the total.
+ * When any row has first-contact resolution or ratings ("resolved",
+ * "ratings"), text and HTML add a second table of them for every row, and
+ * CSV always has their columns at the end.
  */
 #include <ctype.h>
 #include <math.h>
@@ -71,22 +74,85 @@ enum col {
 	NCOLS
 };
 
-static const struct {
+/* How a column is written. */
+enum align {
+	ALIGN_TEXT,		/* left-aligned words */
+	ALIGN_FIGURE,		/* right-aligned */
+	ALIGN_MET		/* "ja"/"nee"; in HTML "(Niet) gehaald" */
+};
+
+struct column {
 	const char	*head;
-	int		 right;		/* right-aligned: figures */
-} cols[NCOLS] = {
-	{ "Wachtrij", 0 },
-	{ "Contacten", 1 },
-	{ "Beantwoord", 1 },
-	{ "Binnen norm", 1 },
-	{ "Norm", 0 },
-	{ "Gehaald", 0 },
-	{ "Gem. wacht", 1 },
-	{ "Max. wacht", 1 },
-	{ "Afgehaakt", 1 },
+	enum align	 align;
+};
+
+static const struct column cols[NCOLS] = {
+	{ "Wachtrij", ALIGN_TEXT },
+	{ "Contacten", ALIGN_FIGURE },
+	{ "Beantwoord", ALIGN_FIGURE },
+	{ "Binnen norm", ALIGN_FIGURE },
+	{ "Norm", ALIGN_TEXT },
+	{ "Gehaald", ALIGN_MET },
+	{ "Gem. wacht", ALIGN_FIGURE },
+	{ "Max. wacht", ALIGN_FIGURE },
+	{ "Afgehaakt", ALIGN_FIGURE },
 };
 
 typedef char	 cells_t[NCOLS][CELL];
+
+/*
+ * The columns of the second table: first-contact resolution and the
+ * residents' ratings ("resolved" and "ratings" of a row), in two groups
+ * that each have a norm and whether it was met.
+ */
+enum qcol {
+	QCOL_NAME,
+	QCOL_RESOLVED,		/* contacts with a resolution recorded */
+	QCOL_DIRECT,		/* % of them resolved at first contact */
+	QCOL_DIRECT_NORM,
+	QCOL_DIRECT_MET,
+	QCOL_RATINGS,		/* how many ratings */
+	QCOL_AVERAGE,
+	QCOL_POSITIVE,
+	QCOL_RATING_NORM,
+	QCOL_RATING_MET,
+	QCOL_SCORES,		/* how often each score was given */
+	NQCOLS
+};
+
+static const struct column qcols[NQCOLS] = {
+	{ "Wachtrij", ALIGN_TEXT },
+	{ "Afgehandeld", ALIGN_FIGURE },
+	{ "Direct", ALIGN_FIGURE },
+	{ "Norm", ALIGN_TEXT },
+	{ "Gehaald", ALIGN_MET },
+	{ "Beoordelingen", ALIGN_FIGURE },
+	{ "Gemiddeld", ALIGN_FIGURE },
+	{ "Positief", ALIGN_FIGURE },
+	{ "Norm", ALIGN_TEXT },
+	{ "Gehaald", ALIGN_MET },
+	{ "Verdeling", ALIGN_TEXT },
+};
+
+/* The headings over the groups of qcols, from their first column. */
+static const struct {
+	const char	*head;
+	enum qcol	 first, last;
+} qgroups[] = {
+	{ "Eerste contact", QCOL_RESOLVED, QCOL_DIRECT_MET },
+	{ "Waardering", QCOL_RATINGS, QCOL_SCORES },
+};
+
+#define QUALITY_TITLE	"Eerste contact en waardering"
+
+/* How many columns group g of qgroups spans. */
+static size_t
+group_span(size_t g)
+{
+	return (size_t)(qgroups[g].last - qgroups[g].first) + 1;
+}
+
+typedef char	 qcells_t[NQCOLS][CELL];
 
 static const char *months[] = {
 	"januari", "februari", "maart", "april", "mei", "juni", "juli",
@@ -471,6 +537,14 @@ met(const json_t *row)
 	return json_is_true(j) ? 1 : json_is_false(j) ? 0 : -1;
 }
 
+/* A met column: "ja", "nee", or left as "—" when unknown. */
+static void
+met_cell(int m, char *cell)
+{
+	if (m != -1)
+		snprintf(cell, CELL, "%s", m ? "ja" : "nee");
+}
+
 /* The figures of one row as people read them; "—" where unknown. */
 static void
 row_cells(const struct entry *e, cells_t c)
@@ -490,14 +564,7 @@ row_cells(const struct entry *e, cells_t c)
 	if (num(row, "within_pct", &v))
 		report_fmt_percent(v, c[COL_WITHIN], CELL);
 	norm_text(json_object_get(row, "norm"), c[COL_NORM], CELL);
-	switch (met(row)) {
-	case 1:
-		snprintf(c[COL_MET], CELL, "ja");
-		break;
-	case 0:
-		snprintf(c[COL_MET], CELL, "nee");
-		break;
-	}
+	met_cell(met(row), c[COL_MET]);
 	if (num(row, "wait_avg", &v))
 		duration(v, 0, c[COL_WAIT_AVG], CELL);
 	if (num(row, "wait_max", &v))
@@ -510,6 +577,177 @@ row_cells(const struct entry *e, cells_t c)
 			    CELL - strlen(c[COL_ABANDONED]), " (%s)", pct);
 		}
 	}
+}
+
+/* A score as few digits as it needs, Dutch comma: 4, 7,5, 3,66. */
+static char *
+score_text(double v, char *buf, size_t len)
+{
+	char	*p;
+
+	snprintf(buf, len, "%.2f", v);
+	if ((p = strchr(buf, '.')) != NULL) {
+		*p = ',';
+		for (p = buf + strlen(buf) - 1; *p == '0'; p--)
+			*p = '\0';
+		if (*p == ',')
+			*p = '\0';
+	}
+	return buf;
+}
+
+/*
+ * 1 when a rating norm's target is a % of ratings that are positive, 0
+ * when it is an average score on the row's "scale", as "target_kind"
+ * says. A report of before it had none: a score target is never above
+ * its scale (5 or 10), so a target above the scale is taken as a %.
+ */
+static int
+rating_share(const json_t *ratings, double target)
+{
+	const char	*kind = str(ratings, "target_kind");
+	double		 scale;
+
+	if (kind != NULL)
+		return strcmp(kind, "positive") == 0;
+	if (!num(ratings, "scale", &scale))
+		scale = 10;
+	return target > scale;
+}
+
+/* Appends s to a cell, cut short where the cell is full. */
+static void
+cell_add(char *cell, size_t len, const char *s)
+{
+	size_t	 n = strlen(cell);
+
+	snprintf(cell + n, len - n, "%s", s);
+}
+
+/*
+ * Counts by score: "1:3 2:5 3:10 4:20 5:12" on the 1-5 scale, "0-10: 0 1
+ * 0 2 ..." (each count from 0 up) on the 0-10 scale, both when a row
+ * mixes them. -1 when a list is not the counts of its scale.
+ */
+static int
+scores_text(const json_t *scores, char *buf, size_t len)
+{
+	static const struct {
+		const char	*key;
+		size_t		 n;
+	} scales[] = { { "5", 5 }, { "10", 11 } };
+	const json_t	*a, *v;
+	char		 n[32], piece[64];
+	size_t		 i, k;
+
+	buf[0] = '\0';
+	for (k = 0; k < sizeof(scales) / sizeof(scales[0]); k++) {
+		if ((a = json_object_get(scores, scales[k].key)) == NULL)
+			continue;
+		if (!json_is_array(a) || json_array_size(a) != scales[k].n)
+			return -1;
+		if (buf[0] != '\0')
+			cell_add(buf, len, "; ");
+		if (scales[k].n == 11)
+			cell_add(buf, len, "0-10:");
+		json_array_foreach(a, i, v) {
+			if (!json_is_number(v) ||
+			    !isfinite(json_number_value(v)))
+				return -1;
+			count(json_number_value(v), n, sizeof(n));
+			if (scales[k].n == 5)
+				snprintf(piece, sizeof(piece), "%s%zu:%s",
+				    i > 0 ? " " : "", i + 1, n);
+			else
+				snprintf(piece, sizeof(piece), " %s", n);
+			cell_add(buf, len, piece);
+		}
+	}
+	return buf[0] != '\0' ? 0 : -1;
+}
+
+/* The second table's figures of one row; "—" where unknown. */
+static void
+quality_cells(const struct entry *e, qcells_t c)
+{
+	const json_t	*res = json_object_get(e->row, "resolved");
+	const json_t	*rat = json_object_get(e->row, "ratings");
+	char		 a[32], b[64];
+	double		 v, w, scale;
+	size_t		 i;
+	int		 has_scale;
+
+	for (i = 0; i < NQCOLS; i++)
+		snprintf(c[i], CELL, NULL_TEXT);
+	snprintf(c[QCOL_NAME], CELL, "%s", e->label);
+	if (json_is_object(res)) {
+		if (num(res, "direct", &v) && num(res, "indirect", &w))
+			count(v + w, c[QCOL_RESOLVED], CELL);
+		if (num(res, "direct_pct", &v))
+			report_fmt_percent(v, c[QCOL_DIRECT], CELL);
+		if (num(res, "target", &v))
+			target_text(v, c[QCOL_DIRECT_NORM], CELL);
+		met_cell(met(res), c[QCOL_DIRECT_MET]);
+	}
+	if (!json_is_object(rat))
+		return;
+	has_scale = num(rat, "scale", &scale);
+	if (num(rat, "count", &v))
+		count(v, c[QCOL_RATINGS], CELL);
+	/* "3,66 van 5": the scale differs by queue, and a sum takes the
+	 * one most ratings were given on. Two decimals, as sent, so an
+	 * average just under its norm does not read as reaching it. */
+	if (num(rat, "average", &v)) {
+		snprintf(c[QCOL_AVERAGE], CELL, "%.2f", v);
+		if (strchr(c[QCOL_AVERAGE], '.') != NULL)
+			*strchr(c[QCOL_AVERAGE], '.') = ',';
+		if (has_scale) {
+			snprintf(b, sizeof(b), " van %.0f", scale);
+			cell_add(c[QCOL_AVERAGE], CELL, b);
+		}
+	}
+	/* "64,0% (≥ 4)": positive from which score; on which scale only
+	 * when it is not the scale of the average. */
+	if (num(rat, "positive_pct", &v)) {
+		report_fmt_percent(v, c[QCOL_POSITIVE], CELL);
+		if (num(rat, "positive_from", &w)) {
+			snprintf(b, sizeof(b), " (\xe2\x89\xa5 %s",
+			    score_text(w, a, sizeof(a)));
+			cell_add(c[QCOL_POSITIVE], CELL, b);
+			if (num(rat, "positive_scale", &w) &&
+			    (!has_scale || w != scale)) {
+				snprintf(b, sizeof(b), " van %.0f", w);
+				cell_add(c[QCOL_POSITIVE], CELL, b);
+			}
+			cell_add(c[QCOL_POSITIVE], CELL, ")");
+		}
+	}
+	if (num(rat, "target", &v)) {
+		if (rating_share(rat, v))
+			snprintf(c[QCOL_RATING_NORM], CELL, "%s positief",
+			    target_text(v, b, sizeof(b)));
+		else
+			snprintf(c[QCOL_RATING_NORM], CELL, "gemiddeld %s",
+			    score_text(v, a, sizeof(a)));
+	}
+	met_cell(met(rat), c[QCOL_RATING_MET]);
+	if (scores_text(json_object_get(rat, "scores"), c[QCOL_SCORES],
+	    CELL) == -1)
+		snprintf(c[QCOL_SCORES], CELL, NULL_TEXT);
+}
+
+/* 1 when some row of the report has first-contact or rating figures. */
+static int
+has_quality(const struct report *rp)
+{
+	size_t	 k;
+
+	for (k = 0; k < rp->nentries; k++)
+		if (json_is_object(json_object_get(rp->entries[k].row,
+		    "resolved")) || json_is_object(json_object_get(
+		    rp->entries[k].row, "ratings")))
+			return 1;
+	return 0;
 }
 
 /* "gemeten gedurende 98,7% van de periode": never rounded up to 100. */
@@ -572,36 +810,86 @@ text_pad(FILE *out, size_t n)
 		fputc(' ', out);
 }
 
+/* One line of a table: ncols cells as spec says, w[i] characters wide. */
 static void
-text_line(FILE *out, cells_t c, const size_t *w)
+text_line(FILE *out, const struct column *spec, size_t ncols,
+    char (*c)[CELL], const size_t *w)
 {
 	size_t	 i, n;
 
-	for (i = 0; i < NCOLS; i++) {
+	for (i = 0; i < ncols; i++) {
 		n = text_width(c[i]);
 		if (i > 0)
 			fputs("  ", out);
-		if (cols[i].right)
+		if (spec[i].align == ALIGN_FIGURE)
 			text_pad(out, w[i] - n);
 		fputs(c[i], out);
-		if (!cols[i].right && i + 1 < NCOLS)
+		if (spec[i].align != ALIGN_FIGURE && i + 1 < ncols)
 			text_pad(out, w[i] - n);
 	}
 	fputc('\n', out);
 }
 
 static void
-text_rule(FILE *out, const size_t *w)
+text_rule(FILE *out, size_t ncols, const size_t *w)
 {
 	size_t	 i, j;
 
-	for (i = 0; i < NCOLS; i++) {
+	for (i = 0; i < ncols; i++) {
 		if (i > 0)
 			fputs("  ", out);
 		for (j = 0; j < w[i]; j++)
 			fputc('-', out);
 	}
 	fputc('\n', out);
+}
+
+/*
+ * The second table, every row in one: first-contact resolution and
+ * ratings, under a line naming the two groups of columns (each has a
+ * "Norm" and "Gehaald"). Rules part the channels, and a subtotal from
+ * its queues, as in the wait tables.
+ */
+static void
+text_quality(FILE *out, const struct report *rp)
+{
+	qcells_t	*c, head;
+	size_t		 w[NQCOLS], i, k, g, at, pos;
+	double		 cov;
+
+	c = xcalloc(rp->nentries, sizeof(*c));
+	for (i = 0; i < NQCOLS; i++) {
+		snprintf(head[i], CELL, "%s", qcols[i].head);
+		w[i] = text_width(head[i]);
+	}
+	for (k = 0; k < rp->nentries; k++) {
+		quality_cells(&rp->entries[k], c[k]);
+		text_label(c[k][QCOL_NAME], CELL, rp->entries[k].label,
+		    partly_covered(rp->entries[k].row, &cov));
+		for (i = 0; i < NQCOLS; i++)
+			if (text_width(c[k][i]) > w[i])
+				w[i] = text_width(c[k][i]);
+	}
+
+	fprintf(out, "\n%s\n", QUALITY_TITLE);
+	for (g = 0, pos = 0; g < sizeof(qgroups) / sizeof(qgroups[0]); g++) {
+		for (at = 0, i = 0; i < (size_t)qgroups[g].first; i++)
+			at += w[i] + 2;
+		text_pad(out, at > pos ? at - pos : 1);
+		fputs(qgroups[g].head, out);
+		pos = at + text_width(qgroups[g].head);
+	}
+	fputc('\n', out);
+	text_line(out, qcols, NQCOLS, head, w);
+	text_rule(out, NQCOLS, w);
+	for (k = 0; k < rp->nentries; k++) {
+		if (k > 0 && (rp->entries[k].section !=
+		    rp->entries[k - 1].section ||
+		    rp->entries[k].level == LEVEL_CHANNEL))
+			text_rule(out, NQCOLS, w);
+		text_line(out, qcols, NQCOLS, c[k], w);
+	}
+	free(c);
 }
 
 /* The table per channel, the footnotes on coverage below. */
@@ -648,18 +936,20 @@ report_fmt_text(FILE *out, const json_t *r, const char **why)
 		int	 rows = 0;
 
 		fprintf(out, "\n%s\n", rp.sections[s].title);
-		text_line(out, head, w);
-		text_rule(out, w);
+		text_line(out, cols, NCOLS, head, w);
+		text_rule(out, NCOLS, w);
 		for (k = 0; k < rp.nentries; k++) {
 			if (rp.entries[k].section != s)
 				continue;
 			/* A rule between the queues and their subtotal. */
 			if (rp.entries[k].level == LEVEL_CHANNEL && rows > 0)
-				text_rule(out, w);
-			text_line(out, c[k], w);
+				text_rule(out, NCOLS, w);
+			text_line(out, cols, NCOLS, c[k], w);
 			rows++;
 		}
 	}
+	if (has_quality(&rp))
+		text_quality(out, &rp);
 	for (k = 0; k < rp.nentries; k++) {
 		if (!partly_covered(rp.entries[k].row, &cov))
 			continue;
@@ -706,6 +996,69 @@ csv_num(FILE *out, const json_t *j)
 		fprintf(out, "%.15g", json_real_value(j));
 }
 
+/* "true", "false", or nothing when unknown. */
+static void
+csv_met(FILE *out, int m)
+{
+	if (m != -1)
+		fputs(m ? "true" : "false", out);
+}
+
+/*
+ * The first-contact and rating columns of a row, each led by its comma.
+ * The counts by score are 0 on a scale no rating was given on, so they
+ * add up to "ratings"; all are empty when a row has no ratings at all.
+ */
+static void
+csv_quality(FILE *out, const json_t *row)
+{
+	static const char *resolved[] = { "direct", "indirect", "direct_pct",
+	    "target" };
+	static const char *ratings[] = { "count", "average", "scale",
+	    "positive_pct" };
+	static const struct {
+		const char	*key;
+		size_t		 n;
+	} scales[] = { { "5", 5 }, { "10", 11 } };
+	const json_t	*res = json_object_get(row, "resolved");
+	const json_t	*rat = json_object_get(row, "ratings");
+	const json_t	*by = json_object_get(rat, "scores"), *a;
+	size_t		 i, k;
+
+	for (i = 0; i < sizeof(resolved) / sizeof(resolved[0]); i++) {
+		fputc(',', out);
+		csv_num(out, json_object_get(res, resolved[i]));
+	}
+	fputc(',', out);
+	csv_met(out, met(res));
+	for (i = 0; i < sizeof(ratings) / sizeof(ratings[0]); i++) {
+		fputc(',', out);
+		csv_num(out, json_object_get(rat, ratings[i]));
+	}
+	for (k = 0; k < sizeof(scales) / sizeof(scales[0]); k++) {
+		a = json_object_get(by, scales[k].key);
+		for (i = 0; i < scales[k].n; i++) {
+			fputc(',', out);
+			if (json_is_array(a))
+				csv_num(out, json_array_get(a, i));
+			else if (json_is_object(rat) && a == NULL)
+				fputc('0', out);
+		}
+	}
+	/* The rating norm, and what counted as positive. */
+	fputc(',', out);
+	csv_num(out, json_object_get(rat, "target"));
+	fputc(',', out);
+	if (str(rat, "target_kind") != NULL)
+		csv_field(out, str(rat, "target_kind"));
+	fputc(',', out);
+	csv_met(out, met(rat));
+	fputc(',', out);
+	csv_num(out, json_object_get(rat, "positive_from"));
+	fputc(',', out);
+	csv_num(out, json_object_get(rat, "positive_scale"));
+}
+
 /* One row per entry, every figure as the daemon sent it. */
 static int
 report_fmt_csv(FILE *out, const json_t *r, const char **why)
@@ -728,7 +1081,14 @@ report_fmt_csv(FILE *out, const json_t *r, const char **why)
 	    "norm_workdays,norm_target", out);
 	for (i = 0; i < sizeof(figures) / sizeof(figures[0]); i++)
 		fprintf(out, ",%s", figures[i]);
-	fputs("\r\n", out);
+	fputs(",direct,indirect,direct_pct,direct_target,direct_met,ratings,"
+	    "rating_average,rating_scale,positive_pct", out);
+	for (i = 1; i <= 5; i++)
+		fprintf(out, ",rated5_%zu", i);
+	for (i = 0; i <= 10; i++)
+		fprintf(out, ",rated10_%zu", i);
+	fputs(",rating_target,rating_target_kind,rating_met,positive_from,"
+	    "positive_scale\r\n", out);
 	for (k = 0; k < rp.nentries; k++) {
 		row = rp.entries[k].row;
 		norm = json_object_get(row, "norm");
@@ -757,12 +1117,12 @@ report_fmt_csv(FILE *out, const json_t *r, const char **why)
 		csv_num(out, json_object_get(norm, "target"));
 		for (i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
 			fputc(',', out);
-			if (strcmp(figures[i], "met") == 0) {
-				if (met(row) != -1)
-					fputs(met(row) ? "true" : "false", out);
-			} else
+			if (strcmp(figures[i], "met") == 0)
+				csv_met(out, met(row));
+			else
 				csv_num(out, json_object_get(row, figures[i]));
 		}
+		csv_quality(out, row);
 		fputs("\r\n", out);
 	}
 	report_free(&rp);
@@ -879,6 +1239,9 @@ static const char html_style[] =
 "tbody th, tfoot th { font-weight: normal; }\n"
 "tfoot th, tfoot td, .totaal th, .totaal td { font-weight: bold; }\n"
 "tfoot th, tfoot td { border-top: 2px solid #1a1a1a; }\n"
+"tbody + tbody { border-top: 2px solid #1a1a1a; }\n"
+"thead th[scope=\"colgroup\"] { text-align: center; "
+    "border-bottom: 1px solid #bbb; }\n"
 ".ja { color: #14622b; font-weight: bold; }\n"
 ".nee { color: #a4161a; font-weight: bold; }\n"
 ".sr { position: absolute; width: 1px; height: 1px; overflow: hidden; "
@@ -892,6 +1255,7 @@ static const char html_style[] =
 "  body { margin: 0; font-size: 10pt; }\n"
 "  section.kanaal { break-before: page; }\n"
 "  section.kanaal:first-of-type { break-before: auto; }\n"
+"  section.kwaliteit { break-before: page; }\n"
 "  table, figure, .toelichting { break-inside: avoid; }\n"
 "  h2, h3 { break-after: avoid; }\n"
 "  thead { display: table-header-group; }\n"
@@ -938,29 +1302,35 @@ html_cell(FILE *out, const char *s)
 		report_fmt_escape(out, s);
 }
 
+/*
+ * A table row: the entry's label as the row's header, then cells c, ncols
+ * in all, as spec says; strong for a subtotal amid other rows.
+ */
 static void
-html_row(FILE *out, const struct entry *e)
+html_line(FILE *out, const struct entry *e, int strong,
+    const struct column *spec, size_t ncols, char (*c)[CELL])
 {
-	cells_t		 c;
 	double		 cov;
 	size_t		 i;
 
-	row_cells(e, c);
 	fprintf(out, "<tr%s><th scope=\"row\">",
-	    e->level == LEVEL_TOTAL ? " class=\"totaal\"" : "");
+	    strong ? " class=\"totaal\"" : "");
 	report_fmt_escape(out, e->label);
 	if (partly_covered(e->row, &cov))
 		fputs(" *", out);
 	fputs("</th>", out);
-	for (i = 1; i < NCOLS; i++) {
-		if (i == COL_MET && met(e->row) != -1) {
+	for (i = 1; i < ncols; i++) {
+		if (spec[i].align == ALIGN_MET &&
+		    strcmp(c[i], NULL_TEXT) != 0) {
 			/* In words, so it survives black-and-white print. */
-			fputs(met(e->row) ? "<td class=\"tekst ja\">Gehaald" :
+			fputs(strcmp(c[i], "ja") == 0 ?
+			    "<td class=\"tekst ja\">Gehaald" :
 			    "<td class=\"tekst nee\">Niet gehaald", out);
 			fputs("</td>", out);
 			continue;
 		}
-		fputs(cols[i].right ? "<td>" : "<td class=\"tekst\">", out);
+		fputs(spec[i].align == ALIGN_FIGURE ? "<td>" :
+		    "<td class=\"tekst\">", out);
 		html_cell(out, c[i]);
 		fputs("</td>", out);
 	}
@@ -968,14 +1338,23 @@ html_row(FILE *out, const struct entry *e)
 }
 
 static void
-html_head_row(FILE *out)
+html_row(FILE *out, const struct entry *e)
+{
+	cells_t		 c;
+
+	row_cells(e, c);
+	html_line(out, e, e->level == LEVEL_TOTAL, cols, NCOLS, c);
+}
+
+static void
+html_head_row(FILE *out, const struct column *spec, size_t ncols)
 {
 	size_t	 i;
 
-	fputs("<thead><tr>", out);
-	for (i = 0; i < NCOLS; i++)
-		fprintf(out, "<th scope=\"col\">%s</th>", cols[i].head);
-	fputs("</tr></thead>\n", out);
+	fputs("<tr>", out);
+	for (i = 0; i < ncols; i++)
+		fprintf(out, "<th scope=\"col\">%s</th>", spec[i].head);
+	fputs("</tr>", out);
 }
 
 /* Case-insensitive search in a counted buffer. */
@@ -1202,9 +1581,9 @@ html_section(FILE *out, const struct report *rp, size_t s,
 	report_fmt_escape(out, total ? "Alle kanalen samen" : sec->title);
 	fputs(total ? ", " : ": wachtrijen en totaal, ", out);
 	report_fmt_escape(out, rp->period);
-	fputs("</caption>\n", out);
-	html_head_row(out);
-	fputs("<tbody>\n", out);
+	fputs("</caption>\n<thead>", out);
+	html_head_row(out, cols, NCOLS);
+	fputs("</thead>\n<tbody>\n", out);
 	for (k = 0; k < rp->nentries; k++)
 		if (rp->entries[k].section == s &&
 		    rp->entries[k].level != LEVEL_CHANNEL)
@@ -1226,6 +1605,63 @@ html_section(FILE *out, const struct report *rp, size_t s,
 			    rp->entries[k].level == LEVEL_QUEUE)
 				html_graphs(out, rp, &rp->entries[k], fetch,
 				    arg, n);
+	fputs("</section>\n", out);
+}
+
+/*
+ * The second table in a section of its own: the channels' rows each in
+ * a <tbody>, the total in <tfoot>, and a header row naming the two
+ * groups of columns, since both have a "Norm" and a "Gehaald".
+ */
+static void
+html_quality(FILE *out, const struct report *rp)
+{
+	const struct entry *e;
+	qcells_t	 c;
+	size_t		 g, k, s;
+	int		 body = 0;
+
+	fputs("<section class=\"kwaliteit\" aria-labelledby=\"kwaliteit\">\n"
+	    "<h2 id=\"kwaliteit\">" QUALITY_TITLE "</h2>\n<table>\n"
+	    "<caption>" QUALITY_TITLE ": wachtrijen, kanalen en totaal, ", out);
+	report_fmt_escape(out, rp->period);
+	fputs("</caption>\n<colgroup><col></colgroup>", out);
+	for (g = 0; g < sizeof(qgroups) / sizeof(qgroups[0]); g++)
+		fprintf(out, "<colgroup span=\"%zu\"></colgroup>",
+		    group_span(g));
+	fputs("\n<thead>\n<tr><td></td>", out);
+	for (g = 0; g < sizeof(qgroups) / sizeof(qgroups[0]); g++)
+		fprintf(out, "<th scope=\"colgroup\" colspan=\"%zu\">%s</th>",
+		    group_span(g), qgroups[g].head);
+	fputs("</tr>\n", out);
+	html_head_row(out, qcols, NQCOLS);
+	fputs("\n</thead>\n", out);
+	for (k = 0, s = (size_t)-1; k < rp->nentries; k++) {
+		e = &rp->entries[k];
+		quality_cells(e, c);
+		if (e->level == LEVEL_TOTAL) {
+			if (body)
+				fputs("</tbody>\n", out);
+			body = 0;
+			fputs("<tfoot>\n", out);
+			html_line(out, e, 0, qcols, NQCOLS, c);
+			fputs("</tfoot>\n", out);
+			continue;
+		}
+		if (e->section != s) {
+			fputs(body ? "</tbody>\n<tbody>\n" : "<tbody>\n", out);
+			body = 1;
+			s = e->section;
+		}
+		html_line(out, e, e->level == LEVEL_CHANNEL, qcols, NQCOLS, c);
+	}
+	if (body)
+		fputs("</tbody>\n", out);
+	fputs("</table>\n", out);
+	/* Coverage counts here too; this section prints on a page of its
+	 * own, so its notes are repeated. */
+	for (s = 0; s < rp->nsections; s++)
+		html_notes(out, rp, s);
 	fputs("</section>\n", out);
 }
 
@@ -1266,6 +1702,8 @@ report_fmt_html(FILE *out, const json_t *r, report_fmt_fetch fetch,
 	fputs(".</p>\n</header>\n<main>\n", out);
 	for (s = 0; s < rp.nsections; s++)
 		html_section(out, &rp, s, fetch, arg, &n);
+	if (has_quality(&rp))
+		html_quality(out, &rp);
 	fputs("<section class=\"toelichting\" aria-labelledby=\"toelichting\">\n"
 	    "<h2 id=\"toelichting\">Toelichting</h2>\n<dl>\n"
 	    "<dt>Contacten</dt><dd>Binnengekomen terwijl de wachtrij open "
@@ -1280,8 +1718,26 @@ report_fmt_html(FILE *out, const json_t *r, report_fmt_fetch fetch,
 	    "beantwoorde contacten; langste wachttijd van wie dan ook, ook van "
 	    "wie afhaakte.</dd>\n"
 	    "<dt>Afgehaakt</dt><dd>Contacten die het wachten opgaven, en hun "
-	    "deel van beantwoord plus afgehaakt.</dd>\n"
-	    "</dl>\n</section>\n</main>\n</body>\n</html>\n", out);
+	    "deel van beantwoord plus afgehaakt.</dd>\n", out);
+	if (has_quality(&rp))
+		fputs("<dt>Afgehandeld, Direct</dt><dd>Contacten waarvan is "
+		    "vastgelegd of ze bij het eerste contact zijn "
+		    "afgehandeld, en het deel dat dat was.</dd>\n"
+		    "<dt>Beoordelingen, Gemiddeld</dt><dd>Cijfers die "
+		    "inwoners gaven en hun gemiddelde op de genoemde schaal "
+		    "(1 tot 5 of 0 tot 10); cijfers op de andere schaal "
+		    "tellen mee naar hun plaats op de schaal.</dd>\n"
+		    "<dt>Positief</dt><dd>Het deel van de cijfers vanaf het "
+		    "genoemde cijfer.</dd>\n"
+		    "<dt>Norm, Gehaald</dt><dd>Bij eerste contact en "
+		    "waardering: de doelstelling van de wachtrij (een deel "
+		    "direct afgehandeld, een gemiddeld cijfer of een deel "
+		    "positief) en of die is gehaald.</dd>\n"
+		    "<dt>Verdeling</dt><dd>Hoe vaak elk cijfer is gegeven: "
+		    "cijfer:aantal op de schaal van 1 tot 5; op de schaal "
+		    "van 0 tot 10 de aantallen van 0 tot en met 10 op een "
+		    "rij.</dd>\n", out);
+	fputs("</dl>\n</section>\n</main>\n</body>\n</html>\n", out);
 	report_free(&rp);
 	return 0;
 }

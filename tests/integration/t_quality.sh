@@ -132,7 +132,7 @@ check_eq "report: first contact of the queue, against its norm" \
     '{"direct":17,"indirect":3,"direct_pct":85,"target":80,"met":true}' \
     "$(row $Q .resolved)"
 check_eq "report: its ratings, by score, average and share positive" \
-    '{"count":7,"scores":{"5":[0,1,1,2,1],"10":[0,0,0,0,0,0,1,0,0,1,0]},"average":3.71,"scale":5,"positive_pct":57.1,"positive_from":4,"positive_scale":5,"target":4,"met":false}' \
+    '{"count":7,"scores":{"5":[0,1,1,2,1],"10":[0,0,0,0,0,0,1,0,0,1,0]},"average":3.71,"scale":5,"positive_pct":57.1,"positive_from":4,"positive_scale":5,"target":4,"target_kind":"average","met":false}' \
     "$(row $Q .ratings)"
 check_eq "report: the channel adds the counts up, judged by no norm" \
     '[17,3,85,null,null,7]' \
@@ -141,4 +141,14 @@ check_eq "report: the total too" '[20,7]' \
     "$(row totaal '[.resolved.direct + .resolved.indirect, .ratings.count]')"
 check_eq "report: a queue without any says null" "[null,null]" \
     "$(row balie/burgerzaken '[.resolved, .ratings]')"
+
+# wachtctl prints them as the manager reads them.
+out=$("$BIN/wachtctl" -u "http://127.0.0.1:$HTTP_PORT" report --from "$TODAY" --to "$TODAY")
+line=$(grep "^Telefoon vergunningen" <<< "$(sed -n '/^Eerste contact en waardering$/,$p' <<< "$out")")
+check "wachtctl report: the second table, with the queue's figures" \
+    grep -q "20 .*85,0% .*80% .*ja .*7 .*3,71 van 5 .*57,1% .*gemiddeld 4 .*nee" <<< "$line"
+csv=$("$BIN/wachtctl" -u "http://127.0.0.1:$HTTP_PORT" report --from "$TODAY" --to "$TODAY" --format csv)
+check_eq "wachtctl report --format csv: the quality columns of the queue" \
+    "17,3,85,80,true,7,3.71,5,57.1,0,1,1,2,1,0,0,0,0,0,0,1,0,0,1,0,4,average,false,4,5" \
+    "$(grep ",queue,$Q," <<< "$csv" | tr -d "\r" | cut -d, -f24-)"
 exit 0
