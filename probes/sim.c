@@ -29,8 +29,13 @@
 #define LINE_MAX_LEN	4096	/* longest config line, as in wachtd.conf */
 #define PEAK		1.8	/* the highest factor of the daily profile */
 #define LOGNORMAL_SIGMA	0.6	/* spread of lognormal handle times */
+#define MAX_MEAN_TEXT	32	/* of a rating_mean, for its second-pass error */
+#define RATING_SD(scale) ((scale) / 5.0)	/* 1 point of 5, 2 of 10 */
 #ifndef M_PI
 #define M_PI		3.14159265358979323846
+#endif
+#ifndef M_SQRT2
+#define M_SQRT2		1.41421356237309504880
 #endif
 
 enum mode {
@@ -48,14 +53,20 @@ enum key {
 	KEY_PATIENCE,
 	KEY_HOURS,
 	KEY_INTERVAL,
+	KEY_DIRECT_SHARE,
+	KEY_RATED_SHARE,
+	KEY_RATING_SCALE,
+	KEY_RATING_MEAN,
 	NKEYS
 };
 static const char *key_names[NKEYS] = {
 	"mode", "arrivals_per_hour", "staff", "handle_time", "handle_dist",
-	"patience", "hours", "interval"
+	"patience", "hours", "interval", "direct_share", "rated_share",
+	"rating_scale", "rating_mean"
 };
 #define REQUIRED_KEYS	((1u << KEY_MODE) | (1u << KEY_ARRIVALS) | \
 			 (1u << KEY_STAFF) | (1u << KEY_HANDLE_TIME))
+#define HAS(conf, key)	(((conf)->seen & (1u << (key))) != 0)
 
 struct range {
 	int		 from, to;	/* seconds after 00:00, [from, to) */
@@ -74,6 +85,13 @@ struct queue_conf {
 	double		 interval;	/* between gauge publications */
 	struct range	 hours[MAX_RANGES];
 	int		 nhours;
+	int		 key_line[NKEYS];	/* where each key was given */
+	/* absent keys publish nothing: a queue without them is unchanged */
+	double		 direct_share;	/* 0 to 1, of finished contacts */
+	double		 rated_share;	/* 0 to 1, of finished contacts */
+	int		 rating_scale;	/* 5 (1 to 5) or 10 (0 to 10); 0 bad */
+	double		 rating_mean;	/* on that scale; NAN until known */
+	char		 mean_text[MAX_MEAN_TEXT];	/* as written */
 };
 
 struct sim_config {
@@ -114,6 +132,9 @@ struct queue {
 	/* own random streams: changing staff keeps the arrivals */
 	uint64_t		 arrivals[4];
 	uint64_t		 service[4];
+	uint64_t		 resolution[4];	/* direct or not */
+	uint64_t		 rating[4];	/* rated or not, and the score */
+	double			 rating_centre;	/* of the normal before rounding */
 	struct agent		*agents;
 	struct contact		*line;		/* ring, slot = serial % cap */
 	uint64_t		 cap;		/* a power of two */
@@ -207,12 +228,20 @@ rng_exp(uint64_t s[4], double mean)
 	return -mean * log(1.0 - rng_uniform(s));
 }
 
+/* Standard normal by Box-Muller, from two uniforms. */
+static double
+rng_normal(uint64_t s[4])
+{
+	double u = 1.0 - rng_uniform(s), v = rng_uniform(s);
+
+	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
 /* Lognormal with the given mean: most contacts short, a few long. */
 static double
 rng_lognormal(uint64_t s[4], double mean, double sigma)
 {
-	double u = 1.0 - rng_uniform(s), v = rng_uniform(s);
-	double normal = sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+	double normal = rng_normal(s);
 
 	return exp(log(mean) - sigma * sigma / 2 + sigma * normal);
 }
@@ -316,6 +345,7 @@ static const char *
 conf_set(struct queue_conf *q, enum key key, const char *v)
 {
 	const char	*why;
+	double		 pct;
 	long		 n;
 
 	switch (key) {
@@ -357,6 +387,26 @@ conf_set(struct queue_conf *q, enum key key, const char *v)
 	case KEY_INTERVAL:
 		return conf_duration(v, 1, 3600, "expected a duration from "
 		    "1s to 1h", &q->interval);
+	case KEY_DIRECT_SHARE:
+	case KEY_RATED_SHARE:
+		if (parse_percent(v, &pct, &why) == -1)
+			return why;	/* "expected a percentage like 80%" */
+		*(key == KEY_DIRECT_SHARE ? &q->direct_share :
+		    &q->rated_share) = pct / 100;
+		return NULL;
+	case KEY_RATING_SCALE:
+		if (parse_int(v, 5, 10, &n, &why) == -1 || (n != 5 && n != 10)) {
+			q->rating_scale = 0;	/* no mean can be judged */
+			return "expected 5 (scores 1 to 5) or 10 (0 to 10)";
+		}
+		q->rating_scale = (int)n;
+		return NULL;
+	case KEY_RATING_MEAN:
+		/* which scale it is on is known once the section is read */
+		if (decimal(v, 0, 10, &q->rating_mean) == -1)
+			return "expected a number on the rating_scale, like 4.1";
+		snprintf(q->mean_text, sizeof q->mean_text, "%s", v);
+		return NULL;
 	case NKEYS:
 		break;
 	}
@@ -408,6 +458,8 @@ conf_section(struct conf_parse *p, char *text)
 	q->interval = 10;
 	q->hours[0].to = 86400;		/* open around the clock */
 	q->nhours = 1;
+	q->rating_scale = 5;
+	q->rating_mean = NAN;
 	p->current = cfg->nqueues++;
 }
 
@@ -491,11 +543,42 @@ conf_handler(void *user, const char *section, const char *name,
 	else {
 		/* given, if badly: conf_check need not say it is missing */
 		q->seen |= 1u << key;
+		q->key_line[key] = p->line;
 		if ((why = conf_set(q, key, value)) != NULL)
 			conf_error(p, p->line, "bad %s '%s' in [queue %s]: %s",
 			    name, value, q->id, why);
 	}
 	return 1;	/* errors are counted here, not by inih */
+}
+
+/*
+ * The rating keys go together: a scale or mean without rated_share would
+ * rate nothing, and a mean is judged on the scale, which may come after it.
+ */
+static void
+conf_check_rating(struct conf_parse *p, struct queue_conf *q)
+{
+	int	 key, lo;
+
+	if (!HAS(q, KEY_RATED_SHARE)) {
+		for (key = KEY_RATING_SCALE; key <= KEY_RATING_MEAN; key++)
+			if (HAS(q, key))
+				conf_error(p, q->key_line[key], "'%s' in "
+				    "[queue %s] needs 'rated_share', or no "
+				    "contact is rated", key_names[key], q->id);
+		return;
+	}
+	if (q->rating_scale == 0)
+		return;		/* a bad scale is already reported */
+	lo = q->rating_scale == 5 ? 1 : 0;
+	if (!HAS(q, KEY_RATING_MEAN))
+		q->rating_mean = q->rating_scale == 5 ? 4 : 7.5;
+	else if (!isnan(q->rating_mean) &&
+	    (q->rating_mean < lo || q->rating_mean > q->rating_scale))
+		conf_error(p, q->key_line[KEY_RATING_MEAN], "bad rating_mean "
+		    "'%s' in [queue %s]: expected a number from %d to %d on "
+		    "rating_scale %d", q->mean_text, q->id, lo, q->rating_scale,
+		    q->rating_scale);
 }
 
 /* Second pass: what each queue still lacks once the file is read. */
@@ -517,6 +600,7 @@ conf_check(struct conf_parse *p)
 		if (q->mode == MODE_BACKLOG && (q->seen & (1u << KEY_PATIENCE)))
 			conf_error(p, q->line, "[queue %s]: e-mail does not "
 			    "abandon, patience is not for mode backlog", q->id);
+		conf_check_rating(p, q);
 	}
 }
 
@@ -691,6 +775,80 @@ publish_lifecycle(struct sim *s, struct queue *q, double t, uint64_t id,
 	}
 }
 
+/*
+ * The mean score of a normal with centre c and spread sd, rounded to whole
+ * points and kept within lo..hi: lo plus, for each higher point k, the
+ * chance of reaching it, P(X >= k - 0.5).
+ */
+static double
+rounded_mean(double c, double sd, int lo, int hi)
+{
+	double	 m = lo;
+	int	 k;
+
+	for (k = lo + 1; k <= hi; k++)
+		m += 0.5 * erfc((k - 0.5 - c) / (sd * M_SQRT2));
+	return m;
+}
+
+/*
+ * Where to centre the normal so the published scores average rating_mean:
+ * near the top of the scale rounding and clamping would pull them down
+ * (a centre of 4.1 averages 4.01 on 1-5). The mean grows with the centre,
+ * so bisection finds it.
+ */
+static double
+rating_centre(const struct queue_conf *conf)
+{
+	int	 hi = conf->rating_scale, lo = hi == 5 ? 1 : 0, i;
+	double	 sd = RATING_SD(hi), a = lo - 10 * sd, b = hi + 10 * sd, c;
+
+	/* at an end every score is that end: further than a normal reaches */
+	if (conf->rating_mean <= lo)
+		return a;
+	if (conf->rating_mean >= hi)
+		return b;
+	for (i = 0; i < 100; i++) {
+		c = (a + b) / 2;
+		if (rounded_mean(c, sd, lo, hi) < conf->rating_mean)
+			a = c;
+		else
+			b = c;
+	}
+	return (a + b) / 2;
+}
+
+/*
+ * How a finished contact went, for the queue keys that ask: resolved at
+ * first contact or not, and sometimes the resident's rating. Each has its
+ * own random stream, so adding them leaves every other message as it was.
+ */
+static void
+publish_quality(struct sim *s, struct queue *q, double t)
+{
+	const struct queue_conf	*conf = q->conf;
+	char			 buf[64];
+	double			 x;
+	int			 lo = conf->rating_scale == 5 ? 1 : 0, score;
+
+	if (HAS(conf, KEY_DIRECT_SHARE))
+		publish(s, q, t, "resolved",
+		    rng_uniform(q->resolution) < conf->direct_share ?
+		    "{\"direct\": true}" : "{\"direct\": false}");
+	if (!HAS(conf, KEY_RATED_SHARE) ||
+	    rng_uniform(q->rating) >= conf->rated_share)
+		return;
+	x = floor(q->rating_centre + RATING_SD(conf->rating_scale) *
+	    rng_normal(q->rating) + 0.5);
+	score = (int)fmin(fmax(x, lo), conf->rating_scale);
+	if (conf->rating_scale == 5)
+		snprintf(buf, sizeof buf, "{\"score\": %d}", score);
+	else
+		snprintf(buf, sizeof buf, "{\"score\": %d, \"scale\": %d}",
+		    score, conf->rating_scale);
+	publish(s, q, t, "rating", buf);
+}
+
 /* Drops abandoned contacts from the front so the head is a real one. */
 static void
 line_trim(struct queue *q)
@@ -807,6 +965,7 @@ on_depart(struct sim *s, struct queue *q, double t, int a)
 		publish_number(s, q, t, "answered", t - ag->arrived);
 	else
 		publish_number(s, q, t, "handle_time", ag->handle);
+	publish_quality(s, q, t);
 	ag->busy = 0;
 	if (line_pop(q, &c))
 		serve(s, q, a, t, &c);
@@ -904,6 +1063,13 @@ sim_new(const struct sim_config *cfg, const struct sim_options *opt,
 			q->arrivals[j] = splitmix64(&x);
 			q->service[j] = splitmix64(&x);
 		}
+		/* drawn after the others, so those stay as they were */
+		for (j = 0; j < 4; j++) {
+			q->resolution[j] = splitmix64(&x);
+			q->rating[j] = splitmix64(&x);
+		}
+		if (HAS(q->conf, KEY_RATED_SHARE))
+			q->rating_centre = rating_centre(q->conf);
 		q->agents = xreallocarray(NULL, q->conf->staff,
 		    sizeof *q->agents);
 		memset(q->agents, 0, q->conf->staff * sizeof *q->agents);

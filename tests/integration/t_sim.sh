@@ -30,7 +30,8 @@ start_wachtd
 "$sim" -c "$conf" -h 127.0.0.1 -p "$BROKER_PORT" --seed 7 --start 09:00 \
     --speed 1200 --duration 3600 -q
 check_eq "the simulator exits 0 after --duration" 0 $?
-sent=$("$sim" -c "$conf" --dry-run --seed 7 --start 09:00 --duration 3600 | wc -l)
+"$sim" -c "$conf" --dry-run --seed 7 --start 09:00 --duration 3600 > "$TMP/stream"
+sent=$(wc -l < "$TMP/stream")
 check "wachtd accepts every simulated message ($sent)" wait_status .accepted "$sent"
 check_eq "and rejects none" 0 "$(api /api/v1/status | jq '[.rejected[]] | add')"
 check "the phone queue saw calls answered" \
@@ -39,4 +40,26 @@ check "the counter reports its waiting line" \
     test "$(field balie/burgerzaken '.waiting != null')" = true
 check "the mailbox reports its backlog" \
     test "$(field email/info '.backlog != null')" = true
+
+# The phone and the counter also say whether a question was resolved at
+# first contact and how residents rated it; wachtd counts every one.
+for q in telefoon/algemeen balie/burgerzaken; do
+	resolved=$(grep -c " $PREFIX/in/$q/resolved " "$TMP/stream")
+	direct=$(grep -c " $PREFIX/in/$q/resolved {\"direct\": true}" "$TMP/stream")
+	rated=$(grep -c " $PREFIX/in/$q/rating " "$TMP/stream")
+	mean=$(grep " $PREFIX/in/$q/rating " "$TMP/stream" |
+	    sed 's/.*"score": \([0-9]*\).*/\1/' | awk '{ s += $1 } END { print s / NR }')
+	check "$q: $resolved contacts resolved or not, $rated rated" \
+	    test "$resolved" -gt 10 -a "$rated" -gt 3
+	check_eq "$q: each resolved counted" "$resolved $direct" \
+	    "$(field "$q" '"\(.direct.count) \(.direct.direct)"')"
+	check_eq "$q: each rating counted" "$rated" "$(field "$q" .rating.count)"
+	# the API gives tenths
+	check "$q: the average rating is the stream's ($mean)" \
+	    test "$(field "$q" "(.rating.value - $mean) | fabs < 0.051")" = true
+done
+check_eq "the phone is rated 1 to 5" 5 "$(field telefoon/algemeen .rating.scale)"
+check_eq "the counter is rated 0 to 10" 10 "$(field balie/burgerzaken .rating.scale)"
+check_eq "the mailbox has neither" "null null" \
+    "$(field email/info '"\(.direct) \(.rating)"')"
 exit 0

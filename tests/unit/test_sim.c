@@ -530,14 +530,46 @@ static struct vcase value_cases[] = {
 	    "at most 8 ranges" },
 	{ "mode", "queue", "expected lifecycle, gauge or backlog" },
 	{ "handle_dist", "normal", "expected lognormal or exponential" },
+	{ "direct_share", "80%", NULL },
+	{ "direct_share", "0%", NULL },
+	{ "direct_share", "100%", NULL },
+	{ "direct_share", "99.5%", NULL },
+	{ "direct_share", "80", "expected a percentage like 80%" },
+	{ "direct_share", "0.8", "expected a percentage like 80%" },
+	{ "direct_share", "-5%", "expected a percentage like 80%" },
+	{ "direct_share", "101%", "percentage above 100%" },
+	{ "rated_share", "25%", NULL },
+	{ "rated_share", "25", "expected a percentage like 80%" },
+	{ "rated_share", "100.1%", "percentage above 100%" },
+	{ "rating_scale", "5", NULL },
+	{ "rating_scale", "10", NULL },
+	{ "rating_scale", "7", "expected 5 (scores 1 to 5) or 10 (0 to 10)" },
+	{ "rating_scale", "100", "expected 5 (scores 1 to 5) or 10 (0 to 10)" },
+	{ "rating_scale", "5.0", "expected 5 (scores 1 to 5) or 10 (0 to 10)" },
+	{ "rating_mean", "4.1", NULL },
+	{ "rating_mean", "1", NULL },
+	{ "rating_mean", "5", NULL },
+	/* on the default rating_scale, 5: 1 to 5 */
+	{ "rating_mean", "0.5", "expected a number from 1 to 5 on "
+	    "rating_scale 5" },
+	{ "rating_mean", "7.6", "expected a number from 1 to 5 on "
+	    "rating_scale 5" },
+	{ "rating_mean", "11", "expected a number on the rating_scale, "
+	    "like 4.1" },
+	{ "rating_mean", "4,1", "expected a number on the rating_scale, "
+	    "like 4.1" },
+	{ "rating_mean", "4/5", "expected a number on the rating_scale, "
+	    "like 4.1" },
 };
 
 static void
 value_case(void **state)
 {
+	/* rated_share: the rating keys would be refused without it */
 	static const char *base[][2] = {
 		{ "mode", "gauge" }, { "arrivals_per_hour", "10" },
 		{ "staff", "1" }, { "handle_time", "5m" },
+		{ "rated_share", "25%" },
 	};
 	const struct vcase	*c = *state;
 	struct errors		 e = { 0 };
@@ -571,6 +603,328 @@ value_case(void **state)
 	snprintf(want, sizeof want, "test.conf:%d: bad %s '%s' in [queue "
 	    "chat/website]: %s", line, c->key, c->value, c->why);
 	assert_string_equal(e.text[0], want);
+}
+
+/*
+ * Resolved and rating events, tallied as they come rather than logged:
+ * a long run has hundreds of thousands of them.
+ */
+struct tally {
+	const char	*finish;	/* handle_time, or answered for mail */
+	int		 scale;		/* of the ratings expected */
+	char		 last[32];	/* metric of the message before */
+	double		 last_t;
+	long		 finished, resolved, direct, rated;
+	long		 lowest, highest;
+	double		 sum, sumsq;
+};
+
+static void
+tally(void *arg, double t, const char *topic, const char *payload)
+{
+	struct tally	*k = arg;
+	const char	*metric = strrchr(topic, '/') + 1;
+	char		 want[64];
+	int		 score, n = 0;
+
+	if (strcmp(metric, k->finish) == 0)
+		k->finished++;
+	else if (strcmp(metric, "resolved") == 0) {
+		/* with the contact it is about, in the contract's form */
+		if (strcmp(k->last, k->finish) != 0 || t != k->last_t)
+			fail_msg("resolved at %.1f after %s", t, k->last);
+		k->resolved++;
+		if (strcmp(payload, "{\"direct\": true}") == 0)
+			k->direct++;
+		else if (strcmp(payload, "{\"direct\": false}") != 0)
+			fail_msg("bad resolved payload %s", payload);
+	} else if (strcmp(metric, "rating") == 0) {
+		if ((strcmp(k->last, k->finish) != 0 &&
+		    strcmp(k->last, "resolved") != 0) || t != k->last_t)
+			fail_msg("rating at %.1f after %s", t, k->last);
+		if (sscanf(payload, "{\"score\": %d%n", &score, &n) != 1 ||
+		    n == 0)
+			fail_msg("bad rating payload %s", payload);
+		if (k->scale == 5)
+			snprintf(want, sizeof want, "{\"score\": %d}", score);
+		else
+			snprintf(want, sizeof want, "{\"score\": %d, "
+			    "\"scale\": 10}", score);
+		assert_string_equal(payload, want);
+		if (k->rated == 0 || score < k->lowest)
+			k->lowest = score;
+		if (k->rated == 0 || score > k->highest)
+			k->highest = score;
+		k->rated++;
+		k->sum += score;
+		k->sumsq += (double)score * score;
+	}
+	snprintf(k->last, sizeof k->last, "%s", metric);
+	k->last_t = t;
+}
+
+/* Whether a count of n in N trials fits a chance p: within 3 sd. */
+static void
+assert_share(const char *what, long n, long trials, double p)
+{
+	double share = (double)n / trials;
+	double tolerance = 3 * sqrt(p * (1 - p) / trials);
+
+	if (fabs(share - p) > tolerance)
+		fail_msg("%s: %ld of %ld is %.4f, expected %.4f +- %.4f", what,
+		    n, trials, share, p, tolerance);
+}
+
+/*
+ * One queue with quality keys; each row is its own named test. Absent
+ * keys are negative (NAN for the mean, 0 for the scale).
+ */
+struct qcase {
+	const char	*name;
+	const char	*mode;
+	double		 direct, rated;	/* percentages */
+	int		 scale;
+	double		 mean;
+};
+
+static struct qcase quality_cases[] = {
+	{ "quality: counter 80% direct, 25% rated 4.1 of 5", "gauge",
+	    80, 25, 5, 4.1 },
+	{ "quality: phone 78% direct, 20% rated 4.0 of 5", "lifecycle",
+	    78, 20, 0, 4.0 },
+	{ "quality: counter 85% direct, 30% rated 7.6 of 10", "gauge",
+	    85, 30, 10, 7.6 },
+	{ "quality: mail 60% direct, 10% rated, default 7.5 of 10",
+	    "backlog", 60, 10, 10, NAN },
+	{ "quality: phone rated only, default 4 of 5", "lifecycle",
+	    -1, 50, 0, NAN },
+	{ "quality: counter resolved only", "gauge", 90, -1, 0, NAN },
+	{ "quality: never direct, always rated 1.3 of 5", "gauge",
+	    0, 100, 5, 1.3 },
+	{ "quality: always direct, never rated", "lifecycle", 100, 0, 0, NAN },
+	{ "quality: every score 5 of 5", "gauge", -1, 100, 5, 5 },
+	{ "quality: every score 0 of 10", "gauge", -1, 100, 10, 0 },
+	{ "quality: every score 10 of 10", "backlog", -1, 100, 10, 10 },
+};
+
+/*
+ * A day open around the clock, about 22,000 contacts: the shares and the
+ * average score must lie within 3 standard deviations of what the keys
+ * ask, every score on its scale.
+ */
+static void
+quality_case(void **state)
+{
+	const struct qcase	*c = *state;
+	struct errors		 e = { 0 };
+	struct sim_options	 opt = { 17, 1, 0, "wachtd" };
+	struct sim_config	*cfg;
+	struct sim		*sim;
+	struct tally		 k;
+	char			 text[512];
+	double			 mean, sd, want, tolerance;
+	int			 n, lo;
+
+	memset(&k, 0, sizeof k);
+	k.finish = strcmp(c->mode, "backlog") == 0 ? "answered" :
+	    "handle_time";
+	k.scale = c->scale == 10 ? 10 : 5;
+	lo = k.scale == 5 ? 1 : 0;
+	n = snprintf(text, sizeof text, "[queue chat/website]\n"
+	    "mode = %s\narrivals_per_hour = 1000\nstaff = 60\n"
+	    "handle_time = 1m\ninterval = 1h\n", c->mode);
+	if (c->direct >= 0)
+		n += snprintf(text + n, sizeof text - n,
+		    "direct_share = %g%%\n", c->direct);
+	if (c->rated >= 0)
+		n += snprintf(text + n, sizeof text - n,
+		    "rated_share = %g%%\n", c->rated);
+	if (c->scale > 0)
+		n += snprintf(text + n, sizeof text - n,
+		    "rating_scale = %d\n", c->scale);
+	if (!isnan(c->mean))
+		n += snprintf(text + n, sizeof text - n,
+		    "rating_mean = %g\n", c->mean);
+	assert_true((size_t)n < sizeof text);
+	cfg = read_text(text, &e);
+	if (e.n > 0)
+		fail_msg("%s", e.text[0]);
+	assert_non_null(cfg);
+	sim = sim_new(cfg, &opt, tally, &k);
+	sim_run(sim, 86400);
+	sim_free(sim);
+	sim_config_free(cfg);
+
+	assert_true(k.finished > 20000);
+	if (c->direct < 0)
+		assert_int_equal(k.resolved, 0);
+	else {
+		assert_int_equal(k.resolved, k.finished);	/* each one */
+		assert_share("direct", k.direct, k.resolved, c->direct / 100);
+	}
+	if (c->rated < 0) {
+		assert_int_equal(k.rated, 0);
+		return;
+	}
+	assert_share("rated", k.rated, k.finished, c->rated / 100);
+	if (k.rated == 0)
+		return;
+	assert_in_range(k.lowest, lo, k.scale);
+	assert_in_range(k.highest, lo, k.scale);
+	want = !isnan(c->mean) ? c->mean : k.scale == 5 ? 4 : 7.5;
+	mean = k.sum / k.rated;
+	sd = sqrt(fmax(0, (k.sumsq - k.rated * mean * mean) / (k.rated - 1)));
+	tolerance = 3 * sd / sqrt((double)k.rated);
+	if (fabs(mean - want) > tolerance)
+		fail_msg("average score %.4f of %ld, expected %.4f +- %.4f",
+		    mean, k.rated, want, tolerance);
+	/* spread around the mean, except where the mean is an end */
+	if (want > lo && want < k.scale)
+		assert_true(k.lowest < want && k.highest > want);
+}
+
+/* Without the keys, no queue says anything of resolution or ratings. */
+static void
+no_quality_without_the_keys(void **state)
+{
+	struct log	 log = run(three_queues, 11, 3, 0, 48 * 3600);
+	size_t		 i, finished = 0;
+
+	(void)state;
+	for (i = 0; i < log.n; i++) {
+		if (metric_is(&log.msgs[i], "resolved") ||
+		    metric_is(&log.msgs[i], "rating"))
+			fail_msg("%s %s", log.msgs[i].topic,
+			    log.msgs[i].payload);
+		if (metric_is(&log.msgs[i], "handle_time"))
+			finished++;
+	}
+	assert_true(finished > 1000);
+	free(log.msgs);
+}
+
+/* text with extra lines after each [queue] header, into a new string. */
+static char *
+with_keys(const char *text, const char *extra)
+{
+	char		*out = malloc(2 * strlen(text) + 16 * strlen(extra) + 1);
+	const char	*nl;
+	size_t		 n = 0, len;
+
+	assert_non_null(out);
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		len = nl != NULL ? (size_t)(nl - text) + 1 : strlen(text);
+		memcpy(out + n, text, len);
+		n += len;
+		if (strncmp(text, "[queue ", 7) == 0) {
+			memcpy(out + n, extra, strlen(extra));
+			n += strlen(extra);
+		}
+		text += len;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * The keys only add messages: with resolved and rating left out, the
+ * stream is the one of the same seed without them.
+ */
+static void
+quality_keys_only_add(void **state)
+{
+	char		*text = with_keys(three_queues, "direct_share = 70%\n"
+			    "rated_share = 40%\nrating_scale = 10\n");
+	struct log	 plain = run(three_queues, 42, 2, 8 * 3600, 36000);
+	struct log	 rich = run(text, 42, 2, 8 * 3600, 36000);
+	size_t		 i, n = 0, resolved = 0, rated = 0;
+
+	(void)state;
+	for (i = 0; i < rich.n; i++) {
+		if (metric_is(&rich.msgs[i], "resolved"))
+			resolved++;
+		else if (metric_is(&rich.msgs[i], "rating"))
+			rated++;
+		else
+			rich.msgs[n++] = rich.msgs[i];
+	}
+	rich.n = n;
+	assert_true(resolved > 1000 && rated > 400);
+	assert_true(same_logs(&plain, &rich));
+	free(text);
+	free(plain.msgs);
+	free(rich.msgs);
+}
+
+/* The rating keys go together, whatever their order in the section. */
+static void
+quality_config_meaning(void **state)
+{
+	static const char head[] = "[queue balie/paspoort]\n"
+	    "mode = gauge\narrivals_per_hour = 10\nstaff = 1\n"
+	    "handle_time = 5m\n";
+	struct errors		 e = { 0 };
+	struct sim_config	*cfg;
+	char			 text[512];
+
+	(void)state;
+	/* a mean before its scale is judged on that scale */
+	snprintf(text, sizeof text, "%srating_mean = 7.6\nrated_share = 30%%\n"
+	    "rating_scale = 10\n", head);
+	cfg = read_text(text, &e);
+	if (e.n > 0)
+		fail_msg("%s", e.text[0]);
+	assert_non_null(cfg);
+	sim_config_free(cfg);
+
+	snprintf(text, sizeof text, "%srating_mean = 7.6\nrated_share = 30%%\n"
+	    "rating_scale = 5\n", head);
+	assert_null(read_text(text, &e));
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.text[0], "test.conf:6: bad rating_mean '7.6' in "
+	    "[queue balie/paspoort]: expected a number from 1 to 5 on "
+	    "rating_scale 5");
+
+	/* 0 is the bottom of 10, not of 5 */
+	e.n = 0;
+	snprintf(text, sizeof text, "%srated_share = 30%%\nrating_scale = 10\n"
+	    "rating_mean = 0\n", head);
+	cfg = read_text(text, &e);
+	assert_int_equal(e.n, 0);
+	assert_non_null(cfg);
+	sim_config_free(cfg);
+
+	/* a bad scale is said once, and the mean is not judged on it */
+	snprintf(text, sizeof text, "%srated_share = 30%%\nrating_scale = 7\n"
+	    "rating_mean = 7.6\n", head);
+	assert_null(read_text(text, &e));
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.text[0], "test.conf:7: bad rating_scale '7' in "
+	    "[queue balie/paspoort]: expected 5 (scores 1 to 5) or 10 "
+	    "(0 to 10)");
+
+	/* without rated_share nothing is rated: scale and mean are mistakes */
+	e.n = 0;
+	snprintf(text, sizeof text, "%sdirect_share = 80%%\nrating_scale = 10\n"
+	    "rating_mean = 7.6\n", head);
+	assert_null(read_text(text, &e));
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.text[0], "test.conf:7: 'rating_scale' in "
+	    "[queue balie/paspoort] needs 'rated_share', or no contact is "
+	    "rated");
+	assert_string_equal(e.text[1], "test.conf:8: 'rating_mean' in "
+	    "[queue balie/paspoort] needs 'rated_share', or no contact is "
+	    "rated");
+
+	/* each key once, as the others */
+	e.n = 0;
+	snprintf(text, sizeof text, "%sdirect_share = 80%%\n"
+	    "direct_share = 70%%\n", head);
+	assert_null(read_text(text, &e));
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.text[0], "test.conf:7: duplicate key "
+	    "'direct_share' in [queue balie/paspoort]");
 }
 
 /* A unit is only spelling: 4m, 240s and 3m60s are one stream. */
@@ -716,6 +1070,48 @@ demo_config_shows_waiting(void **state)
 	free(log.msgs);
 }
 
+/* The demo's phone and counter show resolution and ratings; mail not. */
+static void
+demo_config_shows_quality(void **state)
+{
+	struct errors		 e = { 0 };
+	struct sim_options	 opt = { 2024, 1, 9 * 3600, "wachtd" };
+	struct sim_config	*cfg;
+	struct sim		*sim;
+	struct log		 log = { NULL, 0, 0 };
+	FILE			*fp;
+	size_t			 i;
+	long			 resolved[3] = { 0 }, rated[3] = { 0 };
+	int			 q;
+
+	(void)state;
+	fp = fopen(DEMO_CONF, "r");
+	assert_non_null(fp);
+	cfg = sim_config_read(fp, DEMO_CONF, remember_error, &e);
+	fclose(fp);
+	assert_non_null(cfg);
+	sim = sim_new(cfg, &opt, collect, &log);
+	sim_run(sim, 2 * 3600);
+	for (i = 0; i < log.n; i++) {
+		q = strstr(log.msgs[i].topic, "/telefoon/") != NULL ? 0 :
+		    strstr(log.msgs[i].topic, "/balie/") != NULL ? 1 : 2;
+		if (metric_is(&log.msgs[i], "resolved"))
+			resolved[q]++;
+		else if (metric_is(&log.msgs[i], "rating")) {
+			rated[q]++;
+			/* the counter asks for a mark of 0 to 10 */
+			assert_int_equal(strstr(log.msgs[i].payload,
+			    ", \"scale\": 10}") != NULL, q == 1);
+		}
+	}
+	assert_true(resolved[0] > 100 && rated[0] > 10);
+	assert_true(resolved[1] > 10 && rated[1] > 3);
+	assert_int_equal(resolved[2] + rated[2], 0);
+	sim_free(sim);
+	sim_config_free(cfg);
+	free(log.msgs);
+}
+
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 int
@@ -737,8 +1133,13 @@ main(void)
 		cmocka_unit_test(queue_ids_as_in_wachtd),
 		cmocka_unit_test(config_lines_up_to_4096_characters),
 		cmocka_unit_test(demo_config_shows_waiting),
+		cmocka_unit_test(no_quality_without_the_keys),
+		cmocka_unit_test(quality_keys_only_add),
+		cmocka_unit_test(quality_config_meaning),
+		cmocka_unit_test(demo_config_shows_quality),
 	};
-	struct CMUnitTest	 tests[NELEM(value_cases) + NELEM(fixed)];
+	struct CMUnitTest	 tests[NELEM(value_cases) +
+				    NELEM(quality_cases) + NELEM(fixed)];
 	size_t			 i, n = 0;
 
 	for (i = 0; i < NELEM(value_cases); i++) {
@@ -749,6 +1150,9 @@ main(void)
 		tests[n++] = (struct CMUnitTest){ names[i], value_case, NULL,
 		    NULL, &value_cases[i] };
 	}
+	for (i = 0; i < NELEM(quality_cases); i++)
+		tests[n++] = (struct CMUnitTest){ quality_cases[i].name,
+		    quality_case, NULL, NULL, &quality_cases[i] };
 	for (i = 0; i < NELEM(fixed); i++)
 		tests[n++] = fixed[i];
 	return cmocka_run_group_tests(tests, NULL, NULL);
