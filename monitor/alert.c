@@ -20,7 +20,8 @@ enum phrase {
 	P_SL, P_SL_PREDICTED, P_LONGEST, P_EWT, P_OLDEST, P_BACKLOG,
 	P_NO_BACKLOG, P_NO_DATA, P_WORKDAYS, P_WORKDAY, P_WAITING,
 	P_WAITING_1, P_AGENTS, P_AGENTS_1, P_OPEN, P_FEED_STALE, P_FEED_NEVER,
-	P_FEED_OK, P_QUALITY, P_QUALITY_TREND, P_TOO_FEW, P_DIRECT,
+	P_FEED_OK, P_QUALITY, P_QUALITY_TREND, P_TOO_FEW_RESOLVED,
+	P_TOO_FEW_RATINGS, P_IN_LAST, P_SINCE, P_DIRECT,
 	P_AVERAGE, P_POSITIVE, P_OF, P_RATINGS, P_RATINGS_1,
 	NPHRASES
 };
@@ -47,10 +48,15 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_FEED_STALE] = "Geen gegevens meer sinds %s (verwacht elke %s)",
 	[P_FEED_NEVER] = "Nog geen gegevens ontvangen (verwacht elke %s)",
 	[P_FEED_OK] = "Gegevens komen binnen",
-	[P_QUALITY] = "%s in de laatste %s (%s), norm %s",
+	[P_QUALITY] = "%s %s (%s), norm %s",
+	[P_IN_LAST] = "in de laatste %s",
+	[P_SINCE] = "sinds %s",
 	[P_QUALITY_TREND] = "Op deze koers %s in de laatste %s, norm %s; de "
 	    "laatste %s: %s",
-	[P_TOO_FEW] = "Te weinig gegevens: %u in de laatste %s, minimaal %d",
+	[P_TOO_FEW_RESOLVED] = "Te weinig gegevens: %u afgehandelde "
+	    "contacten %s, minimaal %d",
+	[P_TOO_FEW_RATINGS] = "Te weinig gegevens: %u beoordelingen %s, "
+	    "minimaal %d",
 	[P_DIRECT] = "%s direct beantwoord",
 	[P_AVERAGE] = "gemiddeld %s van %d",
 	[P_POSITIVE] = "%s positief (%s of hoger)",
@@ -78,10 +84,14 @@ static const char *const phrases[2][NPHRASES] = { {
 	[P_FEED_STALE] = "No data since %s (expected every %s)",
 	[P_FEED_NEVER] = "No data received yet (expected every %s)",
 	[P_FEED_OK] = "Data arriving",
-	[P_QUALITY] = "%s in the last %s (%s), target %s",
+	[P_QUALITY] = "%s %s (%s), target %s",
+	[P_IN_LAST] = "in the last %s",
+	[P_SINCE] = "since %s",
 	[P_QUALITY_TREND] = "At this rate %s in the last %s, target %s; the "
 	    "last %s: %s",
-	[P_TOO_FEW] = "Too little data: %u in the last %s, at least %d",
+	[P_TOO_FEW_RESOLVED] = "Too little data: %u finished contacts %s, "
+	    "at least %d",
+	[P_TOO_FEW_RATINGS] = "Too little data: %u ratings %s, at least %d",
 	[P_DIRECT] = "%s resolved at first contact",
 	[P_AVERAGE] = "average %s of %d",
 	[P_POSITIVE] = "%s positive (%s or better)",
@@ -96,6 +106,8 @@ struct look {
 	int		 english;
 	int		 words;		/* 0: the level only, no sentence */
 	int		 holding[ALERT_LEVELS];	/* the alert is at this or worse */
+	double		 top;		/* the best figure short_of can ask */
+	double		 now;
 	struct judgement *out;
 };
 
@@ -205,13 +217,18 @@ reaches(const struct look *l, enum alert_state level, double value,
 	return strict ? value > limit : value >= limit;
 }
 
-/* value falls short of limit; the hysteresis asks a margin to leave. */
+/*
+ * value falls short of limit; the hysteresis asks a margin to leave, but
+ * never more than half the way to the best figure there is (l->top): a
+ * 96% target clears at 98%, not at an unreachable 100.8%.
+ */
 static int
 short_of(const struct look *l, enum alert_state level, double value,
     double limit)
 {
 	if (l->holding[level])
-		limit *= 1 + ALERT_HYSTERESIS;
+		limit = fmin(limit * (1 + ALERT_HYSTERESIS),
+		    (limit + l->top) / 2);
 	return value < limit;
 }
 
@@ -303,22 +320,34 @@ judge_max_wait(struct look *l, const struct norm_conf *n)
 		verdict(l, ALERT_UNKNOWN, NAN, limit, P_NO_DATA);
 }
 
-/* "4,2" or "4.2": a score with one decimal. */
+/* "4,25", "4,2" or "4": a score as written, to two decimals. */
 static const char *
 score(const struct look *l, double x, char *buf, size_t len)
 {
-	char	*dot;
+	char	*dot, *end;
 
 	if (!l->words)
 		return "";
-	snprintf(buf, len, "%.1f", x);
+	snprintf(buf, len, "%.2f", x);
 	if ((dot = strpbrk(buf, ".,")) == NULL)	/* the locale's, or ours */
 		return buf;
-	if (strcmp(dot + 1, "0") == 0)
+	for (end = dot + strlen(dot) - 1; *end == '0'; end--)
+		*end = '\0';
+	if (end == dot)
 		*dot = '\0';			/* "4", not "4,0" */
 	else
 		*dot = l->english ? '.' : ',';
 	return buf;
+}
+
+/* A figure as the sentence shows it, one decimal: never rounded up to
+ * its target when it falls short ("79,9%" of 79.99, not "80%"). */
+static double
+shown(double x, double target)
+{
+	double	 r = round(x * 10) / 10;
+
+	return x < target && r >= target ? floor(x * 10) / 10 : r;
 }
 
 /* " van 10" after a score on the scale of 0 to 10. */
@@ -338,6 +367,8 @@ say_figure(const struct look *l, const struct norm_conf *n, double x,
 {
 	char	 a[32], b[32];
 
+	x = shown(x, n->kind == NORM_DIRECT_TARGET ? n->direct_target :
+	    n->rating_target);
 	if (n->kind == NORM_DIRECT_TARGET)
 		say(l, buf, len, P_DIRECT, pct(l, x, a, sizeof(a)));
 	else if (!n->rating_share)
@@ -363,13 +394,38 @@ say_target(const struct look *l, const struct norm_conf *n, char *buf,
 	    n->rating_target, buf, len);
 }
 
+/* The time the quality counts cover: "in de laatste 24 u", or since a
+ * start or a reload within it, "sinds 08:30" ("sinds 28-11 08:30"). */
+static const char *
+covered(const struct look *l, char *buf, size_t len)
+{
+	const struct queue_view *v = l->v;
+	struct tm	 tm, today;
+	time_t		 t = (time_t)v->quality_since, n = (time_t)l->now;
+	char		 a[32], at[32];
+
+	if (!l->words)
+		return "";
+	if (v->quality_since <= 0) {
+		say(l, buf, len, P_IN_LAST, span(l, v->quality_window, a,
+		    sizeof(a)));
+		return buf;
+	}
+	localtime_r(&t, &tm);
+	localtime_r(&n, &today);
+	strftime(at, sizeof(at), tm.tm_yday == today.tm_yday &&
+	    tm.tm_year == today.tm_year ? "%H:%M" : "%d-%m %H:%M", &tm);
+	say(l, buf, len, P_SINCE, at);
+	return buf;
+}
+
 /* "76% direct beantwoord in de laatste 24 u (152 van 200), norm 80%" */
 static void
 say_quality(struct look *l, enum alert_state level, const struct norm_conf *n,
     double x, double target)
 {
 	const struct quality *k = &l->v->quality;
-	char	 a[64], b[32], c[32], d[32];
+	char	 a[64], b[48], c[32], d[32];
 
 	if (n->kind == NORM_DIRECT_TARGET)
 		say(l, c, sizeof(c), P_OF, k->direct, quality_resolved(k));
@@ -377,7 +433,7 @@ say_quality(struct look *l, enum alert_state level, const struct norm_conf *n,
 		say(l, c, sizeof(c), quality_ratings(k) == 1 ? P_RATINGS_1 :
 		    P_RATINGS, quality_ratings(k));
 	verdict(l, level, x, target, P_QUALITY, say_figure(l, n, x, a,
-	    sizeof(a)), span(l, l->v->quality_window, b, sizeof(b)), c,
+	    sizeof(a)), covered(l, b, sizeof(b)), c,
 	    say_target(l, n, d, sizeof(d)));
 	/* "Gemiddeld 3,8 van 5 ...": the figure begins the sentence. */
 	l->out->reason[0] = (char)toupper((unsigned char)l->out->reason[0]);
@@ -400,15 +456,17 @@ judge_quality(struct look *l, const struct norm_conf *n)
 
 	target = n->kind == NORM_DIRECT_TARGET ? n->direct_target :
 	    n->rating_target;
+	l->top = n->kind == NORM_RATING_TARGET && !n->rating_share ?
+	    n->rating_scale : 100;
 	x = quality_figure(&v->quality, n, &count);
 	quality_sub(&ahead, &v->quality_leaving);
 	quality_add(&ahead, &v->quality_recent);
 	trend = quality_figure(&ahead, n, &ahead_count);
 	recent = quality_figure(&v->quality_recent, n, &recent_count);
 	if (count < (uint32_t)n->min_count)
-		verdict(l, ALERT_UNKNOWN, isnan(x) ? NAN : x, target,
-		    P_TOO_FEW, count, span(l, v->quality_window, a, sizeof(a)),
-		    n->min_count);
+		verdict(l, ALERT_UNKNOWN, x, target, n->kind ==
+		    NORM_DIRECT_TARGET ? P_TOO_FEW_RESOLVED : P_TOO_FEW_RATINGS,
+		    count, covered(l, a, sizeof(a)), n->min_count);
 	else if (short_of(l, ALERT_CRITICAL, x, target))
 		say_quality(l, ALERT_CRITICAL, n, x, target);
 	else if (ahead_count >= (uint32_t)n->min_count && recent_count > 0 &&
@@ -478,7 +536,7 @@ alert_judge(const struct norm_conf *n, const struct hours_conf *hours,
     int english, int words, struct judgement *out)
 {
 	struct look	 l = { .v = v, .english = english != 0, .words = words,
-			    .out = out };
+			    .top = 100, .now = now, .out = out };
 	int		 level;
 
 	for (level = ALERT_OK; level < ALERT_LEVELS; level++)

@@ -941,7 +941,10 @@ struct experience_job {
 	struct wachtd	*w;
 	struct report_job *rj;
 	int		 year, quarter;
+	uint64_t	 generation;	/* of the configuration it read for */
 };
+
+#define EXPERIENCE_RETRY 3600.0	/* s after a failed read */
 
 static void
 experience_run(void *arg)
@@ -959,7 +962,7 @@ experience_done(void *arg, int ran)
 	struct report_tally total;
 	struct board_experience *x = &e->w->experience;
 	size_t		 i;
-	int		 k, failed = 0;
+	int		 failed = 0;
 
 	e->w->experience_busy = 0;
 	report_tally_init(&total);
@@ -967,25 +970,19 @@ experience_done(void *arg, int ran)
 		failed |= e->rj->items[i].error[0] != '\0';
 		report_tally_add(&total, &e->rj->items[i].tally);
 	}
-	if (!ran)
+	/* A reload meanwhile may have made other queues public. */
+	if (!ran || e->generation != e->w->experience_generation)
 		goto out;
-	memset(x, 0, sizeof(*x));
-	x->year = e->year;		/* asked for: not again this quarter */
-	x->quarter = e->quarter;
-	if (failed)
+	if (failed) {
 		log_warnx("public_experience: the history of the last quarter "
-		    "could not be read: the public page leaves it out (a "
-		    "reload tries again)");
-	else {
-		x->quality.direct = (uint32_t)llround(total.quality[0]);
-		x->quality.indirect = (uint32_t)llround(total.quality[1]);
-		for (k = 0; k < QUALITY_SCORES5; k++)
-			x->quality.score5[k] =
-			    (uint32_t)llround(total.quality[2 + k]);
-		for (k = 0; k < QUALITY_SCORES10; k++)
-			x->quality.score10[k] =
-			    (uint32_t)llround(total.quality[2 + 5 + k]);
+		    "could not be read; trying again in an hour");
+		e->w->experience_retry = e->rj->now + EXPERIENCE_RETRY;
+		goto out;
 	}
+	memset(x, 0, sizeof(*x));
+	x->year = e->year;
+	x->quarter = e->quarter;
+	report_tally_quality(&total, &x->quality);
 out:
 	report_free(e->rj);
 	free(e);
@@ -1002,8 +999,12 @@ api_experience(struct wachtd *w, double now)
 	size_t		 n, i;
 	int		 year, quarter, first;
 
-	if (!w->conf->public_experience || w->experience_busy)
+	if (!w->conf->public_experience || w->experience_busy ||
+	    now < w->experience_retry)
 		return;
+	/* An hour into a quarter: the last steps of the one before are on
+	 * disk by then. */
+	t -= 3600;
 	localtime_r(&t, &tm);
 	year = tm.tm_year + 1900;
 	quarter = tm.tm_mon / 3;	/* the one before this, 1 to 4 */
@@ -1041,6 +1042,7 @@ api_experience(struct wachtd *w, double now)
 	e->rj = j;
 	e->year = year;
 	e->quarter = quarter;
+	e->generation = w->experience_generation;
 	w->experience_busy = 1;
 	work_submit(w->work, experience_run, experience_done, e);
 }

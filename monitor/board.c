@@ -168,8 +168,8 @@ decimal(double x, char *buf, size_t len)
 
 /*
  * The last quarter in plain Dutch, a sentence a figure: "In juli,
- * augustus en september 2026 hielpen we 78 van de 100 vragen meteen bij
- * het eerste contact." Returns how many sentences (0: nothing to say).
+ * augustus en september 2026 beantwoordden we 78 van de 100 vragen
+ * meteen bij het eerste contact." Returns how many (0: nothing to say).
  */
 static int
 experience_lines(const struct board_experience *e, char lines[2][256])
@@ -183,14 +183,14 @@ experience_lines(const struct board_experience *e, char lines[2][256])
 	k = &e->quality;
 	quarter_text(e, period, sizeof(period));
 	if (quality_resolved(k) >= BOARD_EXPERIENCE_MIN)
-		snprintf(lines[n++], 256, "In %s hielpen we %ld van de 100 "
-		    "vragen meteen bij het eerste contact.", period,
+		snprintf(lines[n++], 256, "In %s beantwoordden we %ld van de "
+		    "100 vragen meteen bij het eerste contact.", period,
 		    lround(quality_direct(k)));
 	if (quality_ratings(k) >= BOARD_EXPERIENCE_MIN) {
 		scale = quality_scale(k);
 		decimal(quality_average(k, scale), avg, sizeof(avg));
-		snprintf(lines[n], 256, "In %s gaven inwoners ons contact "
-		    "gemiddeld een %s. Dat is op een schaal van %d tot %d.",
+		snprintf(lines[n], 256, "In %s gaven inwoners het contact met "
+		    "ons gemiddeld een %s op een schaal van %d tot %d.",
 		    n > 0 ? "die maanden" : period, avg, scale == 10 ? 0 : 1,
 		    scale);
 		n++;

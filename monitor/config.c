@@ -251,7 +251,7 @@ push(void *arrayp, size_t *n, size_t size)
 static void
 norm_defaults(struct norm_conf *n)
 {
-	n->window = 0;		/* by kind, in pass 2 */
+	n->window = -1;		/* by kind, in pass 2 */
 	n->hold = 60;
 	n->clear_for = 5 * 60;
 	n->warn_at = 75;
@@ -1160,6 +1160,10 @@ check(struct parser *p)
 		    "public_listen is the same address as listen");
 	if (c->auth_file != NULL)
 		read_users(p, key_line(p, SEC_HTTP, "auth_file"));
+	if (c->public_experience && c->public_listen.port == 0)
+		error_at(p, key_line(p, SEC_HTTP, "public_experience"),
+		    "public_experience needs public_listen: it is said on the "
+		    "public page");
 
 	for (i = 0; i < c->nnorms; i++) {
 		struct norm_conf *n = &c->norms[i];
@@ -1186,7 +1190,7 @@ check(struct parser *p)
 				    "and target go together", n->name);
 		} else
 			n->kind = NORM_RESPOND_WITHIN;
-		if (n->window == 0)	/* a quality figure needs a day */
+		if (n->window < 0)	/* a quality figure needs a day */
 			n->window = n->kind == NORM_DIRECT_TARGET ||
 			    n->kind == NORM_RATING_TARGET ? 86400 : 15 * 60;
 		if (n->window < c->step)

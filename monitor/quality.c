@@ -162,3 +162,28 @@ quality_figure(const struct quality *q, const struct norm_conf *n,
 	return n->rating_share ? quality_positive(q, n->positive_from,
 	    n->positive_scale) : quality_average(q, n->rating_scale);
 }
+
+/* Counts by score, an array from the scale's lowest score up. */
+static json_t *
+scores(const uint32_t *n, int len)
+{
+	json_t	*a = json_array();
+	int	 i;
+
+	for (i = 0; i < len; i++)
+		json_array_append_new(a, json_integer(n[i]));
+	return a;
+}
+
+json_t *
+quality_scores_json(const struct quality *q)
+{
+	json_t	*o = json_object();
+
+	if (rated(q, 5) > 0)
+		json_object_set_new(o, "5", scores(q->score5, QUALITY_SCORES5));
+	if (rated(q, 10) > 0)
+		json_object_set_new(o, "10", scores(q->score10,
+		    QUALITY_SCORES10));
+	return o;
+}

@@ -54,6 +54,7 @@ clear_quality(struct queue *q)
 {
 	free(q->quality);
 	q->quality = NULL;
+	q->quality_since = 0;
 }
 
 /*
@@ -496,9 +497,9 @@ quality_slices(const struct queue *q)
 }
 
 /*
- * The quality ring as the clock moves: a step back starts it over (as
- * the service level's, for queues with quality input alone), and counts
- * leaving the window are news: dropped, so that they are news once.
+ * The quality ring as the clock moves: slices of a time the clock stepped
+ * back from are dropped, and counts leaving the window are news: dropped,
+ * so that they are news once.
  */
 static void
 quality_tick(struct queue *q, double now)
@@ -508,15 +509,18 @@ quality_tick(struct queue *q, double now)
 	struct quality_slice *s;
 	int		 i;
 
+	if (q->quality_since <= 0)
+		q->quality_since = now;	/* counting (again) from here */
 	for (i = 0; q->quality != NULL && i < QUEUE_SLICES; i++) {
 		s = &q->quality[i];
+		/* Counted on a clock that stepped back since: those slices
+		 * alone go, not a day of counts for a second's step. */
 		if (s->n > last) {
-			clear_quality(q);
+			s->n = -1;
+			memset(&s->q, 0, sizeof(s->q));
 			q->dirty = 1;
-			return;
-		}
-		if (s->n >= 0 && s->n < first && (quality_resolved(&s->q) > 0 ||
-		    quality_ratings(&s->q) > 0)) {
+		} else if (s->n >= 0 && s->n < first &&
+		    (quality_resolved(&s->q) > 0 || quality_ratings(&s->q) > 0)) {
 			memset(&s->q, 0, sizeof(s->q));
 			q->dirty = 1;
 		}
@@ -694,6 +698,8 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 		}
 		quality_count(&qs->q, m, in);
 		quality_count(&st->quality, m, in);
+		if (q->quality_since <= 0)	/* before the first tick */
+			q->quality_since = now;
 	} else if ((s = slice_at(q, ts)) == NULL ||
 	    (st = step_for(q, ts)) == NULL) {
 		*why = REJECT_TOO_LATE;
@@ -790,7 +796,6 @@ queue_tick(struct queue *q, double now)
 		 * "future" would block their slots, so start the window over. */
 		if (q->slices[i].n > current) {
 			clear_slices(q);
-			clear_quality(q);
 			q->dirty = 1;
 			break;
 		}
@@ -847,6 +852,9 @@ quality_view(const struct queue *q, double now, struct queue_view *v)
 	int		 i;
 
 	v->quality_window = q->quality_window;
+	/* After a start or a reload the counts cover less. */
+	v->quality_since = q->quality_since > now - q->quality_window ?
+	    q->quality_since : 0;
 	v->quality_recent_span = (double)quarter * q->quality_width;
 	for (i = 0; q->quality != NULL && i < QUEUE_SLICES; i++) {
 		s = &q->quality[i];
@@ -1039,18 +1047,6 @@ direct_json(const struct queue *q, const struct queue_view *v)
 	return o;
 }
 
-/* Counts by score, an array from the scale's lowest score up. */
-static json_t *
-scores_json(const uint32_t *counts, int n)
-{
-	json_t	*a = json_array();
-	int	 i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_integer(counts[i]));
-	return a;
-}
-
 /*
  * Residents' ratings in the quality window: the average on the scale of
  * the queue's rating norm (else the scale most used), the share
@@ -1064,9 +1060,7 @@ rating_json(const struct queue *q, const struct queue_view *v)
 	const struct quality *k = &v->quality;
 	int		 scale = quality_scale(k), from_scale = 5;
 	double		 from = 4;
-	uint32_t	 on5 = 0;
-	json_t		*o, *by;
-	int		 i;
+	json_t		*o;
 
 	if (quality_ratings(k) == 0)
 		return json_null();
@@ -1078,15 +1072,6 @@ rating_json(const struct queue *q, const struct queue_view *v)
 			from_scale = n->positive_scale;
 		}
 	}
-	for (i = 0; i < QUALITY_SCORES5; i++)
-		on5 += k->score5[i];
-	by = json_object();
-	if (on5 > 0)
-		json_object_set_new(by, "5", scores_json(k->score5,
-		    QUALITY_SCORES5));
-	if (quality_ratings(k) > on5)
-		json_object_set_new(by, "10", scores_json(k->score10,
-		    QUALITY_SCORES10));
 	o = json_pack("{s:o, s:i, s:I, s:o, s:o, s:i, s:o, s:o}",
 	    "value", num(quality_average(k, scale)),
 	    "scale", scale,
@@ -1094,7 +1079,7 @@ rating_json(const struct queue *q, const struct queue_view *v)
 	    "positive", num(quality_positive(k, from, from_scale)),
 	    "positive_from", num(from),
 	    "positive_scale", from_scale,
-	    "scores", by,
+	    "scores", quality_scores_json(k),
 	    "window", num(v->quality_window));
 	if (n != NULL)
 		json_object_set_new(o, n->rating_share ? "positive_target" :

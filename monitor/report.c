@@ -64,7 +64,7 @@ report_tally_rows(struct report_tally *t, const struct report_norm *n,
 
 	for (k = 0; k < NCOUNTED; k++)
 		col[k] = column(ds_cnt, names, counted_names[k]);
-	/* Files of before 0.3 have none: no quality counted, not zero. */
+	/* Files of before 0.3 have none: nothing counted, no figure. */
 	for (k = 0; k < REPORT_QUALITY; k++)
 		qcol[k] = column(ds_cnt, names, quality_names[k]);
 	wmax = column(ds_cnt, names, "open_wait_max");
@@ -181,16 +181,18 @@ report_tally_json(const struct report_tally *t, const struct report_norm *n)
 	        round(t->abandoned))) : json_null());
 }
 
-/* Counts by score, from the lowest score of the scale up. */
-static json_t *
-scores(const uint32_t *n, int len)
+void
+report_tally_quality(const struct report_tally *t, struct quality *k)
 {
-	json_t	*a = json_array();
 	int	 i;
 
-	for (i = 0; i < len; i++)
-		json_array_append_new(a, json_integer(n[i]));
-	return a;
+	/* Rates x seconds come back within rounding: whole counts. */
+	k->direct = (uint32_t)llround(t->quality[0]);
+	k->indirect = (uint32_t)llround(t->quality[1]);
+	for (i = 0; i < QUALITY_SCORES5; i++)
+		k->score5[i] = (uint32_t)llround(t->quality[2 + i]);
+	for (i = 0; i < QUALITY_SCORES10; i++)
+		k->score10[i] = (uint32_t)llround(t->quality[2 + 5 + i]);
 }
 
 void
@@ -198,18 +200,11 @@ report_quality_json(json_t *o, const struct report_tally *t,
     const struct report_quality_norms *q)
 {
 	struct quality	 k;
-	json_t		*resolved = json_null(), *ratings = json_null(), *by;
+	json_t		*resolved = json_null(), *ratings = json_null();
 	double		 avg, pos, from = 4;
-	int		 i, scale, from_scale = 5;
-	uint32_t	 on5 = 0;
+	int		 scale, from_scale = 5;
 
-	/* Rates x seconds come back within rounding: whole counts. */
-	k.direct = (uint32_t)llround(t->quality[0]);
-	k.indirect = (uint32_t)llround(t->quality[1]);
-	for (i = 0; i < QUALITY_SCORES5; i++)
-		on5 += k.score5[i] = (uint32_t)llround(t->quality[2 + i]);
-	for (i = 0; i < QUALITY_SCORES10; i++)
-		k.score10[i] = (uint32_t)llround(t->quality[2 + 5 + i]);
+	report_tally_quality(t, &k);
 
 	if (quality_resolved(&k) > 0) {
 		resolved = json_pack("{s:I, s:I, s:o, s:o, s:o}",
@@ -233,16 +228,9 @@ report_quality_json(json_t *o, const struct report_tally *t,
 		}
 		avg = quality_average(&k, scale);
 		pos = quality_positive(&k, from, from_scale);
-		by = json_object();
-		if (on5 > 0)
-			json_object_set_new(by, "5", scores(k.score5,
-			    QUALITY_SCORES5));
-		if (quality_ratings(&k) > on5)
-			json_object_set_new(by, "10", scores(k.score10,
-			    QUALITY_SCORES10));
 		ratings = json_pack("{s:I, s:o, s:o, s:i, s:o, s:o, s:i}",
 		    "count", (json_int_t)quality_ratings(&k),
-		    "scores", by,
+		    "scores", quality_scores_json(&k),
 		    "average", json_real(round(avg * 100) / 100),
 		    "scale", scale,
 		    "positive_pct", tenth(pos),

@@ -68,6 +68,9 @@ void	report_tally_add(struct report_tally *, const struct report_tally *);
 /* The figures of the report contract; norm NULL for channels and total. */
 json_t	*report_tally_json(const struct report_tally *,
 	    const struct report_norm *);
+struct quality;
+/* The tally's quality counts, whole. */
+void	 report_tally_quality(const struct report_tally *, struct quality *);
 /* First-contact resolution ("resolved") and ratings ("ratings") into o,
  * each null without any; judged by q, or not with q NULL. */
 void	 report_quality_json(json_t *o, const struct report_tally *,

@@ -863,8 +863,11 @@ reload(json_t *errors)
 	config_free(old);
 	evtimer_del(ev_step);
 	schedule_step();
-	/* Other public queues: read the last quarter again. */
+	/* Other public queues: read the last quarter again, and drop a
+	 * reading of the old ones still on its way. */
 	memset(&w.experience, 0, sizeof(w.experience));
+	w.experience_generation++;
+	w.experience_retry = 0;
 	public_refresh(w.public, w.conf, w.queues, &w.experience,
 	    util_now());
 	on_connect(NULL);	/* republish: labels or norms may differ */

@@ -273,6 +273,8 @@ double		 quality_rescale(double score, int from, int to);
 /* % of ratings at or above score `from` on scale; NAN without any. */
 double		 quality_positive(const struct quality *, double from,
 		    int scale);
+/* {"5": [n1..n5], "10": [n0..n10]}, each scale only when rated on. */
+json_t		*quality_scores_json(const struct quality *);
 /* The figure norm n (direct_target, rating_target) holds against its
  * target, and in *count how many contacts or ratings it is made of. */
 double		 quality_figure(const struct quality *,
@@ -562,6 +564,8 @@ struct queue {
 	double		 quality_window;	/* s */
 	double		 quality_width;		/* s per quality slice */
 	struct quality_slice *quality;		/* QUEUE_SLICES, or NULL */
+	double		 quality_since;	/* counted from: the first tick
+					 * after a start or a reload */
 	struct map	*waiters;	/* id -> join time; lifecycle only */
 	struct step	 cur;		/* the step in progress */
 	struct step	 prev;		/* the step before, open for late input */
@@ -611,6 +615,8 @@ struct queue_view {
 	struct quality	 quality_recent;
 	struct quality	 quality_leaving;
 	double		 quality_window;	/* s */
+	double		 quality_since;		/* counted from, if later than
+						 * the window's start; else 0 */
 	double		 quality_recent_span;	/* s */
 	int		 open;		/* within opening hours */
 	int		 stale;
@@ -1087,6 +1093,8 @@ struct wachtd {
 	struct silences	 silences;
 	struct board_experience experience;	/* for the public page */
 	int		 experience_busy;	/* being read from the history */
+	uint64_t	 experience_generation;	/* bumped by a reload */
+	double		 experience_retry;	/* not before, after a failure */
 	/* Bumped by whatever /api/v1/queues shows: input, a step tick, an
 	 * alert's ack or silence, a reload. */
 	uint64_t	 changes;

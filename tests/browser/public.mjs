@@ -166,10 +166,10 @@ run('public', Math.min(60 + 14 * WAIT / 1000, 270), async (browser) => {
 	    '#wachtd-wachttijden[data-wachtd-widget] .wachtd-pause').count() === 1,
 	    2 * WAIT));
 	const said = [
-		`In ${process.env.PERIOD} hielpen we 80 van de 100 vragen ` +
+		`In ${process.env.PERIOD} beantwoordden we 80 van de 100 vragen ` +
 		    'meteen bij het eerste contact.',
-		'In die maanden gaven inwoners ons contact gemiddeld een 4,4. ' +
-		    'Dat is op een schaal van 1 tot 5.',
+		'In die maanden gaven inwoners het contact met ons gemiddeld ' +
+		    'een 4,4 op een schaal van 1 tot 5.',
 	];
 	const part = () => page.evaluate(() => [...document.querySelectorAll(
 	    '#wachtd-wachttijden .wachtd-experience p')].map((p) =>

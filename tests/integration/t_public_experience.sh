@@ -27,8 +27,8 @@ waittimes() { curl -sf --max-time 5 "http://127.0.0.1:$PUBLIC_PORT/public/v1/wai
 has_experience() { waittimes | jq -e '.experience.lines' >/dev/null; }
 check "the last quarter is read from the history within a few steps" \
     wait_until $((3 * 10 + WAIT)) has_experience
-LINE1="In $PERIOD hielpen we 80 van de 100 vragen meteen bij het eerste contact."
-LINE2="In die maanden gaven inwoners ons contact gemiddeld een 4,4. Dat is op een schaal van 1 tot 5."
+LINE1="In $PERIOD beantwoordden we 80 van de 100 vragen meteen bij het eerste contact."
+LINE2="In die maanden gaven inwoners het contact met ons gemiddeld een 4,4 op een schaal van 1 tot 5."
 check_eq "the JSON words it for the widget, from the public queues only" \
     "$(jq -nc --arg a "$LINE1" --arg b "$LINE2" '[$a, $b]')" \
     "$(waittimes | jq -c .experience.lines)"

@@ -216,10 +216,11 @@ last_quarter_in_plain_dutch(void **state)
 	struct board_experience e = { .year = 2026, .quarter = 3,
 	    .quality = { .direct = 78, .indirect = 22,
 	    .score5 = { 0, 0, 2, 14, 4 } } };
-	const char *direct = "In juli, augustus en september 2026 hielpen we "
-	    "78 van de 100 vragen meteen bij het eerste contact.";
-	const char *rating = "In die maanden gaven inwoners ons contact "
-	    "gemiddeld een 4,1. Dat is op een schaal van 1 tot 5.";
+	const char *direct = "In juli, augustus en september 2026 "
+	    "beantwoordden we 78 van de 100 vragen meteen bij het eerste "
+	    "contact.";
+	const char *rating = "In die maanden gaven inwoners het contact met "
+	    "ons gemiddeld een 4,1 op een schaal van 1 tot 5.";
 	struct board	*b;
 	json_t		*o, *x;
 	char		 p[512];
@@ -250,7 +251,7 @@ last_quarter_in_plain_dutch(void **state)
 	e.quality.score10[8] = 19;
 	b = board_build(c, 1, &e, FRI_17, 10, tmpl, strlen(tmpl));
 	assert_non_null(strstr(b->html, "<p>In januari, februari en maart "
-	    "2027 hielpen we 75 van de 100 vragen"));
+	    "2027 beantwoordden we 75 van de 100 vragen"));
 	assert_null(strstr(b->html, "gemiddeld"));
 	board_free(b);
 	e.quality.score10[8] = 20;
@@ -258,7 +259,7 @@ last_quarter_in_plain_dutch(void **state)
 	e.quality.indirect = 0;
 	b = board_build(c, 1, &e, FRI_17, 10, tmpl, strlen(tmpl));
 	assert_non_null(strstr(b->html, "<p>In januari, februari en maart "
-	    "2027 gaven inwoners ons contact gemiddeld een 8,0. Dat is op een "
+	    "2027 gaven inwoners het contact met ons gemiddeld een 8,0 op een "
 	    "schaal van 0 tot 10.</p>"));
 	board_free(b);
 

@@ -269,6 +269,8 @@ static struct bad_file bad_files[] = {
 		":14: positive_from = 0: a score of 1 to 5 (for 0 to 10 write "
 		    "8/10)",
 		":18: min_count = 0: number out of range",
+		":31: public_experience needs public_listen: it is said on the "
+		    "public page",
 		":2: [norm twice] " ONE_KIND,
 		":28: [queue telefoon/algemeen] norms day and week count over "
 		    "different windows; a queue's direct_target and "

@@ -1310,6 +1310,37 @@ quality_counts_leaving_the_window_are_published_once(void **state)
 	queue_free(q);
 }
 
+/*
+ * NTP steps the clock back a second just past a slice boundary: the
+ * service level starts over, but a day of first-contact counts stays;
+ * only what was counted on the fast clock's newest slice goes.
+ */
+static void
+small_step_back_keeps_the_quality_window(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t0, t;
+	int		 i;
+
+	(void)state;
+	quality_conf(&f, NORM_DIRECT_TARGET, QWINDOW, 5);
+	q = queue_new(&f.conf, STEP);
+	t0 = quality_start(q, BASE);
+	for (i = 0; i < 40; i++)		/* 40 over 4000 s */
+		ok(q, METRIC_RESOLVED, 1, t0 + 100 * i, t0 + 100 * i);
+	t = t0 + 4000;				/* a slice of its own */
+	ok(q, METRIC_ANSWERED, 5, t, t);
+	ok(q, METRIC_RESOLVED, 0, t, t);
+	queue_tick(q, t - 1);
+	queue_view(q, t - 1, &v);
+	assert_int_equal(v.quality.direct, 40);
+	assert_int_equal(v.quality.indirect, 0);	/* the fast clock's */
+	assert_int_equal(v.answered, 0);		/* started over */
+	queue_free(q);
+}
+
 /* The same for a queue that only ever hears ratings (a survey). Each
  * queue is freed before its check, so that a failure leaks nothing. */
 static void
@@ -1623,7 +1654,7 @@ direct_target_alert_goes_critical_at_once_and_closes_after_hours(void **state)
 	look(q, t + 4);
 	assert_int_equal(qa->a.state, ALERT_UNKNOWN);
 	assert_string_equal(queue_alert_reason(qa), "Te weinig gegevens: 4 "
-	    "in de laatste 1 u 45 min, minimaal 5");
+	    "afgehandelde contacten sinds 10:00, minimaal 5");
 
 	ok(q, METRIC_RESOLVED, 0, t + 5, t + 5);
 	look(q, t + 5);
@@ -1631,8 +1662,9 @@ direct_target_alert_goes_critical_at_once_and_closes_after_hours(void **state)
 	assert_true(qa->a.since == t + 5);
 	assert_int_equal(qa->changed, 1);
 	assert_true(qa->j.value == 40 && qa->j.threshold == 80);
+	/* The counts began at 10:00, not a whole window ago: it says so. */
 	assert_string_equal(queue_alert_reason(qa), "40% direct beantwoord "
-	    "in de laatste 1 u 45 min (2 van 5), norm 80%");
+	    "sinds 10:00 (2 van 5), norm 80%");
 	assert_string_equal(queue_state_of(q, t + 5), "critical");
 
 	/* 17:30: closed, though the contacts of the evening go badly. */
@@ -1694,6 +1726,7 @@ main(void)
 		cmocka_unit_test(clock_stepping_back_starts_the_quality_window_over),
 		cmocka_unit_test(clock_stepping_back_starts_over_a_queue_of_ratings_alone),
 		cmocka_unit_test(quality_counts_leaving_the_window_are_published_once),
+		cmocka_unit_test(small_step_back_keeps_the_quality_window),
 		cmocka_unit_test(json_direct_is_the_share_against_the_target),
 		cmocka_unit_test(json_rating_gives_average_share_and_counts_by_score),
 		cmocka_unit_test(json_rating_of_a_share_norm_gives_its_positive_target),
