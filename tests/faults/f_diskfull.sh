@@ -23,10 +23,10 @@ fi
 
 STEP=5
 FULL_S=12	# seconds the disk stays full: more than two steps
-# Five files of 22.5 MB (a 5 s step keeps 48 h of rows) fit in 128 MB;
-# the fifth is to be created while full.
+# Five files of 36.5 MB (a 5 s step keeps 48 h of rows, 47 data sources)
+# fit in 200 MB; the fifth is to be created while full.
 mkdir "$TMP/state"
-mount -t tmpfs -o size=128M,mode=755 wachtd-faults "$TMP/state" ||
+mount -t tmpfs -o size=200M,mode=755 wachtd-faults "$TMP/state" ||
     { not_ok "cannot mount a tmpfs on $TMP/state"; exit 1; }
 MOUNTS=$TMP/state
 PUBLIC_PORT=$(free_port)
