@@ -107,7 +107,7 @@ notices_of(const json_t *o, struct queue_alert *qa)
 }
 
 static json_t *
-alert_json(const struct queue_alert *qa)
+alert_json(const struct queue_alert *qa, const char *reason)
 {
 	const struct alert *a = &qa->a;
 	json_t	*o;
@@ -126,7 +126,7 @@ alert_json(const struct queue_alert *qa)
 	json_object_set_new(o, "notices", notices_json(qa));
 	/* Why it holds: until input says more, that is all there is. */
 	json_object_set_new(o, "reason", json_pack("{s:s, s:o, s:o}",
-	    "text", qa->j.reason, "value", moment(qa->j.value),
+	    "text", reason, "value", moment(qa->j.value),
 	    "threshold", moment(qa->j.threshold)));
 	return o;
 }
@@ -196,8 +196,8 @@ struct persist_copy {
 	json_t		*silences;	/* a handful: made in the loop */
 	unsigned long	 next_silence;
 	char		**ids;		/* CHANNEL/NAME/NORM */
-	struct queue_alert *alerts;	/* norm and look NULL, notices copied,
-					 * the reason in j */
+	struct queue_alert *alerts;	/* norm and look NULL, notices copied */
+	char		**reasons;	/* each alert's, in words */
 	size_t		 n;
 };
 
@@ -218,6 +218,7 @@ persist_copy(const char *path, const struct map *queues,
 	c->now = now;
 	c->ids = xcalloc(max + 1, sizeof(*c->ids));
 	c->alerts = xcalloc(max + 1, sizeof(*c->alerts));
+	c->reasons = xcalloc(max + 1, sizeof(*c->reasons));
 	for (pos = 0; map_next(queues, &pos, &id, &val);) {
 		q = val;
 		for (i = 0; i < q->nalerts; i++) {
@@ -226,7 +227,7 @@ persist_copy(const char *path, const struct map *queues,
 			qa->norm = NULL;	/* a reload may free it */
 			/* In words here: the worker must not make them from
 			 * a look the loop goes on changing. */
-			snprintf(qa->j.reason, sizeof(qa->j.reason), "%s",
+			c->reasons[c->n] = xstrdup(
 			    queue_alert_reason(&q->alerts[i]));
 			qa->look = NULL;
 			qa->notices = xreallocarray(NULL, qa->nnotices + 1,
@@ -254,7 +255,9 @@ persist_free(struct persist_copy *c)
 	for (i = 0; i < c->n; i++) {
 		free(c->ids[i]);
 		free(c->alerts[i].notices);
+		free(c->reasons[i]);
 	}
+	free(c->reasons);
 	free(c->ids);
 	free(c->alerts);
 	json_decref(c->silences);
@@ -293,7 +296,7 @@ write_states(const struct persist_copy *c, FILE *f)
 	    fputs(",\"alerts\":{", f) == EOF)
 		return -1;
 	for (i = 0; i < c->n; i++) {
-		if ((o = alert_json(&c->alerts[i])) == NULL)
+		if ((o = alert_json(&c->alerts[i], c->reasons[i])) == NULL)
 			continue;
 		if ((!first && fputc(',', f) == EOF) ||
 		    dump(json_string(c->ids[i]), f) == -1 ||
@@ -359,7 +362,7 @@ reason_of(const json_t *o, struct queue_alert *qa)
 	const char	*text = json_string_value(json_object_get(o, "text"));
 	const char	*why;
 
-	if (text == NULL || parse_text(text, sizeof(qa->j.reason) - 1,
+	if (text == NULL || parse_text(text, JUDGEMENT_REASON - 1,
 	    &why) == -1)
 		return;
 	queue_alert_set_reason(qa, text);

@@ -98,7 +98,7 @@ struct look_back {
 	enum alert_state current;	/* before the look, for hysteresis */
 	int		 english;
 	int		 due;		/* reason not yet made from the look */
-	char		 reason[sizeof(((struct judgement *)0)->reason)];
+	char		*reason;	/* the last one made, or NULL */
 };
 
 /* Keeps what a look saw; the sentence of the last one goes stale. Field
@@ -118,6 +118,15 @@ see(struct look_back *lb, const struct queue *q, const struct queue_view *v,
 	lb->due = 1;
 }
 
+/* At its own length, not the judgement's 256 bytes: a queue has a few. */
+static void
+keep_reason(struct look_back *lb, const char *reason)
+{
+	free(lb->reason);
+	lb->reason = xstrdup(reason);
+	lb->due = 0;
+}
+
 const char *
 queue_alert_reason(const struct queue_alert *qa)
 {
@@ -131,17 +140,15 @@ queue_alert_reason(const struct queue_alert *qa)
 		else
 			alert_judge(qa->norm, lb->hours, &lb->v, lb->now,
 			    lb->current, lb->english, 1, &j);
-		memcpy(lb->reason, j.reason, sizeof(lb->reason));
-		lb->due = 0;
+		keep_reason(lb, j.reason);
 	}
-	return lb->reason;
+	return lb->reason != NULL ? lb->reason : "";
 }
 
 void
 queue_alert_set_reason(struct queue_alert *qa, const char *reason)
 {
-	snprintf(qa->look->reason, sizeof(qa->look->reason), "%s", reason);
-	qa->look->due = 0;
+	keep_reason(qa->look, reason);
 }
 
 /*
@@ -188,6 +195,8 @@ free_alerts(struct queue_alert *alerts, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(alerts[i].notices);
+		if (alerts[i].look != NULL)
+			free(alerts[i].look->reason);
 		free(alerts[i].look);
 	}
 	free(alerts);
@@ -256,6 +265,8 @@ outbox_push(struct queue *q, const struct step *s)
 {
 	if (q->updated == 0)
 		return;		/* no file before the queue has data */
+	if (q->outbox == NULL)
+		q->outbox = xcalloc(QUEUE_OUTBOX, sizeof(*q->outbox));
 	if (q->noutbox == QUEUE_OUTBOX) {
 		memmove(q->outbox, q->outbox + 1, sizeof(q->outbox[0]) *
 		    (QUEUE_OUTBOX - 1));
@@ -407,6 +418,10 @@ queue_take_step(struct queue *q, struct step *out)
 	*out = q->outbox[0];
 	memmove(q->outbox, q->outbox + 1, sizeof(q->outbox[0]) *
 	    (size_t)--q->noutbox);
+	if (q->noutbox == 0) {
+		free(q->outbox);
+		q->outbox = NULL;
+	}
 	return 1;
 }
 
@@ -446,6 +461,7 @@ queue_free(struct queue *q)
 	map_free(q->waiters, free);
 	clear_quality(q);
 	free_alerts(q->alerts, q->nalerts);
+	free(q->outbox);
 	free(q);
 }
 
@@ -993,7 +1009,8 @@ queue_judge(struct queue *q, const struct queue_view *v,
 		    v->stale ? ALERT_UNKNOWN : j.level;
 		/* Nor does it erase why an alert holds. */
 		if (!(judged == ALERT_UNKNOWN && alert_active(qa->a.state))) {
-			qa->j = j;
+			qa->j = (struct verdict){ j.level, j.value,
+			    j.threshold };
 			see(qa->look, q, v, now, qa->a.state, english);
 		}
 		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?

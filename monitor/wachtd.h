@@ -361,11 +361,21 @@ enum alert_state {
 #define ALERT_HYSTERESIS 0.05
 
 /* What one look at a norm found. */
+#define JUDGEMENT_REASON 256	/* bytes of a reason, with its NUL */
+
 struct judgement {
 	enum alert_state level;		/* unknown, ok, warning, critical */
 	double		 value;		/* the figure that decided, or NAN */
 	double		 threshold;	/* the limit it was held against */
-	char		 reason[256];	/* a sentence for staff */
+	char		 reason[JUDGEMENT_REASON]; /* a sentence for staff */
+};
+
+/* What an alert keeps of its last judgement: the sentence costs 256
+ * bytes and is made again from the look when someone asks for it. */
+struct verdict {
+	enum alert_state level;
+	double		 value;
+	double		 threshold;
 };
 
 struct queue_view;
@@ -525,7 +535,7 @@ const char	*notice_event_name(enum notice_event);
 struct queue_alert {
 	const struct norm_conf *norm;	/* NULL: the feed */
 	struct alert	 a;
-	struct judgement j;		/* the last look, without its reason */
+	struct verdict	 j;		/* the last look's, without words */
 	struct look_back *look;		/* what it saw: queue_alert_reason */
 	int		 changed;	/* state changed since published */
 	char		 silenced[20];	/* the silence in force, or "" */
@@ -575,7 +585,10 @@ struct queue {
 						 * prediction (queue_evaluate) */
 	double		 held_since[STEP_GAUGES];
 	double		 step_len;	/* s: [daemon] step */
-	struct step	 outbox[QUEUE_OUTBOX];	/* finished, to write */
+	/* Finished steps, to write: QUEUE_OUTBOX of them, made when one
+	 * finishes and freed when the store has taken them, because that
+	 * is the next tick: kept, they were a quarter of a queue. */
+	struct step	*outbox;
 	int		 noutbox;
 	uint64_t	 steps_lost;	/* outbox overflowed: loop stalled */
 	double		 holdtime;	/* s: Asterisk's average wait, NAN */
