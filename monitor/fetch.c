@@ -12,10 +12,21 @@
  * CURLOPT_QUICK_EXIT keeps curl from joining a hung lookup when a
  * transfer times out or is cancelled: the thread is left to finish alone
  * instead of stalling the loop.
+ *
+ * libcurl is not linked but loaded (dlopen) when the first request
+ * starts, or by fetch_global_init: with gnutls, krb5, ldap, ssh2 and the
+ * rest it brings, and curl_global_init run, it costs some 6 MB resident
+ * on Debian 12, which a daemon that never sends a mail or a webhook
+ * should not pay. curl.h gives only types and constants here; every curl
+ * function is called through cu, whose pointers have the types of
+ * curl.h's prototypes. The price: curl_easy_setopt's compile-time
+ * argument checks (typecheck-gcc.h) are lost, so every value passed is
+ * of the type the option wants (long, curl_off_t, pointer) by hand.
  */
 #include <sys/queue.h>
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +40,8 @@
 
 #define FETCH_PROTOCOLS	"http,https,smtp,smtps"
 #define FETCH_AGENT	"wachtd"
+/* The soname of Debian's libcurl4 (OpenSSL), the one curl.h describes. */
+#define FETCH_LIBCURL	"libcurl.so.4"
 
 #ifndef nitems
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -54,7 +67,7 @@ struct fetch_job {
 	int		 ok;
 	long		 status;
 	char		 errbuf[CURL_ERROR_SIZE];	/* curl's own words */
-	char		 error[128];			/* what cb gets */
+	char		 error[256];			/* what cb gets */
 };
 TAILQ_HEAD(fetch_jobs, fetch_job);
 
@@ -67,7 +80,7 @@ struct fetch_sock {
 
 struct fetcher {
 	struct event_base *base;
-	CURLM		*multi;
+	CURLM		*multi;		/* NULL until the first request */
 	struct event	*ev_timeout;	/* curl's single timeout */
 	struct event	*ev_done;	/* reports one finished job per run */
 	struct fetch_jobs running;	/* added to the multi handle */
@@ -77,31 +90,112 @@ struct fetcher {
 	int		 closing;	/* in fetch_free */
 };
 
+/*
+ * Every libcurl function called here, without its "curl_": one list
+ * makes both the table and its loading, so no pointer stays NULL.
+ */
+#define CU_FUNCTIONS(X)							\
+	X(global_init) X(global_cleanup) X(version_info)		\
+	X(easy_init) X(easy_cleanup) X(easy_setopt) X(easy_getinfo)	\
+	X(easy_strerror) X(slist_append) X(slist_free_all)		\
+	X(multi_init) X(multi_cleanup) X(multi_setopt) X(multi_assign)	\
+	X(multi_add_handle) X(multi_remove_handle)			\
+	X(multi_socket_action) X(multi_info_read) X(multi_strerror)
+
+/* __typeof__ of the prototype: the compiler checks every call. */
+#define CU_POINTER(name)	__typeof__(&curl_##name) name;
+#define CU_LOAD(name)							\
+	if ((cu.name = (__typeof__(&curl_##name))dlsym(cu_lib,		\
+	    "curl_" #name)) == NULL)					\
+		goto nosym;
+
+/*
+ * libcurl in this process. Only the loop's thread (or main before it
+ * runs) touches it: fetch has no other callers.
+ */
+enum cu_state {
+	CU_UNLOADED,	/* not tried yet, or fetch_global_cleanup since */
+	CU_READY,	/* loaded and curl_global_init done: cu is filled */
+	CU_FAILED	/* the last try failed: cu_why says why */
+};
+
+static struct {
+	CU_FUNCTIONS(CU_POINTER)
+} cu;
+static enum cu_state	 cu_state;
+static void		*cu_lib;	/* dlopen's; kept to the end */
+static char		 cu_why[200];	/* fits in a job's error */
+
 static void	 on_event(evutil_socket_t, short, void *);
 
+/*
+ * Loads and starts libcurl unless that was done. After a failure it
+ * tries again (a reload once libcurl4 is installed); multi_start leaves
+ * such retries to those who call this, and answers from cu_why.
+ */
 int
 fetch_global_init(void)
 {
 	const curl_version_info_data *v;
+	const char	*e;
 
+	if (cu_state == CU_READY)
+		return 0;
+	if (cu_lib == NULL &&
+	    (cu_lib = dlopen(FETCH_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		snprintf(cu_why, sizeof(cu_why), "%s", e != NULL ? e :
+		    "dlopen failed");
+		goto fail;
+	}
+	CU_FUNCTIONS(CU_LOAD)
 	/*
 	 * curl_global_init is thread-safe only when libcurl says so
-	 * (CURL_VERSION_THREADSAFE, 7.84 and later; Debian 12's does):
-	 * call this before any thread starts all the same.
+	 * (CURL_VERSION_THREADSAFE, 7.84 and later; Debian 12's does).
+	 * Loaded at a first request, it runs beside wachtd's threads;
+	 * fetch_global_init in main keeps it before them.
 	 */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return -1;
-	v = curl_version_info(CURLVERSION_NOW);
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(cu_why, sizeof(cu_why), "curl_global_init failed");
+		goto fail;
+	}
+	cu_state = CU_READY;
+	v = cu.version_info(CURLVERSION_NOW);
 	if (!(v->features & CURL_VERSION_ASYNCHDNS))
 		log_warnx("libcurl %s resolves host names blocking the loop: "
 		    "use IP addresses in notification URLs", v->version);
 	return 0;
+
+nosym:
+	/*
+	 * Not the libcurl curl.h describes (too old): let it go, so that
+	 * a retry after an upgrade opens the new file. None of its code
+	 * ran but its constructors.
+	 */
+	e = dlerror();
+	snprintf(cu_why, sizeof(cu_why), "%s", e != NULL ? e :
+	    "a function is missing");
+	dlclose(cu_lib);
+	cu_lib = NULL;
+fail:
+	cu_state = CU_FAILED;
+	log_warnx("fetch: cannot use %s (%s): mail and webhook notifications "
+	    "and HTTP sources need the libcurl4 package", FETCH_LIBCURL,
+	    cu_why);
+	return -1;
 }
 
+/*
+ * After the last fetch_free. libcurl stays mapped: what it pulled in
+ * (gnutls, krb5, p11-kit) may have left atexit handlers and thread
+ * destructors behind that must not outlive their code.
+ */
 void
 fetch_global_cleanup(void)
 {
-	curl_global_cleanup();
+	if (cu_state == CU_READY)
+		cu.global_cleanup();
+	cu_state = CU_UNLOADED;
 }
 
 static void
@@ -142,7 +236,7 @@ on_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
 		if (fs->ev == NULL)
 			fatalx("fetch: event_new");
 		LIST_INSERT_HEAD(&f->socks, fs, entry);
-		curl_multi_assign(f->multi, s, fs);
+		cu.multi_assign(f->multi, s, fs);
 	} else {
 		event_del(fs->ev);
 		if (event_assign(fs->ev, f->base, s, kind, on_event, fs) == -1)
@@ -180,12 +274,15 @@ static void
 job_release(struct fetcher *f, struct fetch_job *j)
 {
 	if (j->easy != NULL) {
-		curl_multi_remove_handle(f->multi, j->easy);
-		curl_easy_cleanup(j->easy);
+		cu.multi_remove_handle(f->multi, j->easy);
+		cu.easy_cleanup(j->easy);
 		j->easy = NULL;
 	}
-	curl_slist_free_all(j->headers);
-	curl_slist_free_all(j->rcpt);
+	/* Without libcurl there are none, nor anything to free them. */
+	if (j->headers != NULL)
+		cu.slist_free_all(j->headers);
+	if (j->rcpt != NULL)
+		cu.slist_free_all(j->rcpt);
 	free(j->body);
 	j->headers = j->rcpt = NULL;
 	j->body = NULL;
@@ -226,7 +323,7 @@ job_reason(struct fetch_job *j, CURLcode rc)
 		return;
 	case CURLE_COULDNT_CONNECT:
 		/* "connection refused" says more than curl's long line. */
-		curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &oserr);
+		cu.easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &oserr);
 		if (oserr != 0) {
 			snprintf(j->error, sizeof(j->error), "%s",
 			    strerror((int)oserr));
@@ -237,7 +334,7 @@ job_reason(struct fetch_job *j, CURLcode rc)
 	default:
 		break;
 	}
-	s = j->errbuf[0] != '\0' ? j->errbuf : curl_easy_strerror(rc);
+	s = j->errbuf[0] != '\0' ? j->errbuf : cu.easy_strerror(rc);
 	/* One line, without curl's trailing newline. */
 	n = strcspn(s, "\r\n");
 	snprintf(j->error, sizeof(j->error), "%.*s", (int)n, s);
@@ -249,7 +346,7 @@ job_finish(struct fetcher *f, struct fetch_job *j, CURLcode rc)
 {
 	long	 status = 0;
 
-	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	cu.easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
 	j->status = status;
 	if (rc != CURLE_OK)
 		job_reason(j, rc);
@@ -273,12 +370,12 @@ check_done(struct fetcher *f)
 	int			 left;
 	char			*priv;
 
-	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+	while ((msg = cu.multi_info_read(f->multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		/* msg dies with curl_multi_remove_handle: copy first. */
 		rc = msg->data.result;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		cu.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
 		j = (struct fetch_job *)priv;
 		job_finish(f, j, rc);
 	}
@@ -290,9 +387,9 @@ act(struct fetcher *f, curl_socket_t s, int action)
 	CURLMcode	 mc;
 	int		 running;
 
-	mc = curl_multi_socket_action(f->multi, s, action, &running);
+	mc = cu.multi_socket_action(f->multi, s, action, &running);
 	if (mc != CURLM_OK)
-		log_warnx("fetch: %s", curl_multi_strerror(mc));
+		log_warnx("fetch: %s", cu.multi_strerror(mc));
 	check_done(f);
 }
 
@@ -339,6 +436,7 @@ on_done(evutil_socket_t fd, short what, void *arg)
 	job_report(j);
 }
 
+/* libcurl is left alone: multi_start does its part at the first request. */
 struct fetcher *
 fetch_new(struct event_base *base)
 {
@@ -349,16 +447,32 @@ fetch_new(struct event_base *base)
 	TAILQ_INIT(&f->running);
 	TAILQ_INIT(&f->done);
 	LIST_INIT(&f->socks);
-	if ((f->multi = curl_multi_init()) == NULL)
-		fatalx("fetch: curl_multi_init");
 	if ((f->ev_timeout = evtimer_new(base, on_timeout, f)) == NULL ||
 	    (f->ev_done = event_new(base, -1, 0, on_done, f)) == NULL)
 		fatalx("fetch: event_new");
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
 	return f;
+}
+
+/*
+ * Makes the multi handle, loading libcurl first if no one did; a load
+ * that failed is not tried again here (fetch_global_init in main or at
+ * a reload may). -1 when libcurl cannot be used: cu_why says why.
+ */
+static int
+multi_start(struct fetcher *f)
+{
+	if (f->multi != NULL)
+		return 0;
+	if (cu_state == CU_FAILED ||
+	    (cu_state == CU_UNLOADED && fetch_global_init() == -1))
+		return -1;
+	if ((f->multi = cu.multi_init()) == NULL)
+		fatalx("fetch: curl_multi_init");
+	cu.multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	cu.multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	cu.multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	cu.multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	return 0;
 }
 
 size_t
@@ -502,7 +616,7 @@ slist_add(struct curl_slist **l, const char *s)
 {
 	struct curl_slist	*n;
 
-	if ((n = curl_slist_append(*l, s)) == NULL)
+	if ((n = cu.slist_append(*l, s)) == NULL)
 		fatalx("fetch: curl_slist_append");
 	*l = n;
 }
@@ -516,47 +630,47 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 	size_t		 i;
 	int		 bad = 0;
 
-	bad |= curl_easy_setopt(e, CURLOPT_URL, r->url) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+	bad |= cu.easy_setopt(e, CURLOPT_URL, r->url) != CURLE_OK;
+	bad |= cu.easy_setopt(e, CURLOPT_PROTOCOLS_STR,
 	    FETCH_PROTOCOLS) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	bad |= cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+	bad |= cu.easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= cu.easy_setopt(e, CURLOPT_QUICK_EXIT, 1L) != CURLE_OK;
+	bad |= cu.easy_setopt(e, CURLOPT_TIMEOUT_MS,
 	    (long)(j->timeout * 1000 + 0.5)) != CURLE_OK;
-	curl_easy_setopt(e, CURLOPT_USERAGENT, FETCH_AGENT);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+	cu.easy_setopt(e, CURLOPT_USERAGENT, FETCH_AGENT);
+	cu.easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	cu.easy_setopt(e, CURLOPT_PRIVATE, j);
 	if (j->rcb != NULL) {
-		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep);
-		curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+		cu.easy_setopt(e, CURLOPT_WRITEFUNCTION, keep);
+		cu.easy_setopt(e, CURLOPT_WRITEDATA, j);
 	} else
-		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+		cu.easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
 	if (r->ca_file != NULL)
-		bad |= curl_easy_setopt(e, CURLOPT_CAINFO,
+		bad |= cu.easy_setopt(e, CURLOPT_CAINFO,
 		    r->ca_file) != CURLE_OK;
 	if (j->smtp) {
-		bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM,
+		bad |= cu.easy_setopt(e, CURLOPT_MAIL_FROM,
 		    r->mail_from) != CURLE_OK;
 		for (i = 0; i < r->nrcpt; i++)
 			slist_add(&j->rcpt, r->rcpt[i]);
-		curl_easy_setopt(e, CURLOPT_MAIL_RCPT, j->rcpt);
-		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(e, CURLOPT_READFUNCTION, read_body);
-		curl_easy_setopt(e, CURLOPT_READDATA, j);
-		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_body);
-		curl_easy_setopt(e, CURLOPT_SEEKDATA, j);
-		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
+		cu.easy_setopt(e, CURLOPT_MAIL_RCPT, j->rcpt);
+		cu.easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		cu.easy_setopt(e, CURLOPT_READFUNCTION, read_body);
+		cu.easy_setopt(e, CURLOPT_READDATA, j);
+		cu.easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_body);
+		cu.easy_setopt(e, CURLOPT_SEEKDATA, j);
+		cu.easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
 		    (curl_off_t)j->body_len);
 		return bad ? -1 : 0;
 	}
 	if (r->user != NULL) {
 		/* Not in the URL: curl copies them, and no log sees them. */
-		bad |= curl_easy_setopt(e, CURLOPT_HTTPAUTH,
+		bad |= cu.easy_setopt(e, CURLOPT_HTTPAUTH,
 		    (long)CURLAUTH_BASIC) != CURLE_OK;
-		bad |= curl_easy_setopt(e, CURLOPT_USERNAME,
+		bad |= cu.easy_setopt(e, CURLOPT_USERNAME,
 		    r->user) != CURLE_OK;
-		bad |= curl_easy_setopt(e, CURLOPT_PASSWORD,
+		bad |= cu.easy_setopt(e, CURLOPT_PASSWORD,
 		    r->password != NULL ? r->password : "") != CURLE_OK;
 	}
 	if (r->accept != NULL) {
@@ -566,8 +680,8 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 	}
 	if (j->get) {
 		if (j->headers != NULL)
-			curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
-		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+			cu.easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+		cu.easy_setopt(e, CURLOPT_HTTPGET, 1L);
 		return bad ? -1 : 0;
 	}
 	/* "Content-Type:" alone drops curl's form-urlencoded default. */
@@ -577,11 +691,11 @@ job_setup(struct fetch_job *j, const struct fetch_request *r)
 	free(ct);
 	/* Receivers that never answer 100 would cost us a second. */
 	slist_add(&j->headers, "Expect:");
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+	cu.easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+	cu.easy_setopt(e, CURLOPT_POST, 1L);
+	cu.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)j->body_len);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->body);
+	cu.easy_setopt(e, CURLOPT_POSTFIELDS, j->body);
 	return bad ? -1 : 0;
 }
 
@@ -609,6 +723,19 @@ start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
 	j->arg = arg;
 	j->resp_max = r->max_response > 0 ? r->max_response :
 	    FETCH_RESPONSE_MAX;
+	if (multi_start(f) == -1) {
+		/*
+		 * A transport failure like a refused connection, reported
+		 * from the loop: a caller retries as it would then, and
+		 * finds it as cheap.
+		 */
+		snprintf(j->error, sizeof(j->error), "cannot use %s: %s",
+		    FETCH_LIBCURL, cu_why);
+		TAILQ_INSERT_TAIL(&f->done, j, entry);
+		f->nactive++;
+		event_active(f->ev_done, 0, 0);
+		return 0;
+	}
 	/* Never NULL: curl would read a NULL POSTFIELDS from stdin. */
 	j->body = xmalloc(r->body_len + 1);
 	if (r->body_len > 0)
@@ -616,7 +743,7 @@ start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
 	j->body[r->body_len] = '\0';
 	j->body_len = r->body_len;
 
-	if ((j->easy = curl_easy_init()) == NULL) {
+	if ((j->easy = cu.easy_init()) == NULL) {
 		log_warnx("fetch: %s: curl_easy_init failed", where);
 		goto fail;
 	}
@@ -625,7 +752,7 @@ start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
 		goto fail;
 	}
 	/* Calls only on_timer(0): the transfer starts from the loop. */
-	if (curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
+	if (cu.multi_add_handle(f->multi, j->easy) != CURLM_OK) {
 		log_warnx("fetch: %s: curl_multi_add_handle failed", where);
 		goto fail;
 	}
@@ -635,7 +762,7 @@ start(struct fetcher *f, const struct fetch_request *r, fetch_cb cb,
 
 fail:
 	if (j->easy != NULL)
-		curl_easy_cleanup(j->easy);
+		cu.easy_cleanup(j->easy);
 	j->easy = NULL;
 	job_release(f, j);
 	free(j);
@@ -681,7 +808,8 @@ fetch_free(struct fetcher *f)
 		job_report(j);
 	}
 	/* Closes cached connections, still calling on_socket and on_timer. */
-	curl_multi_cleanup(f->multi);
+	if (f->multi != NULL)
+		cu.multi_cleanup(f->multi);
 	while ((fs = LIST_FIRST(&f->socks)) != NULL)
 		sock_free(fs);
 	event_free(f->ev_timeout);

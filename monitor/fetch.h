@@ -1,7 +1,9 @@
 /*
  * fetch.h: HTTP(S) POSTs and GETs and SMTP mails through libcurl's multi
  * interface, driven by the libevent loop. A transport only: retries,
- * backoff and queue bounds belong to the caller.
+ * backoff and queue bounds belong to the caller. libcurl is loaded at
+ * run time (dlopen libcurl.so.4) when first needed, not linked: a
+ * process that never sends anything never maps it.
  */
 #ifndef FETCH_H
 #define FETCH_H
@@ -60,24 +62,36 @@ typedef void	(*fetch_response_cb)(void *arg, int ok, long status,
 		    const char *error, const char *body, size_t len);
 
 /*
- * Once in main before any thread starts (curl_global_init); warns when
- * this libcurl resolves names blocking the loop. -1 when libcurl cannot
- * start.
+ * Loads libcurl and starts it (curl_global_init); 0 at once when that
+ * was done, another try when it failed. Warns when this libcurl resolves
+ * names blocking the loop. -1, logged, when libcurl cannot be loaded
+ * (the libcurl4 package missing) or started. Optional: fetch_start
+ * calls it when no one did. Called in main before threads start, by a
+ * process that will send, it reports a missing library at start and
+ * keeps curl_global_init away from running threads.
  */
 int		 fetch_global_init(void);
+/* After the last fetch_free; nothing when libcurl was never loaded. */
 void		 fetch_global_cleanup(void);
 
-/* Never NULL: libcurl or libevent out of memory is fatal (xmalloc.c). */
 /* The URL for logs: scheme and host, without user:password@ or path;
  * buf, or a constant for a URL without a scheme. */
 const char	*fetch_url_host(const char *url, char *buf, size_t len);
 
+/*
+ * Loads nothing: libcurl's part is made at the first fetch_start.
+ * Never NULL: libcurl or libevent out of memory is fatal (xmalloc.c).
+ */
 struct fetcher	*fetch_new(struct event_base *);
 /*
  * Copies everything in the request; cb runs later from the loop, exactly
  * once (also when fetch_free cancels: ok 0, "cancelled"). -1 when it
  * cannot start (bad URL scheme, missing sender or recipients, CR or LF
- * in a header value, out of handles); cb then never runs.
+ * in a header value, out of handles); cb then never runs. Loads libcurl
+ * if no one did; when libcurl cannot be used the request fails as a
+ * transport failure does: cb gets ok 0, status 0 and "cannot use
+ * libcurl.so.4: " with the reason, and later requests get the same
+ * without trying to load it again (fetch_global_init does).
  */
 int		 fetch_start(struct fetcher *, const struct fetch_request *,
 		    fetch_cb cb, void *arg);

@@ -19,9 +19,9 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <mosquitto.h>
-#include <systemd/sd-daemon.h>
 
 #include "fetch.h"
+#include "sdnotify.h"
 #include "wachtd.h"
 
 #define DEFAULT_CONFIG	"/etc/wachtd/wachtd.conf"
@@ -328,7 +328,7 @@ tell_status(const char *first, int force)
 	    status_note != NULL ? status_note : "",
 	    status_note != NULL ? "; " : "", map_count(w.queues),
 	    up ? "connected" : "not connected");
-	sd_notify(0, msg);
+	sdnotify(msg);
 	free(msg);
 }
 
@@ -566,7 +566,7 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	sd_notify(0, "WATCHDOG=1");
+	sdnotify("WATCHDOG=1");
 }
 
 static void
@@ -695,7 +695,7 @@ notify_reloading(void)
 	    "STATUS=reloading the configuration",
 	    (unsigned long long)mono.tv_sec * 1000000ULL +
 	    (unsigned long long)mono.tv_nsec / 1000);
-	sd_notify(0, msg);
+	sdnotify(msg);
 }
 
 /* "CHANNEL/NAME/NORM" of every alert of every queue, as a set. */
@@ -741,6 +741,28 @@ clear_alert_topics(struct map *was, const char *prefix)
 		}
 	map_free(now, NULL);
 	map_free(was, NULL);
+}
+
+/*
+ * libcurl (fetch.c) only for a mail or webhook: a daemon that tells MQTT
+ * alone never pays its 6 MB resident. Loaded at start and reload,
+ * so a missing library is in the log now, not at the first alert; and
+ * tried again at each reload until it loads.
+ */
+static void
+load_fetch(const struct config *c)
+{
+	const struct notify_conf *n;
+	size_t		 i;
+
+	for (i = 0; i < c->nnotifies; i++) {
+		n = &c->notifies[i];
+		if (n->webhook != NULL || n->alertmanager != NULL ||
+		    n->email != NULL) {
+			(void)fetch_global_init();	/* it says why not */
+			return;
+		}
+	}
 }
 
 /*
@@ -859,6 +881,7 @@ reload(json_t *errors)
 	} else
 		mq_set_conf(w.mq, &c->mqtt);
 	w.conf = c;
+	load_fetch(c);
 	subscribe(c);
 	config_free(old);
 	evtimer_del(ev_step);
@@ -967,7 +990,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		break;
 	default:
 		log_info("received %s, shutting down", strsignal(sig));
-		sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+		sdnotify("STOPPING=1\nSTATUS=stopping");
 		if (stop_at > 0) {		/* asked twice: now */
 			event_base_loopexit(w.base, NULL);
 			break;
@@ -1065,9 +1088,7 @@ main(int argc, char *argv[])
 		if (event_reinit(w.base) == -1)
 			fatalx("event_reinit");
 	}
-	/* libcurl's global state, before any thread starts. */
-	if (fetch_global_init() == -1)
-		fatalx("libcurl cannot start");
+	load_fetch(w.conf);	/* before threads: curl_global_init */
 	/* Threads do not survive daemon(): start the writer after it. */
 	w.store = store_new(w.conf->state_dir, w.conf->step,
 	    w.conf->rrdcached);
@@ -1101,7 +1122,7 @@ main(int argc, char *argv[])
 	event_add(ev_publish, &(struct timeval){ 0,
 	    (suseconds_t)(1000000 * PUBLISH_EVERY / PUBLISH_SLICES) });
 	ev_watchdog = NULL;
-	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
+	if (sdnotify_watchdog(&wd_usec) > 0) {
 		struct timeval tv = { (time_t)(wd_usec / 2000000),
 		    (suseconds_t)(wd_usec / 2 % 1000000) };
 

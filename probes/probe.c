@@ -17,9 +17,9 @@
 #include <event2/event.h>
 #include <ini.h>
 #include <mosquitto.h>
-#include <systemd/sd-daemon.h>
 
 #include "probe.h"
+#include "sdnotify.h"
 #include "wachtd.h"
 
 #define LINE_MAX_LEN	4096
@@ -482,11 +482,11 @@ probe_main(int argc, char **argv, const struct probe_def *def, void *state)
 		evsignal_add(sigs[i], NULL);
 	}
 	def->start(state, &p);
-	sd_notify(0, "READY=1");
+	sdnotify("READY=1");
 	log_info("%s started as %s", ident, p.instance);
 	event_base_dispatch(p.base);
 
-	sd_notify(0, "STOPPING=1");
+	sdnotify("STOPPING=1");
 	def->stop(state);
 	mq_free(p.mq);		/* says offline */
 	for (i = 0; i < 3; i++)

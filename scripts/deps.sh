@@ -7,7 +7,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES="gcc make pkg-config libevent-dev libmosquitto-dev librrd-dev
-libjansson-dev libinih-dev libcurl4-openssl-dev libsystemd-dev libssl-dev
+libjansson-dev libinih-dev libcurl4-openssl-dev libssl-dev
 libcmocka-dev mosquitto mosquitto-clients rrdtool rrdcached curl jq procps
 openssl valgrind python3-aiosmtpd chromium prometheus wrk nginx-light
 dovecot-imapd mandoc clang libclang-rt-14-dev collectd-core"
