@@ -71,7 +71,8 @@ typedef void	(*fetch_response_cb)(void *arg, int ok, long status,
  * keeps curl_global_init away from running threads.
  */
 int		 fetch_global_init(void);
-/* After the last fetch_free; nothing when libcurl was never loaded. */
+/* After the last fetch_free: no fetcher may be used after it. Nothing
+ * when libcurl was never loaded. */
 void		 fetch_global_cleanup(void);
 
 /* The URL for logs: scheme and host, without user:password@ or path;

@@ -122,6 +122,10 @@ see(struct look_back *lb, const struct queue *q, const struct queue_view *v,
 static void
 keep_reason(struct look_back *lb, const char *reason)
 {
+	if (reason == lb->reason) {
+		lb->due = 0;
+		return;
+	}
 	free(lb->reason);
 	lb->reason = xstrdup(reason);
 	lb->due = 0;

@@ -328,7 +328,9 @@ tell_status(const char *first, int force)
 	    status_note != NULL ? status_note : "",
 	    status_note != NULL ? "; " : "", map_count(w.queues),
 	    up ? "connected" : "not connected");
-	sdnotify(msg);
+	/* Else systemd kills us at its start timeout: say why first. */
+	if (sdnotify(msg) == -1)
+		log_warn("NOTIFY_SOCKET %s", getenv("NOTIFY_SOCKET"));
 	free(msg);
 }
 
@@ -1080,6 +1082,7 @@ main(int argc, char *argv[])
 	    mq_check(&w.conf->mqtt) == -1 ||
 	    store_prepare(w.conf->state_dir) == -1)
 		return 1;
+	load_fetch(w.conf);	/* a missing libcurl: in the shell's sight */
 	/* Under systemd (Type=notify) the service is the process itself. */
 	forked = !foreground && getenv("NOTIFY_SOCKET") == NULL;
 	if (forked) {
@@ -1088,7 +1091,6 @@ main(int argc, char *argv[])
 		if (event_reinit(w.base) == -1)
 			fatalx("event_reinit");
 	}
-	load_fetch(w.conf);	/* before threads: curl_global_init */
 	/* Threads do not survive daemon(): start the writer after it. */
 	w.store = store_new(w.conf->state_dir, w.conf->step,
 	    w.conf->rrdcached);
