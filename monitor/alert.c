@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -607,6 +608,31 @@ alert_init(struct alert *a, double now)
 	forget_runs(a);
 }
 
+void
+alert_free(struct alert *a)
+{
+	free(a->ack.by);
+	free(a->ack.comment);
+	memset(&a->ack, 0, sizeof(a->ack));
+}
+
+void
+alert_copy(struct alert *dst, const struct alert *src)
+{
+	char	*by, *comment;
+
+	if (dst == src)
+		return;
+	/* Copied before dst lets go of its own: they may be src's, when
+	 * dst was a plain `=` copy of it. */
+	by = src->ack.by != NULL ? xstrdup(src->ack.by) : NULL;
+	comment = src->ack.comment != NULL ? xstrdup(src->ack.comment) : NULL;
+	alert_free(dst);
+	*dst = *src;
+	dst->ack.by = by;
+	dst->ack.comment = comment;
+}
+
 int
 alert_active(enum alert_state s)
 {
@@ -618,6 +644,7 @@ alert_ack(struct alert *a, const char *by, const char *comment,
     double expires, double now, const char **why)
 {
 	const char	*bad;
+	char		*nby, *ncomment;
 
 	if (!alert_active(a->state)) {
 		*why = "nothing to acknowledge: the alert is not warning, "
@@ -637,13 +664,15 @@ alert_ack(struct alert *a, const char *by, const char *comment,
 		*why = "expires lies in the past";
 		return -1;
 	}
-	memset(&a->ack, 0, sizeof(a->ack));
+	/* Copied before the old ack goes: by may be its own text. */
+	nby = xstrdup(by);
+	ncomment = xstrdup(comment != NULL ? comment : "");
+	alert_free(a);
 	a->ack.at = now;
 	a->ack.expires = expires;
 	a->ack.state = a->state;
-	snprintf(a->ack.by, sizeof(a->ack.by), "%s", by);
-	snprintf(a->ack.comment, sizeof(a->ack.comment), "%s",
-	    comment != NULL ? comment : "");
+	a->ack.by = nby;
+	a->ack.comment = ncomment;
 	return 0;
 }
 
@@ -664,7 +693,7 @@ ack_ends(struct alert *a, double now)
 	    !worse(a->state, a->ack.state) &&
 	    (a->ack.expires == 0 || now < a->ack.expires)))
 		return 0;
-	memset(&a->ack, 0, sizeof(a->ack));
+	alert_free(a);
 	return 1;
 }
 

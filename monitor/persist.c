@@ -70,14 +70,14 @@ state_of(const json_t *j, enum alert_state *s)
 
 /* Who was told what: the notices of an alert, by [notify] name. */
 static json_t *
-notices_json(const struct queue_alert *qa)
+notices_json(const struct notice *notices, size_t nnotices)
 {
 	const struct notice *n;
 	json_t	*o = json_object();
 	size_t	 i;
 
-	for (i = 0; i < qa->nnotices; i++) {
-		n = &qa->notices[i];
+	for (i = 0; i < nnotices; i++) {
+		n = &notices[i];
 		json_object_set_new(o, n->to, json_pack("{s:s, s:f, s:f, s:b,"
 		    " s:f}", "told", alert_state_name(n->told), "first",
 		    n->first, "last", n->last, "escalated", n->escalated,
@@ -106,10 +106,25 @@ notices_of(const json_t *o, struct queue_alert *qa)
 	}
 }
 
+/*
+ * What is saved of an alert, copied in the loop: the worker thread
+ * writes it while the loop goes on, so it holds copies of its own (the
+ * ack's texts, the notices, the reason in words), never a pointer into
+ * the live alert, which an ack ending or a reload frees.
+ */
+struct saved_alert {
+	char		*id;		/* CHANNEL/NAME/NORM */
+	char		*reason;	/* in words: made in the loop */
+	struct alert	 a;		/* alert_copy: its own ack texts */
+	struct verdict	 j;
+	struct notice	*notices;
+	size_t		 nnotices;
+};
+
 static json_t *
-alert_json(const struct queue_alert *qa, const char *reason)
+alert_json(const struct saved_alert *sa)
 {
-	const struct alert *a = &qa->a;
+	const struct alert *a = &sa->a;
 	json_t	*o;
 
 	o = json_pack("{s:s, s:s, s:f, s:o, s:o}",
@@ -123,11 +138,12 @@ alert_json(const struct queue_alert *qa, const char *reason)
 		    " s:s}", "at", a->ack.at, "expires", a->ack.expires,
 		    "state", alert_state_name(a->ack.state), "by", a->ack.by,
 		    "comment", a->ack.comment));
-	json_object_set_new(o, "notices", notices_json(qa));
+	json_object_set_new(o, "notices", notices_json(sa->notices,
+	    sa->nnotices));
 	/* Why it holds: until input says more, that is all there is. */
 	json_object_set_new(o, "reason", json_pack("{s:s, s:o, s:o}",
-	    "text", reason, "value", moment(qa->j.value),
-	    "threshold", moment(qa->j.threshold)));
+	    "text", sa->reason, "value", moment(sa->j.value),
+	    "threshold", moment(sa->j.threshold)));
 	return o;
 }
 
@@ -138,7 +154,8 @@ sane_time(double t, double now)
 	return isfinite(t) && t >= 0 && t <= now + 86400;
 }
 
-/* The saved alert o into a; -1 (a untouched) when it does not parse. */
+/* The saved alert o into a; -1 (a untouched) when it does not parse.
+ * Nothing is allocated until all of it has. */
 static int
 alert_of(const json_t *o, struct alert *a, double now)
 {
@@ -177,11 +194,16 @@ alert_of(const json_t *o, struct alert *a, double now)
 		    (comment != NULL && comment[0] != '\0' &&
 		    parse_text(comment, ALERT_TEXT, &why) == -1))
 			return -1;
-		snprintf(in.ack.by, sizeof(in.ack.by), "%s", by);
-		snprintf(in.ack.comment, sizeof(in.ack.comment), "%s",
-		    comment != NULL ? comment : "");
+		/* Texts only while an ack holds (alert.c): at 0 is none. */
+		if (in.ack.at > 0) {
+			in.ack.by = xstrdup(by);
+			in.ack.comment = xstrdup(comment != NULL ? comment :
+			    "");
+		} else
+			memset(&in.ack, 0, sizeof(in.ack));
 	}
-	*a = in;
+	alert_free(a);
+	*a = in;		/* in's texts are a's now */
 	return 0;
 }
 
@@ -195,9 +217,7 @@ struct persist_copy {
 	double		 now;
 	json_t		*silences;	/* a handful: made in the loop */
 	unsigned long	 next_silence;
-	char		**ids;		/* CHANNEL/NAME/NORM */
-	struct queue_alert *alerts;	/* norm and look NULL, notices copied */
-	char		**reasons;	/* each alert's, in words */
+	struct saved_alert *alerts;
 	size_t		 n;
 };
 
@@ -207,7 +227,8 @@ persist_copy(const char *path, const struct map *queues,
 {
 	struct persist_copy *c = xcalloc(1, sizeof(*c));
 	const struct queue *q;
-	struct queue_alert *qa;
+	const struct queue_alert *qa;
+	struct saved_alert *sa;
 	const char	*id;
 	void		*val;
 	size_t		 pos = 0, i, max = 0;
@@ -216,26 +237,23 @@ persist_copy(const char *path, const struct map *queues,
 		max += ((const struct queue *)val)->nalerts;
 	c->path = xstrdup(path);
 	c->now = now;
-	c->ids = xcalloc(max + 1, sizeof(*c->ids));
 	c->alerts = xcalloc(max + 1, sizeof(*c->alerts));
-	c->reasons = xcalloc(max + 1, sizeof(*c->reasons));
 	for (pos = 0; map_next(queues, &pos, &id, &val);) {
 		q = val;
 		for (i = 0; i < q->nalerts; i++) {
-			qa = &c->alerts[c->n];
-			*qa = q->alerts[i];
-			qa->norm = NULL;	/* a reload may free it */
+			qa = &q->alerts[i];
+			sa = &c->alerts[c->n++];
+			xasprintf(&sa->id, "%s/%s", id, queue_alert_name(qa));
 			/* In words here: the worker must not make them from
 			 * a look the loop goes on changing. */
-			c->reasons[c->n] = xstrdup(
-			    queue_alert_reason(&q->alerts[i]));
-			qa->look = NULL;
-			qa->notices = xreallocarray(NULL, qa->nnotices + 1,
-			    sizeof(*qa->notices));
-			memcpy(qa->notices, q->alerts[i].notices,
-			    qa->nnotices * sizeof(*qa->notices));
-			xasprintf(&c->ids[c->n++], "%s/%s", id,
-			    queue_alert_name(&q->alerts[i]));
+			sa->reason = xstrdup(queue_alert_reason(qa));
+			alert_copy(&sa->a, &qa->a);
+			sa->j = qa->j;
+			sa->nnotices = qa->nnotices;
+			sa->notices = xreallocarray(NULL, qa->nnotices + 1,
+			    sizeof(*sa->notices));
+			memcpy(sa->notices, qa->notices,
+			    qa->nnotices * sizeof(*sa->notices));
 		}
 	}
 	c->silences = json_array();
@@ -253,12 +271,11 @@ persist_free(struct persist_copy *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->n; i++) {
-		free(c->ids[i]);
+		free(c->alerts[i].id);
+		free(c->alerts[i].reason);
+		alert_free(&c->alerts[i].a);
 		free(c->alerts[i].notices);
-		free(c->reasons[i]);
 	}
-	free(c->reasons);
-	free(c->ids);
 	free(c->alerts);
 	json_decref(c->silences);
 	free(c->path);
@@ -296,10 +313,10 @@ write_states(const struct persist_copy *c, FILE *f)
 	    fputs(",\"alerts\":{", f) == EOF)
 		return -1;
 	for (i = 0; i < c->n; i++) {
-		if ((o = alert_json(&c->alerts[i], c->reasons[i])) == NULL)
+		if ((o = alert_json(&c->alerts[i])) == NULL)
 			continue;
 		if ((!first && fputc(',', f) == EOF) ||
-		    dump(json_string(c->ids[i]), f) == -1 ||
+		    dump(json_string(c->alerts[i].id), f) == -1 ||
 		    fputc(':', f) == EOF || dump(o, f) == -1)
 			return -1;
 		first = 0;

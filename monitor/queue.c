@@ -181,7 +181,7 @@ build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
 		for (j = 0, was = NULL; j < nold; j++)
 			if (strcmp(queue_alert_name(&old[j]), name) == 0) {
 				was = &old[j];
-				qa->a = was->a;
+				alert_copy(&qa->a, &was->a);
 				qa->j = was->j;
 				/* In words now: the old look's hours go. */
 				queue_alert_set_reason(qa,
@@ -198,6 +198,7 @@ free_alerts(struct queue_alert *alerts, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
+		alert_free(&alerts[i].a);
 		free(alerts[i].notices);
 		if (alerts[i].look != NULL)
 			free(alerts[i].look->reason);

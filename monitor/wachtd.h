@@ -400,15 +400,21 @@ void		 alert_judge_feed(const struct queue_view *v, double updated,
  * `clear_for`; unknown never moves the state (missing data resolves
  * nothing) and restarts both clocks; closed is taken at once.
  */
-#define ALERT_TEXT	200	/* bytes of an ack's who and comment */
+#define ALERT_TEXT	200	/* bytes of an ack's who and comment, at most */
 
-/* Someone took it on: repeats and escalation stop (at 0: nobody). */
+/*
+ * Someone took it on: repeats and escalation stop (at 0: nobody). Its
+ * texts are the alert's own heap strings, there only while an ack holds
+ * (at > 0; comment "" when none was given) and NULL otherwise: few
+ * alerts are ever acknowledged. Whoever drops an alert calls alert_free;
+ * a copy that outlives a moment is made with alert_copy, not `=`.
+ */
 struct alert_ack {
 	double		 at;
 	double		 expires;	/* 0: until the alert clears */
 	enum alert_state state;		/* acknowledged; worse clears it */
-	char		 by[ALERT_TEXT + 1];
-	char		 comment[ALERT_TEXT + 1];
+	char		*by;
+	char		*comment;
 };
 
 struct alert {
@@ -421,6 +427,11 @@ struct alert {
 };
 
 void		 alert_init(struct alert *, double now);
+/* Frees what the alert holds (its ack's texts) and leaves it without an
+ * ack; the struct itself is the caller's. */
+void		 alert_free(struct alert *);
+/* *dst = *src with texts of its own; dst (initialised) loses its old. */
+void		 alert_copy(struct alert *dst, const struct alert *src);
 /* Takes the level judged at now; 1 when the state changed, or an ack
  * ended (expired, the state worse or back to ok). */
 int		 alert_update(struct alert *, enum alert_state judged,
@@ -431,7 +442,8 @@ int		 alert_active(enum alert_state);
 /* "kritiek", "waarschuwing", ... or in English: for people. */
 const char	*alert_state_word(enum alert_state, int english);
 /* Acknowledges the current state; -1 with *why when it is not active or
- * who is missing. comment may be NULL; expires 0 for no expiry. */
+ * who is missing. comment may be NULL; expires 0 for no expiry. by and
+ * comment are copied; an earlier ack's texts are freed. */
 int		 alert_ack(struct alert *, const char *by, const char *comment,
 		    double expires, double now, const char **why);
 const char	*alert_state_name(enum alert_state);

@@ -285,6 +285,64 @@ ack_lifecycle(void **state)
 	assert_int_equal(alert_ack(&a, "Cor", NULL, 0, T0 + 1001, &why), 0);
 	assert_true(feed(&a, ALERT_CLOSED, 1100));	/* closing ends it */
 	assert_true(a.ack.at == 0);
+	alert_free(&a);
+}
+
+/*
+ * An ack's texts are the alert's own, there only while it holds: a copy
+ * keeps its own when the source is acknowledged anew or freed, and a
+ * worse state frees them. ASan and valgrind see any text shared or lost.
+ */
+static void
+ack_texts_are_the_alerts_own(void **state)
+{
+	struct alert	 a, b, c;
+	const char	*why;
+
+	(void)state;
+	alert_init(&a, T0);
+	alert_init(&b, T0);
+	alert_init(&c, T0);
+	assert_null(a.ack.by);
+	assert_null(a.ack.comment);
+	alert_update(&a, ALERT_WARNING, T0, 0, 0);
+	assert_int_equal(alert_ack(&a, "Anja", NULL, 0, T0 + 1, &why), 0);
+	assert_string_equal(a.ack.comment, "");	/* "" in JSON, as given */
+	/* Again, with its own texts: copied before the old go. */
+	assert_int_equal(alert_ack(&a, a.ack.by, "bezig", 0, T0 + 2, &why),
+	    0);
+	assert_string_equal(a.ack.by, "Anja");
+
+	alert_copy(&b, &a);
+	assert_true(b.ack.at == T0 + 2 && b.ack.state == ALERT_WARNING);
+	assert_true(b.state == ALERT_WARNING && b.since == a.since);
+	assert_non_null(b.ack.by);
+	assert_true(b.ack.by != a.ack.by && b.ack.comment != a.ack.comment);
+	assert_int_equal(alert_ack(&a, "Bram", "overgenomen", 0, T0 + 3,
+	    &why), 0);
+	assert_string_equal(b.ack.by, "Anja");
+	assert_string_equal(b.ack.comment, "bezig");
+	alert_free(&a);
+	assert_null(a.ack.by);
+	assert_null(a.ack.comment);
+	assert_true(a.ack.at == 0);
+	assert_string_equal(b.ack.by, "Anja");
+	/* A copy over one with an ack: it has none after, and lost none. */
+	alert_copy(&c, &b);
+	alert_copy(&b, &a);
+	assert_null(b.ack.by);
+	assert_true(b.ack.at == 0);
+	assert_string_equal(c.ack.comment, "bezig");
+
+	/* Worse than acknowledged: the ack ends, and its texts go. */
+	alert_update(&c, ALERT_CRITICAL, T0 + 10, 0, 0);
+	assert_int_equal(c.state, ALERT_CRITICAL);
+	assert_true(c.ack.at == 0);
+	assert_null(c.ack.by);
+	assert_null(c.ack.comment);
+	alert_free(&a);
+	alert_free(&b);
+	alert_free(&c);
 }
 
 static void
@@ -948,6 +1006,7 @@ main(void)
 		cmocka_unit_test(stale_and_back),
 		cmocka_unit_test(zero_hold_is_immediate),
 		cmocka_unit_test(ack_lifecycle),
+		cmocka_unit_test(ack_texts_are_the_alerts_own),
 		cmocka_unit_test(state_names),
 		cmocka_unit_test(answer_within_breached_below_target),
 		cmocka_unit_test(answer_within_hysteresis),

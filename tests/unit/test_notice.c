@@ -131,7 +131,7 @@ repeat_until_acknowledged(void **state)
 	assert_event(next(&n, &t, &a, 0, 4 * HOUR), NOTICE_NONE);
 	/* The resolution still goes out. */
 	a.state = ALERT_OK;
-	memset(&a.ack, 0, sizeof(a.ack));
+	alert_free(&a);				/* the ack ends */
 	assert_event(next(&n, &t, &a, 0, 4 * HOUR + 1), NOTICE_RESOLVED);
 }
 
@@ -163,6 +163,7 @@ escalate_once_unless_acknowledged(void **state)
 	alert_ack(&b, "Anja", NULL, 0, MON9 + 10 * MIN, &why);
 	assert_event(next(&m, &team, &b, 0, 15 * MIN), NOTICE_NONE);
 	assert_false(m.escalated);
+	alert_free(&b);
 }
 
 /* hours = office: a trouble at 18:00 is told at 08:30 the next day, if

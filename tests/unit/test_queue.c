@@ -659,6 +659,43 @@ reconfigure_keeps_counts_only_when_the_norm_holds(void **state)
 	queue_free(q);
 }
 
+/* A reload keeps an acknowledged alert's ack: the new alert has texts of
+ * its own, the old ones are freed with the old alerts (ASan, valgrind). */
+static void
+reconfigure_keeps_an_ack(void **state)
+{
+	struct qconf	 a, same;
+	struct queue	*q;
+	struct queue_alert *qa;
+	const char	*why;
+
+	(void)state;
+	qconf_init(&a, NORM_ANSWER_WITHIN, 30, 900);
+	qconf_init(&same, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&a.conf, STEP);
+	qa = queue_alert(q, "telefoon");
+	assert_non_null(qa);
+	alert_update(&qa->a, ALERT_CRITICAL, BASE, 0, 0);
+	assert_int_equal(alert_ack(&qa->a, "Anja", "bezig", 0, BASE + 1,
+	    &why), 0);
+	qa = queue_alert(q, ALERT_FEED);
+	assert_non_null(qa);
+	alert_update(&qa->a, ALERT_STALE, BASE, 0, 0);
+	assert_int_equal(alert_ack(&qa->a, "Bram", NULL, 0, BASE + 1, &why),
+	    0);
+
+	queue_reconfigure(q, &same.conf, STEP);
+	qa = queue_alert(q, "telefoon");
+	assert_int_equal(qa->a.state, ALERT_CRITICAL);
+	assert_true(qa->a.ack.at == BASE + 1);
+	assert_string_equal(qa->a.ack.by, "Anja");
+	assert_string_equal(qa->a.ack.comment, "bezig");
+	qa = queue_alert(q, ALERT_FEED);
+	assert_string_equal(qa->a.ack.by, "Bram");
+	assert_string_equal(qa->a.ack.comment, "");
+	queue_free(q);
+}
+
 static void
 window_is_covered_by_whole_steps(void **state)
 {
@@ -1715,6 +1752,7 @@ main(void)
 		cmocka_unit_test(tick_marks_what_changes_with_the_clock),
 		cmocka_unit_test(clock_stepping_back_restarts_the_window),
 		cmocka_unit_test(reconfigure_keeps_counts_only_when_the_norm_holds),
+		cmocka_unit_test(reconfigure_keeps_an_ack),
 		cmocka_unit_test(window_is_covered_by_whole_steps),
 		cmocka_unit_test(json_has_the_contract_fields),
 		cmocka_unit_test(json_sl_is_null_without_a_service_level_norm),
