@@ -325,20 +325,8 @@ judge_max_wait(struct look *l, const struct norm_conf *n)
 static const char *
 score(const struct look *l, double x, char *buf, size_t len)
 {
-	char	*dot, *end;
-
-	if (!l->words)
-		return "";
-	snprintf(buf, len, "%.2f", x);
-	if ((dot = strpbrk(buf, ".,")) == NULL)	/* the locale's, or ours */
-		return buf;
-	for (end = dot + strlen(dot) - 1; *end == '0'; end--)
-		*end = '\0';
-	if (end == dot)
-		*dot = '\0';			/* "4", not "4,0" */
-	else
-		*dot = l->english ? '.' : ',';
-	return buf;
+	return l->words ? report_fmt_decimal(x, 2, 1, l->english, buf, len) :
+	    "";
 }
 
 /* A figure as the sentence shows it, one decimal: never rounded up to

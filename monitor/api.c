@@ -719,7 +719,7 @@ struct report_item {
 	char		*path;
 	int		 has_norm;
 	struct report_norm norm;
-	struct report_quality_norms quality;
+	struct quality_norms quality;
 	struct report_tally tally;
 	char		 error[256];
 };
@@ -762,25 +762,6 @@ report_norm_of(const struct queue_conf *qc, struct report_norm *rn)
 		rn->workdays = n->respond_workdays;
 	}
 	return 1;
-}
-
-/* The quality norms a queue answers to, as the report judges them. */
-static void
-report_quality_of(const struct queue_conf *qc,
-    struct report_quality_norms *rq)
-{
-	const struct norm_conf *n;
-
-	rq->direct_target = rq->rating_target = NAN;
-	if ((n = config_queue_norm(qc, NORM_DIRECT_TARGET)) != NULL)
-		rq->direct_target = n->direct_target;
-	if ((n = config_queue_norm(qc, NORM_RATING_TARGET)) != NULL) {
-		rq->rating_target = n->rating_target;
-		rq->rating_scale = n->rating_scale;
-		rq->rating_share = n->rating_share;
-		rq->positive_from = n->positive_from;
-		rq->positive_scale = n->positive_scale;
-	}
 }
 
 /* In the worker: one fetch of one file, added to its tally. */
@@ -846,7 +827,7 @@ report_norm_json(const struct report_norm *n)
 static json_t *
 report_row(const char *id, const char *channel, const char *label,
     const struct report_tally *t, const struct report_norm *n,
-    const struct report_quality_norms *q)
+    const struct quality_norms *q)
 {
 	json_t	*o = report_tally_json(t, n);
 
@@ -1138,7 +1119,7 @@ api_report(struct evhttp_request *req, const char *rest, void *arg)
 		xasprintf(&it->path, "%s/rrd/%s.rrd", w->conf->state_dir,
 		    qc->id);
 		it->has_norm = report_norm_of(qc, &it->norm);
-		report_quality_of(qc, &it->quality);
+		config_quality_norms(qc, &it->quality);
 		report_tally_init(&it->tally);
 		it->tally.expected = fmax(0, fmin(j->end, j->now) - j->start);
 	}

@@ -155,17 +155,6 @@ quarter_text(const struct board_experience *e, char *buf, size_t len)
 	    months[m + 2], e->year);
 }
 
-/* "4,1" */
-static void
-decimal(double x, char *buf, size_t len)
-{
-	char	*dot;
-
-	snprintf(buf, len, "%.1f", x);
-	if ((dot = strpbrk(buf, ".,")) != NULL)
-		*dot = ',';
-}
-
 /*
  * The last quarter in plain Dutch, a sentence a figure: "In juli,
  * augustus en september 2026 beantwoordden we 78 van de 100 vragen
@@ -188,7 +177,8 @@ experience_lines(const struct board_experience *e, char lines[2][256])
 		    lround(quality_direct(k)));
 	if (quality_ratings(k) >= BOARD_EXPERIENCE_MIN) {
 		scale = quality_scale(k);
-		decimal(quality_average(k, scale), avg, sizeof(avg));
+		report_fmt_decimal(quality_average(k, scale), 1, 0, 0, avg,
+		    sizeof(avg));
 		snprintf(lines[n], 256, "In %s gaven inwoners het contact met "
 		    "ons gemiddeld een %s op een schaal van %d tot %d.",
 		    n > 0 ? "die maanden" : period, avg, scale == 10 ? 0 : 1,

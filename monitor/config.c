@@ -1505,6 +1505,24 @@ config_queue_norm(const struct queue_conf *q, enum norm_kind kind)
 	return NULL;
 }
 
+void
+config_quality_norms(const struct queue_conf *qc, struct quality_norms *q)
+{
+	const struct norm_conf *n;
+
+	memset(q, 0, sizeof(*q));
+	q->direct_target = q->rating_target = NAN;
+	if ((n = config_queue_norm(qc, NORM_DIRECT_TARGET)) != NULL)
+		q->direct_target = n->direct_target;
+	if ((n = config_queue_norm(qc, NORM_RATING_TARGET)) != NULL) {
+		q->rating_target = n->rating_target;
+		q->rating_scale = n->rating_scale;
+		q->rating_share = n->rating_share;
+		q->positive_from = n->positive_from;
+		q->positive_scale = n->positive_scale;
+	}
+}
+
 const char *
 config_user_hash(const struct config *c, const char *user)
 {

@@ -95,6 +95,23 @@ quality_scale(const struct quality *q)
 	return rated(q, 10) > rated(q, 5) ? 10 : 5;
 }
 
+void
+quality_reading(const struct quality *k, const struct quality_norms *q,
+    int *scale, double *from, int *from_scale)
+{
+	*scale = quality_scale(k);
+	*from = 4;
+	*from_scale = 5;
+	if (q == NULL || isnan(q->rating_target))
+		return;
+	if (!q->rating_share)
+		*scale = q->rating_scale;
+	else {
+		*from = q->positive_from;
+		*from_scale = q->positive_scale;
+	}
+}
+
 /* Where a score lies in its scale's range, 0 to 1: 1 of 5 and 0 of 10
  * are the bottom, 3 of 5 and 5 of 10 the middle. */
 static double

@@ -1078,22 +1078,16 @@ direct_json(const struct queue *q, const struct queue_view *v)
 static json_t *
 rating_json(const struct queue *q, const struct queue_view *v)
 {
-	const struct norm_conf *n;
 	const struct quality *k = &v->quality;
-	int		 scale = quality_scale(k), from_scale = 5;
-	double		 from = 4;
+	struct quality_norms qn;
+	int		 scale, from_scale;
+	double		 from;
 	json_t		*o;
 
 	if (quality_ratings(k) == 0)
 		return json_null();
-	if ((n = config_queue_norm(q->conf, NORM_RATING_TARGET)) != NULL) {
-		if (!n->rating_share)
-			scale = n->rating_scale;
-		else {
-			from = n->positive_from;
-			from_scale = n->positive_scale;
-		}
-	}
+	config_quality_norms(q->conf, &qn);
+	quality_reading(k, &qn, &scale, &from, &from_scale);
 	o = json_pack("{s:o, s:i, s:I, s:o, s:o, s:i, s:o, s:o}",
 	    "value", num(quality_average(k, scale)),
 	    "scale", scale,
@@ -1103,9 +1097,9 @@ rating_json(const struct queue *q, const struct queue_view *v)
 	    "positive_scale", from_scale,
 	    "scores", quality_scores_json(k),
 	    "window", num(v->quality_window));
-	if (n != NULL)
-		json_object_set_new(o, n->rating_share ? "positive_target" :
-		    "target", num(n->rating_target));
+	if (!isnan(qn.rating_target))
+		json_object_set_new(o, qn.rating_share ? "positive_target" :
+		    "target", num(qn.rating_target));
 	return o;
 }
 

@@ -197,12 +197,12 @@ report_tally_quality(const struct report_tally *t, struct quality *k)
 
 void
 report_quality_json(json_t *o, const struct report_tally *t,
-    const struct report_quality_norms *q)
+    const struct quality_norms *q)
 {
 	struct quality	 k;
 	json_t		*resolved = json_null(), *ratings = json_null();
-	double		 avg, pos, from = 4;
-	int		 scale, from_scale = 5;
+	double		 avg, pos, from;
+	int		 scale, from_scale;
 
 	report_tally_quality(t, &k);
 
@@ -217,15 +217,7 @@ report_quality_json(json_t *o, const struct report_tally *t,
 		        q->direct_target - 1e-9) : json_null());
 	}
 	if (quality_ratings(&k) > 0) {
-		scale = quality_scale(&k);
-		if (q != NULL && !isnan(q->rating_target)) {
-			if (!q->rating_share)
-				scale = q->rating_scale;
-			else {
-				from = q->positive_from;
-				from_scale = q->positive_scale;
-			}
-		}
+		quality_reading(&k, q, &scale, &from, &from_scale);
 		avg = quality_average(&k, scale);
 		pos = quality_positive(&k, from, from_scale);
 		ratings = json_pack("{s:I, s:o, s:o, s:i, s:o, s:o, s:i}",

@@ -25,16 +25,6 @@ struct report_norm {
 	int		 count_abandoned; /* abandons count against the target */
 };
 
-/* What a queue's direct_target and rating_target ask, copied. */
-struct report_quality_norms {
-	double		 direct_target;	/* %; NAN: no such norm */
-	double		 rating_target;	/* a score, or a %; NAN: none */
-	int		 rating_scale;	/* 5 or 10 */
-	int		 rating_share;	/* rating_target is a % positive */
-	double		 positive_from;	/* a score on positive_scale */
-	int		 positive_scale;
-};
-
 /* The quality counts in store.c's order: direct, indirect, 1-5, 0-10. */
 #define REPORT_QUALITY	(2 + 5 + 11)
 
@@ -68,12 +58,13 @@ void	report_tally_add(struct report_tally *, const struct report_tally *);
 /* The figures of the report contract; norm NULL for channels and total. */
 json_t	*report_tally_json(const struct report_tally *,
 	    const struct report_norm *);
-struct quality;
+struct quality;			/* wachtd.h */
+struct quality_norms;
 /* The tally's quality counts, whole. */
 void	 report_tally_quality(const struct report_tally *, struct quality *);
 /* First-contact resolution ("resolved") and ratings ("ratings") into o,
  * each null without any; judged by q, or not with q NULL. */
 void	 report_quality_json(json_t *o, const struct report_tally *,
-	    const struct report_quality_norms *q);
+	    const struct quality_norms *q);
 
 #endif

@@ -396,15 +396,34 @@ report_layout(struct report *rp, const json_t *r, const char **why)
 char *
 report_fmt_percent(double pct, char *buf, size_t len)
 {
-	char	*dot;
+	size_t	 n;
 
 	if (!isfinite(pct)) {
 		snprintf(buf, len, NULL_TEXT);
 		return buf;
 	}
-	snprintf(buf, len, "%.1f%%", pct);
-	if ((dot = strchr(buf, '.')) != NULL)
-		*dot = ',';
+	report_fmt_decimal(pct, 1, 0, 0, buf, len);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "%%");
+	return buf;
+}
+
+char *
+report_fmt_decimal(double x, int decimals, int trim, int english,
+    char *buf, size_t len)
+{
+	char	*dot, *end;
+
+	snprintf(buf, len, "%.*f", decimals, x);
+	if ((dot = strpbrk(buf, ".,")) == NULL)	/* the locale's, or ours */
+		return buf;
+	*dot = english ? '.' : ',';
+	if (!trim)
+		return buf;
+	for (end = dot + strlen(dot) - 1; *end == '0'; end--)
+		*end = '\0';
+	if (end == dot)
+		*dot = '\0';
 	return buf;
 }
 
@@ -583,17 +602,7 @@ row_cells(const struct entry *e, cells_t c)
 static char *
 score_text(double v, char *buf, size_t len)
 {
-	char	*p;
-
-	snprintf(buf, len, "%.2f", v);
-	if ((p = strchr(buf, '.')) != NULL) {
-		*p = ',';
-		for (p = buf + strlen(buf) - 1; *p == '0'; p--)
-			*p = '\0';
-		if (*p == ',')
-			*p = '\0';
-	}
-	return buf;
+	return report_fmt_decimal(v, 2, 1, 0, buf, len);
 }
 
 /*

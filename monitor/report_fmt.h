@@ -48,6 +48,11 @@ char	*report_fmt_span(double secs, int compact, int english, char *buf,
 
 /* 82.25 -> "82,3%": one decimal, Dutch comma. */
 char	*report_fmt_percent(double pct, char *buf, size_t len);
+/* x to `decimals` places with a Dutch comma (a point in English);
+ * `trim` drops trailing zeros and a bare comma: 4.25 -> "4,25",
+ * 7.50 -> "7,5", 4.00 -> "4". */
+char	*report_fmt_decimal(double x, int decimals, int trim, int english,
+	    char *buf, size_t len);
 /* Writes s with the five characters HTML gives a meaning escaped, and
  * control characters (not allowed in HTML text) as blanks. */
 void	 report_fmt_escape(FILE *out, const char *s);

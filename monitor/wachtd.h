@@ -210,6 +210,10 @@ const char	*config_user_hash(const struct config *, const char *user);
  * "rating_target". */
 const char	*config_norm_kind_name(enum norm_kind);
 /* The first norm of a queue of the given kind, or NULL. */
+struct quality_norms;
+/* Its direct_target and rating_target norms, copied. */
+void		 config_quality_norms(const struct queue_conf *,
+		    struct quality_norms *);
 const struct norm_conf *config_queue_norm(const struct queue_conf *,
 		    enum norm_kind);
 /* The [mqtt] section for the probes, read by the daemon's rules. */
@@ -253,6 +257,23 @@ struct quality {
 	uint32_t	 score10[QUALITY_SCORES10];	/* [score] */
 };
 
+/* What a queue's direct_target and rating_target ask, copied: the worker
+ * reads them while a reload may free the configuration. */
+struct quality_norms {
+	double		 direct_target;	/* %; NAN: no such norm */
+	double		 rating_target;	/* a score, or a %; NAN: none */
+	int		 rating_scale;	/* 5 or 10 */
+	int		 rating_share;	/* rating_target is a % positive */
+	double		 positive_from;	/* a score on positive_scale */
+	int		 positive_scale;
+};
+
+/* How ratings are read under q (NULL: no norms): the scale the average
+ * is given on and the score that counts as positive. Without a rating
+ * norm: the scale most came on, and 4 of 5 and up. */
+void		 quality_reading(const struct quality *,
+		    const struct quality_norms *q, int *scale, double *from,
+		    int *from_scale);
 /* Counts a parsed resolved or rating input; other metrics are ignored. */
 void		 quality_count(struct quality *, enum metric,
 		    const struct payload *);

@@ -6,8 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 STEP=2
-# The report counts today: not across midnight (see t_report.sh).
-while [ "$(TZ=Europe/Amsterdam date +%H%M)" -ge 2358 ]; do sleep 5; done
+not_near_midnight	# the report counts today
 TODAY=$(TZ=Europe/Amsterdam date +%F)
 start_broker
 write_config "

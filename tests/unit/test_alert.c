@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "near.h"
 #include "wachtd.h"
 
 #define T0	1764412340.0
@@ -562,13 +563,6 @@ respond_within_levels(void **state)
 /* Quality norms: a day of resolved contacts and ratings */
 
 #define DAY	86400.0
-
-static void
-assert_near(double got, double want)
-{
-	if (!(fabs(got - want) <= 1e-9))
-		fail_msg("got %.12g, want %.12g", got, want);
-}
 
 /* A quality norm as config.c leaves it: a day's window, 20 at least,
  * positive from 4 of 5. */

@@ -13,14 +13,8 @@
 
 #include <cmocka.h>
 
+#include "near.h"
 #include "wachtd.h"
-
-static void
-assert_near(double got, double want)
-{
-	if (!(fabs(got - want) <= 1e-9))
-		fail_msg("got %.12g, want %.12g", got, want);
-}
 
 /* One resolved contact, first time or not. */
 static void
@@ -390,6 +384,49 @@ figure_is_what_the_norm_holds_to_its_target(void **state)
 	assert_int_equal(count, 0);
 }
 
+/* The queue's JSON and the report read ratings the same way. */
+static void
+reading_follows_the_rating_norm(void **state)
+{
+	struct quality_norms qn = { NAN, NAN, 0, 0, 0, 0 };
+	struct quality	 q = none();
+	double		 from;
+	int		 scale, from_scale;
+
+	(void)state;
+	rated(&q, 8, 10, 1);
+	rated(&q, 9, 10, 1);
+	rated(&q, 4, 5, 1);
+
+	/* No norms, or no rating norm: the scale most came on, 4 of 5. */
+	quality_reading(&q, NULL, &scale, &from, &from_scale);
+	assert_int_equal(scale, 10);
+	assert_near(from, 4);
+	assert_int_equal(from_scale, 5);
+	qn.direct_target = 80;
+	quality_reading(&q, &qn, &scale, &from, &from_scale);
+	assert_int_equal(scale, 10);
+
+	/* rating_target = 4.2: the average on the norm's 1 to 5. */
+	qn.rating_target = 4.2;
+	qn.rating_scale = 5;
+	quality_reading(&q, &qn, &scale, &from, &from_scale);
+	assert_int_equal(scale, 5);
+	assert_near(from, 4);
+	assert_int_equal(from_scale, 5);
+
+	/* rating_target = 85% from 8/10: the scale most came on, positive
+	 * from the norm's score. */
+	qn.rating_target = 85;
+	qn.rating_share = 1;
+	qn.positive_from = 8;
+	qn.positive_scale = 10;
+	quality_reading(&q, &qn, &scale, &from, &from_scale);
+	assert_int_equal(scale, 10);
+	assert_near(from, 8);
+	assert_int_equal(from_scale, 10);
+}
+
 int
 main(void)
 {
@@ -405,6 +442,7 @@ main(void)
 		cmocka_unit_test(scale_is_the_one_most_ratings_were_given_on),
 		cmocka_unit_test(figures_are_unknown_without_anything_counted),
 		cmocka_unit_test(figure_is_what_the_norm_holds_to_its_target),
+		cmocka_unit_test(reading_follows_the_rating_norm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1091,21 +1091,25 @@ empty_report_is_a_report(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Durations, percentages and times */
+/* Durations, percentages, scores and times */
 
 enum helper {
 	DURATION,
 	PERCENT,
+	SCORE,			/* report_fmt_decimal: 2 places, trimmed */
+	SCORE_EN,		/* the same in English */
+	ONE_DECIMAL,		/* 1 place, kept */
 	TIME
 };
 
-static const char *helper_names[] = { "duration", "percent", "time" };
+static const char *helper_names[] = { "duration", "percent", "score",
+    "score_en", "one_decimal", "time" };
 
 struct hcase {
 	enum helper	 helper;
-	double		 in;		/* DURATION, PERCENT */
+	double		 in;		/* DURATION, PERCENT, SCORE... */
 	const char	*s;		/* TIME: input */
-	const char	*want;		/* DURATION, PERCENT: output */
+	const char	*want;		/* the others: output */
 	long long	 epoch;		/* TIME: -1 when refused */
 };
 
@@ -1128,6 +1132,18 @@ static struct hcase hcases[] = {
 	{ PERCENT, 0, NULL, "0,0%", 0 },
 	{ PERCENT, 2.66, NULL, "2,7%", 0 },
 	{ PERCENT, INFINITY, NULL, DASH, 0 },
+	{ SCORE, 4.25, NULL, "4,25", 0 },
+	{ SCORE, 7.5, NULL, "7,5", 0 },
+	{ SCORE, 4, NULL, "4", 0 },
+	{ SCORE, 3.666, NULL, "3,67", 0 },
+	{ SCORE, 9.999, NULL, "10", 0 },
+	{ SCORE, 0.001, NULL, "0", 0 },
+	{ SCORE, 10, NULL, "10", 0 },
+	{ SCORE_EN, 7.5, NULL, "7.5", 0 },
+	{ SCORE_EN, 4, NULL, "4", 0 },
+	{ ONE_DECIMAL, 4, NULL, "4,0", 0 },
+	{ ONE_DECIMAL, 4.36, NULL, "4,4", 0 },
+	{ ONE_DECIMAL, 10, NULL, "10,0", 0 },
 	{ TIME, 0, "2026-07-01T00:00:00+02:00", NULL, 1782856800 },
 	{ TIME, 0, "2026-06-30T22:00:00Z", NULL, 1782856800 },
 	{ TIME, 0, "2026-07-01T00:00:00.750+02:00", NULL, 1782856800 },
@@ -1158,6 +1174,15 @@ run_hcase(void **state)
 		break;
 	case PERCENT:
 		assert_string_equal(report_fmt_percent(c->in, buf,
+		    sizeof(buf)), c->want);
+		break;
+	case SCORE:
+	case SCORE_EN:
+		assert_string_equal(report_fmt_decimal(c->in, 2, 1,
+		    c->helper == SCORE_EN, buf, sizeof(buf)), c->want);
+		break;
+	case ONE_DECIMAL:
+		assert_string_equal(report_fmt_decimal(c->in, 1, 0, 0, buf,
 		    sizeof(buf)), c->want);
 		break;
 	case TIME:
