@@ -804,6 +804,19 @@ store_free(struct store *st)
 	free(st);
 }
 
+/* Under the lock: the jobs the writer is done with become the loop's. */
+static void
+take_spent(struct store *st)
+{
+	struct job	*j;
+
+	while ((j = st->spent) != NULL) {
+		st->spent = j->next;
+		j->next = st->spare;
+		st->spare = j;
+	}
+}
+
 static void
 put(struct store *st, const char *id, const struct step *s, int replay)
 {
@@ -812,6 +825,13 @@ put(struct store *st, const char *id, const struct step *s, int replay)
 	double		*v;
 	int		 g, i;
 
+	if (st->spare == NULL) {
+		/* Those the writer is done with, before making more: else
+		 * a batch is made of new jobs while the last one's wait. */
+		pthread_mutex_lock(&st->lock);
+		take_spent(st);
+		pthread_mutex_unlock(&st->lock);
+	}
 	if ((j = st->spare) != NULL)
 		st->spare = j->next;
 	else
@@ -863,19 +883,6 @@ void
 store_put(struct store *st, const char *id, const struct step *s)
 {
 	put(st, id, s, 0);
-}
-
-/* Under the lock: the jobs the writer is done with become the loop's. */
-static void
-take_spent(struct store *st)
-{
-	struct job	*j;
-
-	while ((j = st->spent) != NULL) {
-		st->spent = j->next;
-		j->next = st->spare;
-		st->spare = j;
-	}
 }
 
 /*
