@@ -611,8 +611,9 @@ alert_copy(struct alert *dst, const struct alert *src)
 
 	if (dst == src)
 		return;
-	/* Copied before dst lets go of its own: they may be src's, when
-	 * dst was a plain `=` copy of it. */
+	/* Copied first: by may be an ack dst is about to let go of. A
+	 * plain `=` copy must never come here, nor to alert_free: its
+	 * texts are the original's. */
 	by = src->ack.by != NULL ? xstrdup(src->ack.by) : NULL;
 	comment = src->ack.comment != NULL ? xstrdup(src->ack.comment) : NULL;
 	alert_free(dst);

@@ -152,8 +152,8 @@ fetch_global_init(void)
 	/*
 	 * curl_global_init is thread-safe only when libcurl says so
 	 * (CURL_VERSION_THREADSAFE, 7.84 and later; Debian 12's does).
-	 * Loaded at a first request, it runs beside wachtd's threads;
-	 * fetch_global_init in main keeps it before them.
+	 * Loaded at a first request or a reload, it runs beside wachtd's
+	 * threads; fetch_global_init in main keeps it before them.
 	 */
 	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(cu_why, sizeof(cu_why), "curl_global_init failed");
@@ -168,9 +168,9 @@ fetch_global_init(void)
 
 nosym:
 	/*
-	 * Not the libcurl curl.h describes (too old): let it go, so that
-	 * a retry after an upgrade opens the new file. None of its code
-	 * ran but its constructors.
+	 * Not libcurl (a function is missing): let it go, so that a retry
+	 * after the package is mended opens the new file. None of its
+	 * code ran but its constructors.
 	 */
 	e = dlerror();
 	snprintf(cu_why, sizeof(cu_why), "%s", e != NULL ? e :

@@ -68,7 +68,9 @@ typedef void	(*fetch_response_cb)(void *arg, int ok, long status,
  * (the libcurl4 package missing) or started. Optional: fetch_start
  * calls it when no one did. Called in main before threads start, by a
  * process that will send, it reports a missing library at start and
- * keeps curl_global_init away from running threads.
+ * keeps curl_global_init away from running threads; called again at a
+ * reload (wachtd), it runs beside them, which libcurl 7.84 and later
+ * allow (Debian 12 has 7.88).
  */
 int		 fetch_global_init(void);
 /* After the last fetch_free: no fetcher may be used after it. Nothing

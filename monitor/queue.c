@@ -176,7 +176,6 @@ build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
 		    NULL;
 		name = queue_alert_name(qa);
 		alert_init(&qa->a, 0);
-		qa->j.level = ALERT_UNKNOWN;
 		qa->look = xcalloc(1, sizeof(*qa->look));
 		for (j = 0, was = NULL; j < nold; j++)
 			if (strcmp(queue_alert_name(&old[j]), name) == 0) {
@@ -1014,8 +1013,7 @@ queue_judge(struct queue *q, const struct queue_view *v,
 		    v->stale ? ALERT_UNKNOWN : j.level;
 		/* Nor does it erase why an alert holds. */
 		if (!(judged == ALERT_UNKNOWN && alert_active(qa->a.state))) {
-			qa->j = (struct verdict){ j.level, j.value,
-			    j.threshold };
+			qa->j = (struct verdict){ j.value, j.threshold };
 			see(qa->look, q, v, now, qa->a.state, english);
 		}
 		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?

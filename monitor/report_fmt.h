@@ -46,7 +46,7 @@ char	*report_fmt_duration(double secs, char *buf, size_t len);
 char	*report_fmt_span(double secs, int compact, int english, char *buf,
 	    size_t len);
 
-/* 82.25 -> "82,3%": one decimal, Dutch comma. */
+/* 82.26 -> "82,3%": one decimal, Dutch comma. */
 char	*report_fmt_percent(double pct, char *buf, size_t len);
 /* x to `decimals` places with a Dutch comma (a point in English);
  * `trim` drops trailing zeros and a bare comma: 4.25 -> "4,25",

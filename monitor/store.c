@@ -825,9 +825,10 @@ put(struct store *st, const char *id, const struct step *s, int replay)
 	double		*v;
 	int		 g, i;
 
-	if (st->spare == NULL) {
+	if (st->spare == NULL && st->nbatch == 0) {
 		/* Those the writer is done with, before making more: else
-		 * a batch is made of new jobs while the last one's wait. */
+		 * a batch is made of new jobs while the last one's wait.
+		 * Once a batch, as store_commit takes the lock once. */
 		pthread_mutex_lock(&st->lock);
 		take_spent(st);
 		pthread_mutex_unlock(&st->lock);

@@ -328,8 +328,9 @@ tell_status(const char *first, int force)
 	    status_note != NULL ? status_note : "",
 	    status_note != NULL ? "; " : "", map_count(w.queues),
 	    up ? "connected" : "not connected");
-	/* Else systemd kills us at its start timeout: say why first. */
-	if (sdnotify(msg) == -1)
+	/* A READY=1 lost, systemd kills us at its start timeout: say why
+	 * first. A status after that is not worth a line each. */
+	if (sdnotify(msg) == -1 && strstr(first, "READY=1") != NULL)
 		log_warn("NOTIFY_SOCKET %s", getenv("NOTIFY_SOCKET"));
 	free(msg);
 }
@@ -1082,7 +1083,7 @@ main(int argc, char *argv[])
 	    mq_check(&w.conf->mqtt) == -1 ||
 	    store_prepare(w.conf->state_dir) == -1)
 		return 1;
-	load_fetch(w.conf);	/* a missing libcurl: in the shell's sight */
+	load_fetch(w.conf);	/* before threads: curl_global_init */
 	/* Under systemd (Type=notify) the service is the process itself. */
 	forked = !foreground && getenv("NOTIFY_SOCKET") == NULL;
 	if (forked) {

@@ -209,11 +209,11 @@ const char	*config_user_hash(const struct config *, const char *user);
 /* "answer_within", "max_wait", "respond_within", "direct_target",
  * "rating_target". */
 const char	*config_norm_kind_name(enum norm_kind);
-/* The first norm of a queue of the given kind, or NULL. */
 struct quality_norms;
 /* Its direct_target and rating_target norms, copied. */
 void		 config_quality_norms(const struct queue_conf *,
 		    struct quality_norms *);
+/* The first norm of a queue of the given kind, or NULL. */
 const struct norm_conf *config_queue_norm(const struct queue_conf *,
 		    enum norm_kind);
 /* The [mqtt] section for the probes, read by the daemon's rules. */
@@ -381,9 +381,9 @@ enum alert_state {
  * limit: 5% of an 80% target is 84%, of a 10 min wait 9 min 30 s. */
 #define ALERT_HYSTERESIS 0.05
 
-/* What one look at a norm found. */
 #define JUDGEMENT_REASON 256	/* bytes of a reason, with its NUL */
 
+/* What one look at a norm found. */
 struct judgement {
 	enum alert_state level;		/* unknown, ok, warning, critical */
 	double		 value;		/* the figure that decided, or NAN */
@@ -391,10 +391,10 @@ struct judgement {
 	char		 reason[JUDGEMENT_REASON]; /* a sentence for staff */
 };
 
-/* What an alert keeps of its last judgement: the sentence costs 256
- * bytes and is made again from the look when someone asks for it. */
+/* What an alert keeps of its last judgement besides the state: the
+ * sentence costs 256 bytes and is made again from the look when someone
+ * asks for it. */
 struct verdict {
-	enum alert_state level;
 	double		 value;
 	double		 threshold;
 };

@@ -482,7 +482,8 @@ probe_main(int argc, char **argv, const struct probe_def *def, void *state)
 		evsignal_add(sigs[i], NULL);
 	}
 	def->start(state, &p);
-	sdnotify("READY=1");
+	if (sdnotify("READY=1") == -1)	/* else killed at start timeout */
+		log_warn("NOTIFY_SOCKET %s", getenv("NOTIFY_SOCKET"));
 	log_info("%s started as %s", ident, p.instance);
 	event_base_dispatch(p.base);
 

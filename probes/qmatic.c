@@ -709,10 +709,8 @@ main(int argc, char **argv)
 {
 	int	 rc;
 
-	if (fetch_global_init() == -1) {
-		fprintf(stderr, "wachtd-probe-qmatic: libcurl cannot start\n");
-		return 1;
-	}
+	if (fetch_global_init() == -1)
+		return 1;	/* it said why */
 	rc = probe_main(argc, argv, &qmatic_def, &qmatic);
 	qmatic_free(&qmatic);
 	fetch_global_cleanup();

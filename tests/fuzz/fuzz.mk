@@ -17,7 +17,7 @@ FUZZ_SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # a va_list (log.c), which gcc, that builds the daemon, leaves alone.
 FUZZ_CFLAGS	 = -O1 -g -std=c11 -D_GNU_SOURCE $(WARN) \
 		   -Wno-format-nonliteral $(if $(WERROR),-Werror,) \
-		   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP \
+		   $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null) -MMD -MP \
 		   $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 		   -Imonitor -Iprobes -Itests/fuzz
 

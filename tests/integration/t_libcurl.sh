@@ -48,7 +48,7 @@ stop_wachtd
 
 # A library of that name without curl's functions: too old, or not curl.
 mkdir -p "$TMP/lib"
-cp "$(ldconfig -p | awk '$1 == "libinih.so.1" { print $NF; exit }')" \
+cp "$(/sbin/ldconfig -p | awk '$1 == "libinih.so.1" { print $NF; exit }')" \
     "$TMP/lib/libcurl.so.4"
 rm -rf "$TMP/state"
 # For wachtd alone: the tests' own curl needs the real one.
