@@ -99,6 +99,7 @@ struct look_back {
 	int		 english;
 	int		 due;		/* reason not yet made from the look */
 	char		*reason;	/* the last one made, or NULL */
+	size_t		 reason_size;	/* bytes allocated for it */
 };
 
 /* Keeps what a look saw; the sentence of the last one goes stale. Field
@@ -118,16 +119,23 @@ see(struct look_back *lb, const struct queue *q, const struct queue_view *v,
 	lb->due = 1;
 }
 
-/* At its own length, not the judgement's 256 bytes: a queue has a few. */
+/*
+ * At the length reasons have had, not the judgement's 256 bytes: a queue
+ * has a few. It only grows: every save makes every reason again, in the
+ * loop, and should not allocate for each.
+ */
 static void
 keep_reason(struct look_back *lb, const char *reason)
 {
-	if (reason == lb->reason) {
-		lb->due = 0;
-		return;
+	size_t	 len = strlen(reason) + 1;
+
+	if (reason != lb->reason) {
+		if (len > lb->reason_size) {
+			lb->reason = xreallocarray(lb->reason, 1, len);
+			lb->reason_size = len;
+		}
+		memcpy(lb->reason, reason, len);
 	}
-	free(lb->reason);
-	lb->reason = xstrdup(reason);
 	lb->due = 0;
 }
 

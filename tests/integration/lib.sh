@@ -166,6 +166,9 @@ not_near_midnight() {
 	while [ "$(TZ=Europe/Amsterdam date +%H%M)" -ge 2358 ]; do sleep 5; done
 }
 
+# alert_state_is ID STATE: the alert's state in the API is STATE.
+alert_state_is() { test "$(api "/api/v1/alerts/$1" | jq -r .state)" = "$2"; }
+
 # every_day RANGE: the seven weekday keys of an [hours] section, for
 # write_config: open RANGE on every day of the week.
 every_day() {

@@ -8,7 +8,6 @@
 
 # curl_mapped: whether the daemon has libcurl.so.4 mapped now.
 curl_mapped() { grep -q 'libcurl\.so\.4' "/proc/$WACHTD_PID/maps"; }
-alert_is() { test "$(api "/api/v1/alerts/$1" | jq -r .state)" = "$2"; }
 
 start_broker
 start_receiver
@@ -38,7 +37,7 @@ stop_wachtd
 start_wachtd
 check "a start with a webhook loads it at once" curl_mapped
 pub "$PREFIX/in/balie/snel/longest_wait" 700
-wait_until "$WAIT" alert_is balie/snel/wacht critical
+wait_until "$WAIT" alert_state_is balie/snel/wacht critical
 wait_until "$WAIT" test -s "$REC/log"
 check_eq "and the webhook is told" "firing:critical" \
     "$(jq -r 'select(.path == "/hook") | .n' "$REC/log" | head -n 1 |
@@ -57,9 +56,9 @@ check "a libcurl that cannot be used is said at start" \
     grep -q 'fetch: cannot use libcurl.so.4 (.*curl_global_init.*): mail and webhook notifications and HTTP sources need the libcurl4 package' \
     "$TMP/wachtd.log"
 pub "$PREFIX/in/balie/snel/longest_wait" 700
-wait_until "$WAIT" alert_is balie/snel/wacht critical
+wait_until "$WAIT" alert_state_is balie/snel/wacht critical
 check "monitoring goes on: the alert is critical" \
-    alert_is balie/snel/wacht critical
+    alert_state_is balie/snel/wacht critical
 wait_until $((WAIT * 2)) status_is '.notify.retried > 0' true
 check "a delivery fails and is retried" status_is '.notify.retried > 0' true
 check "the daemon is healthy" api /healthz

@@ -55,7 +55,6 @@ SUB_PID=$!
 trap 'kill $SUB_PID 2>/dev/null; cleanup' EXIT
 sleep 0.3
 
-alert_is() { test "$(api "/api/v1/alerts/$1" | jq -r .state)" = "$2"; }
 # hooks: the wachtd events the webhook received, in order.
 hooks() {
 	for n in $(jq -r 'select(.path == "/hook") | .n' "$REC/log" 2>/dev/null); do
@@ -73,7 +72,7 @@ mqtt() { jq -r 'select(.to == "kcc-team") | "\(.event):\(.state)"' "$TMP/notify"
 count_is() { test "$("$1")" = "$2"; }
 
 pub $PREFIX/in/balie/snel/longest_wait 500
-wait_until "$WAIT" alert_is balie/snel/wacht warning
+wait_until "$WAIT" alert_state_is balie/snel/wacht warning
 wait_until $((WAIT * 2)) count_is mails 1
 check_eq "the warning reaches the webhook" "firing:firing:warning" "$(hooks)"
 check_eq "and MQTT" "firing:warning" "$(mqtt)"
@@ -92,7 +91,7 @@ check "and logged, without retrying" \
 
 pub $PREFIX/in/balie/snel/waiting 3
 pub $PREFIX/in/balie/snel/longest_wait 700
-wait_until "$WAIT" alert_is balie/snel/wacht critical
+wait_until "$WAIT" alert_state_is balie/snel/wacht critical
 wait_until $((WAIT * 2)) count_is mails 2
 check_eq "critical: the webhook hears of the change" \
     "firing:firing:warning changed:firing:critical" "$(hooks)"
@@ -114,7 +113,7 @@ check_eq "nor by mail" 2 "$(mails)"
 
 pub $PREFIX/in/balie/dicht/longest_wait 900
 pub $PREFIX/in/balie/snel/longest_wait 0
-wait_until "$WAIT" alert_is balie/snel/wacht ok
+wait_until "$WAIT" alert_state_is balie/snel/wacht ok
 wait_until $((WAIT * 2)) count_is mails 3
 sleep 1
 check_eq "resolved: one message each, in order, on the webhook" \
@@ -143,7 +142,7 @@ check_eq "since the restart: 5 sent (webhook, mail, Alertmanager, the slow and t
 
 # Stopping with a notification on its way: it gets to leave first.
 pub $PREFIX/in/balie/snel/longest_wait 700
-wait_until "$WAIT" alert_is balie/snel/wacht critical
+wait_until "$WAIT" alert_state_is balie/snel/wacht critical
 sleep 0.3
 stop_wachtd
 check_eq "wachtd stops cleanly" 0 "$WACHTD_STATUS"
