@@ -51,7 +51,7 @@ ASSETS	 = $(shell find dashboards -type f ! -path 'dashboards/grafana/*' \
 	   ! -name '.*' ! -name '*~' | LC_ALL=C sort)
 
 UNITS	 = parse payload config queue quality step ingest map sim calendar \
-	   report_fmt report predict alert silence notice board sdnotify
+	   report_fmt report predict alert silence notice board sdnotify store
 UNIT_BINS = $(addprefix $(O)/tests/test_,$(UNITS))
 # What each unit test links besides its own source.
 test_parse_DEPS	  = parse
@@ -71,6 +71,9 @@ test_silence_DEPS = silence report_fmt calendar parse xmalloc log util
 test_notice_DEPS  = notice alert quality report_fmt calendar parse xmalloc log
 test_board_DEPS   = board quality report_fmt calendar parse util xmalloc log
 test_sdnotify_DEPS = sdnotify
+test_store_DEPS   = store step map log xmalloc util
+# Its hook runs before each RRD update the writer makes.
+$(O)/tests/test_store: LDFLAGS += -Wl,--wrap=rrd_updatex_r
 CMOCKA	 = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # The probes (issue 6): probes/NAME.c (the source's connection) and

@@ -658,7 +658,13 @@ writer(void *arg)
 		while (st->head == NULL && !st->quit && !st->flush &&
 		    st->journal.data == NULL)
 			pthread_cond_wait(&st->work, &st->lock);
-		if (st->journal.data != NULL && !st->quit) {
+		/*
+		 * The jobs first: a step leaves the journal when its job is
+		 * queued, so a journal written before the jobs queued with
+		 * it would leave kill -9 a moment when a step is in neither.
+		 */
+		if (st->journal.data != NULL && st->head == NULL &&
+		    !st->quit) {
 			b = st->journal;
 			memset(&st->journal, 0, sizeof(st->journal));
 			pthread_mutex_unlock(&st->lock);

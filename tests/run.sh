@@ -17,7 +17,9 @@ fi
 # Leaks inside librrd's font caches are not ours (tests/lsan.supp); full
 # stacks so the suppression can see through librrd's frames.
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
-export ASAN_OPTIONS="fast_unwind_on_malloc=0:${ASAN_OPTIONS:-}"
+# Errors found exit 99 under ASan as under valgrind, leaks too, so
+# stop_wachtd (tests/integration/lib.sh) tells them from wachtd's own 1.
+export ASAN_OPTIONS="fast_unwind_on_malloc=0:exitcode=99:${ASAN_OPTIONS:-}"
 
 # Unit tests: cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N".
 for t in "$O"/tests/test_*; do

@@ -197,6 +197,11 @@ stop_wachtd() {
 	wait "$WACHTD_PID"
 	WACHTD_STATUS=$?
 	WACHTD_PID=
+	# The exit code valgrind and ASan give an error they found
+	# (tests/run.sh): it fails the test, whether it checks the status
+	# or not.
+	[ "$WACHTD_STATUS" -ne 99 ] ||
+	    not_ok "valgrind or ASan found errors in wachtd (see its log)"
 }
 
 # Polls are longer under valgrind, which runs the daemon ~20x slower.

@@ -1,0 +1,298 @@
+/*
+ * test_store.c: the writer thread against real RRD files in a temporary
+ * state_dir. kill -9 may come at any moment, so each step must be in the
+ * RRD file or in the journal on disk at every moment: a journal that no
+ * longer holds a step is written only after that step's job. The
+ * linker's --wrap puts a hook before each rrd_updatex_r, which can hold
+ * the writer in one update and look at the disk from inside the next.
+ * And a journal left by kill -9 is written at the next start, for the
+ * queues still configured.
+ */
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <rrd.h>
+
+#include "wachtd.h"
+#include "near.h"
+
+#define STEP		10.0
+#define OLD_JOURNAL	"the journal of the last tick"
+
+int	__real_rrd_updatex_r(const char *, const char *, int, int,
+	    const char **);
+int	__wrap_rrd_updatex_r(const char *, const char *, int, int,
+	    const char **);
+
+static char	tmpdir[PATH_MAX];
+static char	journal_path[PATH_MAX + 32];
+
+/* The hook's state, shared with the writer thread. */
+static pthread_mutex_t	hook_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	hook_cond = PTHREAD_COND_INITIALIZER;
+static const char	*hold_file;	/* this update waits for release */
+static int		 held, released;
+static const char	*look_file;	/* this update reads the journal */
+static char		 journal_seen[256];
+
+static int
+ends_with(const char *s, const char *tail)
+{
+	size_t	ls = strlen(s), lt = strlen(tail);
+
+	return ls >= lt && strcmp(s + ls - lt, tail) == 0;
+}
+
+int
+__wrap_rrd_updatex_r(const char *filename, const char *template, int flags,
+    int argc, const char **argv)
+{
+	FILE	*f;
+	size_t	 n = 0;
+
+	pthread_mutex_lock(&hook_lock);
+	if (hold_file != NULL && ends_with(filename, hold_file)) {
+		held = 1;
+		pthread_cond_broadcast(&hook_cond);
+		while (!released)
+			pthread_cond_wait(&hook_cond, &hook_lock);
+	}
+	if (look_file != NULL && ends_with(filename, look_file)) {
+		if ((f = fopen(journal_path, "r")) != NULL) {
+			n = fread(journal_seen, 1, sizeof(journal_seen) - 1, f);
+			fclose(f);
+		}
+		journal_seen[n] = '\0';
+	}
+	pthread_mutex_unlock(&hook_lock);
+	return __real_rrd_updatex_r(filename, template, flags, argc, argv);
+}
+
+static int
+setup(void **state)
+{
+	const char	*t = getenv("TMPDIR");
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "%s/test_store.XXXXXX",
+	    t != NULL && t[0] != '\0' ? t : "/tmp");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	snprintf(journal_path, sizeof(journal_path), "%s/steps.journal",
+	    tmpdir);
+	hold_file = look_file = NULL;
+	held = released = 0;
+	journal_seen[0] = '\0';
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	cmd[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Step n (of STEP seconds) with `arrived` contacts. */
+static struct step
+step_with(int64_t n, uint32_t arrived)
+{
+	struct step	s;
+
+	step_open(&s, n, STEP, NULL);
+	step_arrived(&s, arrived, 1);
+	return s;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The count of arrivals in queue id's file for the step ending at t;
+ * -1 without a file. */
+static double
+arrived_at(const char *id, time_t t)
+{
+	char		 path[PATH_MAX + 64];
+	time_t		 start = t - (time_t)STEP, end = t;
+	unsigned long	 step = (unsigned long)STEP, ds_cnt;
+	char		**names;
+	rrd_value_t	*data;
+	double		 v;
+	unsigned long	 i;
+
+	snprintf(path, sizeof(path), "%s/rrd/%s.rrd", tmpdir, id);
+	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &step, &ds_cnt,
+	    &names, &data) != 0)
+		return -1;
+	/* The first row is the one ending at start + step. */
+	v = start + (time_t)step == t ? data[0] * (double)step : NAN;
+	for (i = 0; i < ds_cnt; i++)
+		free(names[i]);
+	free(names);
+	free(data);
+	return v;
+}
+
+/*
+ * The tick hands step e to the writer and journals the steps after it,
+ * without e, while the writer is busy with queue a. The writer must
+ * write e before that journal: kill -9 between the two would otherwise
+ * find e neither in its file nor in the journal.
+ */
+static void
+a_step_leaves_the_journal_only_once_written(void **state)
+{
+	struct store	*st;
+	struct step	 s;
+	char		 seen[sizeof(journal_seen)];
+	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
+
+	(void)state;
+	write_file(journal_path, OLD_JOURNAL);
+	hold_file = "/a.rrd";
+	look_file = "/e.rrd";
+	st = store_new(tmpdir, STEP, NULL);
+	s = step_with(n, 1);
+	store_put(st, "a", &s);
+	store_commit(st);
+	pthread_mutex_lock(&hook_lock);
+	while (!held)
+		pthread_cond_wait(&hook_cond, &hook_lock);
+	pthread_mutex_unlock(&hook_lock);
+
+	/* The tick's end, as tick_done: steps, then the journal. */
+	s = step_with(n, 4);
+	store_put(st, "e", &s);
+	store_commit(st);
+	store_journal_begin(st);
+	store_journal_end(st);
+
+	pthread_mutex_lock(&hook_lock);
+	released = 1;
+	pthread_cond_broadcast(&hook_cond);
+	pthread_mutex_unlock(&hook_lock);
+	store_sync(st);
+	pthread_mutex_lock(&hook_lock);
+	memcpy(seen, journal_seen, sizeof(seen));
+	pthread_mutex_unlock(&hook_lock);
+	assert_string_equal(seen, OLD_JOURNAL);
+	assert_near(arrived_at("e", (time_t)((n + 1) * STEP)), 4);
+	store_free(st);
+	assert_int_equal(access(journal_path, F_OK), -1);	/* clean stop */
+}
+
+/* Waits for the writer to put a file on disk; fails after 10 s. */
+static void
+wait_for_file(const char *path)
+{
+	struct timespec	ms = { 0, 1000000 };
+	int		i;
+
+	for (i = 0; i < 10000 && access(path, F_OK) != 0; i++)
+		nanosleep(&ms, NULL);
+	assert_int_equal(access(path, F_OK), 0);
+}
+
+/* kill -9 leaves a journal: its steps are written at the next start,
+ * those of a queue no longer configured are not. */
+static void
+a_journal_is_written_at_the_next_start(void **state)
+{
+	struct store	*st;
+	struct map	*queues = map_new();
+	struct step	 s;
+	char		 kept[PATH_MAX + 64];
+	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
+	int		 configured;
+
+	(void)state;
+	st = store_new(tmpdir, STEP, NULL);
+	s = step_with(n, 3);
+	store_journal_begin(st);
+	store_journal_add(st, "balie/kept", &s);
+	store_journal_add(st, "balie/gone", &s);
+	store_journal_end(st);
+	wait_for_file(journal_path);
+	/* As kill -9 would: the journal stays, though the stop unlinks it. */
+	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
+	assert_int_equal(rename(journal_path, kept), 0);
+	store_free(st);
+	assert_int_equal(rename(kept, journal_path), 0);
+
+	map_put(queues, "balie/kept", &configured);
+	st = store_new(tmpdir, STEP, NULL);
+	assert_int_equal(store_journal_restore(st, queues), 0);
+	store_sync(st);
+	assert_near(arrived_at("balie/kept", (time_t)((n + 1) * STEP)), 3);
+	assert_near(arrived_at("balie/gone", (time_t)((n + 1) * STEP)), -1);
+	store_free(st);
+	map_free(queues, NULL);
+}
+
+/* A journal of another version loses its steps, saying so. */
+static void
+a_journal_of_another_version_is_refused(void **state)
+{
+	struct store	*st;
+	struct map	*queues = map_new();
+	struct step	 s;
+	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
+	int		 configured;
+	FILE		*f;
+
+	(void)state;
+	/* Version 0's magic, then a step as this version would have it. */
+	s = step_with(n, 3);
+	assert_non_null(f = fopen(journal_path, "w"));
+	fwrite("WSJ0", 1, 4, f);
+	fwrite(&(uint32_t){ sizeof(s) }, sizeof(uint32_t), 1, f);
+	fwrite(&(uint16_t){ 10 }, sizeof(uint16_t), 1, f);
+	fwrite("balie/kept", 1, 10, f);
+	fwrite(&s, sizeof(s), 1, f);
+	assert_int_equal(fclose(f), 0);
+	map_put(queues, "balie/kept", &configured);
+	st = store_new(tmpdir, STEP, NULL);
+	assert_int_equal(store_journal_restore(st, queues), -1);
+	store_sync(st);
+	assert_near(arrived_at("balie/kept", (time_t)((n + 1) * STEP)), -1);
+	store_free(st);
+	map_free(queues, NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    a_step_leaves_the_journal_only_once_written, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_journal_is_written_at_the_next_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_journal_of_another_version_is_refused, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
