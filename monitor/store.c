@@ -116,18 +116,29 @@ struct buf {
 	size_t		 len, size;
 };
 
+/* A quarter more than needed: the journal's buffers are reused each step
+ * at about the same size, and doubling kept up to half of each empty. */
 static void
 buf_add(struct buf *b, const void *p, size_t len)
 {
 	if (b->len + len > b->size) {
-		b->size = (b->len + len) * 2;
+		b->size = (b->len + len) + (b->len + len) / 4;
 		b->data = xreallocarray(b->data, 1, b->size);
 	}
 	memcpy(b->data + b->len, p, len);
 	b->len += len;
 }
 
-#define JOURNAL_MAGIC	"WSJ1"
+#define JOURNAL_MAGIC	"WSJ2"
+
+/*
+ * A journaled step is the words in which it differs from an empty one
+ * (step_open's): a mask of them, then those words. Most of a step is
+ * zeros and unknown gauges, so this is a third of it or less.
+ */
+#define STEP_WORDS	(sizeof(struct step) / sizeof(uint64_t))
+_Static_assert(sizeof(struct step) % sizeof(uint64_t) == 0 &&
+    STEP_WORDS < 64, "a step's words have a bit each in a uint64_t");
 
 /* One step of one queue, on its way to the disk. */
 struct job {
@@ -149,7 +160,8 @@ enum file_state {
 struct file {
 	enum file_state	 state;
 	double		 last;		/* its last update: never go back */
-	double		 carry[NSOURCES]; /* counts of a step it had already */
+	double		*carry;		/* NSOURCES counts of a step it had
+					 * already (a restart), or NULL */
 };
 
 struct store {
@@ -158,6 +170,7 @@ struct store {
 	struct buf	 journal;	/* for the writer, under lock */
 	struct buf	 journal_spare;	/* written, back for reuse, under lock */
 	struct buf	 building;	/* the loop's, between begin and end */
+	uint64_t	 empty[STEP_WORDS]; /* an empty step, as words */
 	char		*daemon;	/* rrdcached address, or NULL */
 	unsigned long	 step;
 	char		*template;	/* "arrived:answered:..." */
@@ -511,7 +524,9 @@ write_job(struct store *st, struct job *j)
 	 * A step the file has already (a start within the step a stop
 	 * wrote) passes its counts on to the next one, so none is lost.
 	 */
-	for (k = 0; k < NSOURCES; k++)
+	if (j->at <= f->last && !j->replay && f->carry == NULL)
+		f->carry = xcalloc(NSOURCES, sizeof(*f->carry));
+	for (k = 0; k < NSOURCES && f->carry != NULL; k++)
 		if (st->gap[k] == 0) {
 			if (j->at > f->last)
 				j->v[k] += f->carry[k];
@@ -551,7 +566,8 @@ write_job(struct store *st, struct job *j)
 		    j->path, rrd_get_error());
 	else if (n > 0) {
 		f->last = fmax(f->last, j->at);
-		memset(f->carry, 0, sizeof(f->carry));
+		free(f->carry);
+		f->carry = NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -605,7 +621,7 @@ write_carries(struct store *st)
 
 	while (map_next(st->files, &pos, &path, &val)) {
 		f = val;
-		for (k = 0, any = 0; k < NSOURCES; k++)
+		for (k = 0, any = 0; k < NSOURCES && f->carry != NULL; k++)
 			any |= f->carry[k] != 0;
 		if (f->state != FILE_OK || !any)
 			continue;
@@ -738,6 +754,7 @@ struct store *
 store_new(const char *state_dir, double step, const char *rrdcached)
 {
 	struct store	*st = xcalloc(1, sizeof(*st));
+	struct step	 empty;
 	size_t		 i, len = 0;
 
 	xasprintf(&st->dir, "%s/rrd", state_dir);
@@ -753,6 +770,8 @@ store_new(const char *state_dir, double step, const char *rrdcached)
 		strcat(st->template, sources[i].name);
 		st->gap[i] = strcmp(sources[i].type, "ABSOLUTE") == 0 ? 0 : NAN;
 	}
+	step_open(&empty, 0, 0, NULL);
+	memcpy(st->empty, &empty, sizeof(st->empty));
 	st->tail = &st->head;
 	st->batch_tail = &st->batch;
 	st->files = map_new();
@@ -762,6 +781,15 @@ store_new(const char *state_dir, double step, const char *rrdcached)
 	if (pthread_create(&st->thread, NULL, writer, st) != 0)
 		fatalx("store: cannot start the writer thread");
 	return st;
+}
+
+static void
+free_file(void *p)
+{
+	struct file	*f = p;
+
+	free(f->carry);
+	free(f);
 }
 
 static void
@@ -796,7 +824,7 @@ store_free(struct store *st)
 	pthread_mutex_destroy(&st->lock);
 	pthread_cond_destroy(&st->work);
 	pthread_cond_destroy(&st->idle);
-	map_free(st->files, free);
+	map_free(st->files, free_file);
 	free_jobs(st->spent);
 	free_jobs(st->spare);
 	free_jobs(st->batch);
@@ -943,11 +971,20 @@ store_journal_begin(struct store *st)
 void
 store_journal_add(struct store *st, const char *id, const struct step *s)
 {
+	uint64_t	 w[STEP_WORDS], mask = 0;
 	uint16_t	 len = (uint16_t)strlen(id);
+	size_t		 i;
 
+	memcpy(w, s, sizeof(w));
+	for (i = 0; i < STEP_WORDS; i++)
+		if (w[i] != st->empty[i])
+			mask |= (uint64_t)1 << i;
 	buf_add(&st->building, &len, sizeof(len));
 	buf_add(&st->building, id, len);
-	buf_add(&st->building, s, sizeof(*s));
+	buf_add(&st->building, &mask, sizeof(mask));
+	for (i = 0; i < STEP_WORDS; i++)
+		if (mask & (uint64_t)1 << i)
+			buf_add(&st->building, &w[i], sizeof(w[i]));
 }
 
 /* Swaps buffers: the writer gets this one, an older unwritten one is
@@ -969,13 +1006,50 @@ store_journal_end(struct store *st)
 	st->building = old;
 }
 
+/* The journaled step at *p, moving p past it; 0 at the end of the file,
+ * or where a full disk cut it short. */
+static int
+journal_next(const struct store *st, const unsigned char **p,
+    const unsigned char *end, char id[256], struct step *s)
+{
+	const unsigned char *q = *p;
+	uint64_t	 w[STEP_WORDS], mask;
+	uint16_t	 len;
+	size_t		 i;
+
+	if ((size_t)(end - q) < sizeof(len))
+		return 0;
+	memcpy(&len, q, sizeof(len));
+	q += sizeof(len);
+	if (len >= 256 || (size_t)(end - q) < len + sizeof(mask))
+		return 0;
+	memcpy(id, q, len);
+	id[len] = '\0';
+	q += len;
+	memcpy(&mask, q, sizeof(mask));
+	q += sizeof(mask);
+	memcpy(w, st->empty, sizeof(w));
+	for (i = 0; i < STEP_WORDS; i++)
+		if (mask & (uint64_t)1 << i) {
+			if ((size_t)(end - q) < sizeof(w[i]))
+				return 0;
+			memcpy(&w[i], q, sizeof(w[i]));
+			q += sizeof(w[i]);
+		}
+	if (mask >> STEP_WORDS != 0)
+		return 0;	/* not a step of this layout */
+	memcpy(s, w, sizeof(*s));
+	*p = q;
+	return 1;
+}
+
 int
 store_journal_restore(struct store *st, const struct map *queues)
 {
-	unsigned char	*data = NULL, *p, *end;
+	unsigned char	*data = NULL;
+	const unsigned char *p, *end;
 	struct step	 s;
 	uint32_t	 size;
-	uint16_t	 len;
 	char		 id[256];
 	size_t		 n = 0, got;
 	FILE		*f;
@@ -1000,19 +1074,11 @@ store_journal_restore(struct store *st, const struct map *queues)
 		free(data);
 		return -1;
 	}
-	for (p += 8; p + sizeof(len) <= end; p += len + sizeof(s)) {
-		memcpy(&len, p, sizeof(len));
-		p += sizeof(len);
-		if (len >= sizeof(id) || p + len + sizeof(s) > end)
-			break;
-		memcpy(id, p, len);
-		id[len] = '\0';
-		memcpy(&s, p + len, sizeof(s));
+	for (p += 8; journal_next(st, &p, end, id, &s); )
 		if (map_get(queues, id) != NULL) {	/* still configured */
 			put(st, id, &s, 1);
 			n++;
 		}
-	}
 	free(data);
 	store_commit(st);
 	log_info("store: %zu steps held at an unclean stop taken from %s", n,

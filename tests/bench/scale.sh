@@ -132,7 +132,9 @@ if [ -n "${RSS[1000]:-}" ]; then
 		status=1
 	fi
 fi
-# (j) The largest count against the one before it, per queue.
+# (j) The largest count against the one before it, per queue; it takes
+# two counts.
+[ $# -ge 2 ] || exit $status
 last=${!#} before=${@: -2:1}
 c=$(ratio "$(cpu_queue "$before")" "$(cpu_queue "$last")")
 m=$(ratio "$(own_queue "$before")" "$(own_queue "$last")")

@@ -8,6 +8,8 @@
  * And a journal left by kill -9 is written at the next start, for the
  * queues still configured.
  */
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -128,30 +130,46 @@ write_file(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* The count of arrivals in queue id's file for the step ending at t;
- * -1 without a file. */
+/* Data source ds of queue id's file in the step ending at t, as fetch
+ * gives it (a count as a rate); -1 without a file. */
 static double
-arrived_at(const char *id, time_t t)
+value_at(const char *id, const char *ds, time_t t)
 {
 	char		 path[PATH_MAX + 64];
 	time_t		 start = t - (time_t)STEP, end = t;
-	unsigned long	 step = (unsigned long)STEP, ds_cnt;
+	unsigned long	 step = (unsigned long)STEP, ds_cnt, i;
 	char		**names;
 	rrd_value_t	*data;
-	double		 v;
-	unsigned long	 i;
+	double		 v = NAN;
 
 	snprintf(path, sizeof(path), "%s/rrd/%s.rrd", tmpdir, id);
 	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &step, &ds_cnt,
 	    &names, &data) != 0)
 		return -1;
 	/* The first row is the one ending at start + step. */
-	v = start + (time_t)step == t ? data[0] * (double)step : NAN;
-	for (i = 0; i < ds_cnt; i++)
+	for (i = 0; i < ds_cnt; i++) {
+		if (strcmp(names[i], ds) == 0 && start + (time_t)step == t)
+			v = data[i];
 		free(names[i]);
+	}
 	free(names);
 	free(data);
 	return v;
+}
+
+/* A count: rate x step. */
+static double
+count_at(const char *id, const char *ds, time_t t)
+{
+	double	v = value_at(id, ds, t);
+
+	return v == -1 ? v : v * STEP;
+}
+
+static double
+arrived_at(const char *id, time_t t)
+{
+	return count_at(id, "arrived", t);
 }
 
 /*
@@ -224,11 +242,15 @@ a_journal_is_written_at_the_next_start(void **state)
 	struct step	 s;
 	char		 kept[PATH_MAX + 64];
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
+	time_t		 t;
 	int		 configured;
 
 	(void)state;
 	st = store_new(tmpdir, STEP, NULL);
+	/* Words of every kind: counts, sums, a gauge held half the step. */
 	s = step_with(n, 3);
+	step_answered(&s, 20, 1, 1);
+	step_hold(&s, GAUGE_WAITING, 4, s.start + STEP / 2, s.end);
 	store_journal_begin(st);
 	store_journal_add(st, "balie/kept", &s);
 	store_journal_add(st, "balie/gone", &s);
@@ -244,8 +266,52 @@ a_journal_is_written_at_the_next_start(void **state)
 	st = store_new(tmpdir, STEP, NULL);
 	assert_int_equal(store_journal_restore(st, queues), 0);
 	store_sync(st);
-	assert_near(arrived_at("balie/kept", (time_t)((n + 1) * STEP)), 3);
-	assert_near(arrived_at("balie/gone", (time_t)((n + 1) * STEP)), -1);
+	t = (time_t)((n + 1) * STEP);
+	assert_near(arrived_at("balie/kept", t), 3);
+	assert_near(count_at("balie/kept", "answered", t), 1);
+	assert_near(count_at("balie/kept", "wait_sum", t), 20);
+	assert_near(value_at("balie/kept", "waiting", t), 4);
+	assert_near(value_at("balie/kept", "waiting_max", t), 4);
+	assert_true(isnan(value_at("balie/kept", "agents_max", t)));
+	assert_near(arrived_at("balie/gone", t), -1);
+	store_free(st);
+	map_free(queues, NULL);
+}
+
+/* A full disk cut the journal short: the steps before the cut count. */
+static void
+a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
+{
+	struct store	*st;
+	struct map	*queues = map_new();
+	struct step	 s;
+	char		 kept[PATH_MAX + 64];
+	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
+	struct stat	 sb;
+	int		 configured;
+
+	(void)state;
+	st = store_new(tmpdir, STEP, NULL);
+	s = step_with(n, 2);
+	store_journal_begin(st);
+	store_journal_add(st, "balie/first", &s);
+	store_journal_add(st, "balie/second", &s);
+	store_journal_end(st);
+	wait_for_file(journal_path);
+	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
+	assert_int_equal(rename(journal_path, kept), 0);
+	store_free(st);
+	assert_int_equal(rename(kept, journal_path), 0);
+	assert_int_equal(stat(journal_path, &sb), 0);
+	assert_int_equal(truncate(journal_path, sb.st_size - 1), 0);
+
+	map_put(queues, "balie/first", &configured);
+	map_put(queues, "balie/second", &configured);
+	st = store_new(tmpdir, STEP, NULL);
+	assert_int_equal(store_journal_restore(st, queues), 0);
+	store_sync(st);
+	assert_near(arrived_at("balie/first", (time_t)((n + 1) * STEP)), 2);
+	assert_near(arrived_at("balie/second", (time_t)((n + 1) * STEP)), -1);
 	store_free(st);
 	map_free(queues, NULL);
 }
@@ -289,6 +355,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_journal_is_written_at_the_next_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_journal_cut_short_gives_the_steps_before_the_cut, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_journal_of_another_version_is_refused, setup,
 		    teardown),
