@@ -63,7 +63,8 @@ wait_until "$WAIT" alert_is balie/snel/wacht .state critical
 check_eq "critical is worse than what was acknowledged: the ack ends" \
     false "$(alert balie/snel/wacht .acked)"
 check_eq "ack the critical one" 200 \
-    "$(post /api/v1/alerts/balie/snel/wacht/ack '{"by":"Bram"}')"
+    "$(post /api/v1/alerts/balie/snel/wacht/ack \
+    '{"by":"Bram","comment":"tweede balie gaat open"}')"
 
 # Silences: a matcher, a reason, an end.
 check_eq "a silence without a reason (400)" 400 \
@@ -96,8 +97,9 @@ check "alert states are saved at the stop" test -s "$TMP/state/alerts.json"
 start_wachtd
 check_eq "after a restart the alert is still critical" critical \
     "$(alert balie/snel/wacht .state)"
-check_eq "still acknowledged by Bram" "true Bram" \
-    "$(alert balie/snel/wacht '"\(.acked) \(.ack.by)"')"
+check_eq "still acknowledged by Bram, with his comment" \
+    "true Bram tweede balie gaat open" \
+    "$(alert balie/snel/wacht '"\(.acked) \(.ack.by) \(.ack.comment)"')"
 check_eq "and says why, as before the restart" \
     "Langste wachttijd nu 11 min 40 s, norm 10 min 700" \
     "$(alert balie/snel/wacht '"\(.reason) \(.value)"')"
