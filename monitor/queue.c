@@ -40,11 +40,27 @@ shape(struct queue *q, double step)
 static void
 clear_slices(struct queue *q)
 {
-	int	 i;
-
 	memset(q->slices, 0, sizeof(q->slices));
-	for (i = 0; i < QUEUE_SLICES; i++)
-		q->slices[i].n = -1;
+	q->slices_head = -1;
+	q->slices_used = 0;
+}
+
+/* The bit of slices_used for slice number m. */
+static uint64_t
+slice_bit(int64_t m)
+{
+	return (uint64_t)1 << (m % QUEUE_SLICES);
+}
+
+/* Slice number m while the ring holds it, else NULL. */
+static const struct slice *
+ring_slice(const struct queue *q, int64_t m)
+{
+	if (m < 0 || m > q->slices_head ||
+	    m <= q->slices_head - QUEUE_SLICES ||
+	    (q->slices_used & slice_bit(m)) == 0)
+		return NULL;
+	return &q->slices[m % QUEUE_SLICES];
 }
 
 /* Its ring comes with the first quality input; until then there is
@@ -85,38 +101,52 @@ build_notices(const struct queue *q, struct queue_alert *qa,
 }
 
 /*
- * What an alert's last look saw, to put in words when someone asks:
+ * What the queue's last look saw, to put in words when someone asks:
  * judging runs on every message, the sentence is read far less often
- * (and making it was a sixth of the daemon's time under load).
+ * (and making it was a sixth of the daemon's time under load). One per
+ * queue, as every alert that looks sees the same; beside it what is each
+ * alert's own, the state it judged from and its sentence, which a const
+ * alert must be able to fill in (queue_alert_reason).
  */
 struct look_back {
 	struct queue_view v;
-	const struct hours_conf *hours;
+	const struct queue_conf *conf;	/* its hours and interval */
 	double		 now;
 	double		 updated;	/* the feed's last input */
-	double		 interval;	/* the feed's */
-	enum alert_state current;	/* before the look, for hysteresis */
 	int		 english;
-	int		 due;		/* reason not yet made from the look */
-	char		*reason;	/* the last one made, or NULL */
-	size_t		 reason_size;	/* bytes allocated for it */
+	const struct queue_alert *alerts;	/* words[i] is alerts[i]'s */
+	struct look_words {
+		enum alert_state current;	/* before the look, for
+						 * hysteresis */
+		int		 due;		/* reason not yet made from
+						 * the look */
+		char		*reason;	/* the last one made, or NULL */
+		size_t		 reason_size;	/* bytes allocated for it */
+	}		 words[];
 };
 
-/* Keeps what a look saw; the sentence of the last one goes stale. Field
- * by field: this runs for every alert on every message, and the old
- * sentence need not be cleared. */
+/* The look and words of a queue with n alerts, none due. */
+static struct look_back *
+look_new(const struct queue_alert *alerts, size_t n)
+{
+	struct look_back *lb;
+
+	lb = xcalloc(1, sizeof(*lb) + n * sizeof(lb->words[0]));
+	lb->alerts = alerts;
+	return lb;
+}
+
+/* Keeps what a look saw; the alerts that saw it are due. Field by field:
+ * this runs on every message. */
 static void
 see(struct look_back *lb, const struct queue *q, const struct queue_view *v,
-    double now, enum alert_state current, int english)
+    double now, int english)
 {
 	lb->v = *v;
-	lb->hours = q->conf->hours.to;
+	lb->conf = q->conf;
 	lb->now = now;
 	lb->updated = q->updated;
-	lb->interval = q->conf->interval;
-	lb->current = current;
 	lb->english = english;
-	lb->due = 1;
 }
 
 /*
@@ -125,42 +155,52 @@ see(struct look_back *lb, const struct queue *q, const struct queue_view *v,
  * loop, and should not allocate for each.
  */
 static void
-keep_reason(struct look_back *lb, const char *reason)
+keep_reason(struct look_words *w, const char *reason)
 {
 	size_t	 len = strlen(reason) + 1;
 
-	if (reason != lb->reason) {
-		if (len > lb->reason_size) {
-			lb->reason = xreallocarray(lb->reason, 1, len);
-			lb->reason_size = len;
+	if (reason != w->reason) {
+		if (len > w->reason_size) {
+			w->reason = xreallocarray(w->reason, 1, len);
+			w->reason_size = len;
 		}
-		memcpy(lb->reason, reason, len);
+		memcpy(w->reason, reason, len);
 	}
-	lb->due = 0;
+	w->due = 0;
+}
+
+/* The words of qa, with its reason made from the look if it is due. */
+static struct look_words *
+make_reason(const struct queue_alert *qa)
+{
+	const struct look_back *lb = qa->look;
+	struct look_words *w = &qa->look->words[qa - lb->alerts];
+	struct judgement j;
+
+	if (!w->due)
+		return w;
+	if (qa->norm == NULL)
+		alert_judge_feed(&lb->v, lb->updated, lb->conf->interval,
+		    lb->english, 1, &j);
+	else
+		alert_judge(qa->norm, lb->conf->hours.to, &lb->v, lb->now,
+		    w->current, lb->english, 1, &j);
+	keep_reason(w, j.reason);
+	return w;
 }
 
 const char *
 queue_alert_reason(const struct queue_alert *qa)
 {
-	struct look_back *lb = qa->look;
-	struct judgement j;
+	struct look_words *w = make_reason(qa);
 
-	if (lb->due) {
-		if (qa->norm == NULL)
-			alert_judge_feed(&lb->v, lb->updated, lb->interval,
-			    lb->english, 1, &j);
-		else
-			alert_judge(qa->norm, lb->hours, &lb->v, lb->now,
-			    lb->current, lb->english, 1, &j);
-		keep_reason(lb, j.reason);
-	}
-	return lb->reason != NULL ? lb->reason : "";
+	return w->reason != NULL ? w->reason : "";
 }
 
 void
 queue_alert_set_reason(struct queue_alert *qa, const char *reason)
 {
-	keep_reason(qa->look, reason);
+	keep_reason(&qa->look->words[qa - qa->look->alerts], reason);
 }
 
 /*
@@ -178,19 +218,20 @@ build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
 
 	q->nalerts = q->conf->norms.n + 1;
 	q->alerts = xcalloc(q->nalerts, sizeof(*q->alerts));
+	q->look = look_new(q->alerts, q->nalerts);
 	for (i = 0; i < q->nalerts; i++) {
 		qa = &q->alerts[i];
 		qa->norm = i < q->conf->norms.n ? q->conf->norms.refs[i].to :
 		    NULL;
 		name = queue_alert_name(qa);
 		alert_init(&qa->a, 0);
-		qa->look = xcalloc(1, sizeof(*qa->look));
+		qa->look = q->look;
 		for (j = 0, was = NULL; j < nold; j++)
 			if (strcmp(queue_alert_name(&old[j]), name) == 0) {
 				was = &old[j];
 				alert_copy(&qa->a, &was->a);
 				qa->j = was->j;
-				/* In words now: the old look's hours go. */
+				/* In words now: the old look goes with old. */
 				queue_alert_set_reason(qa,
 				    queue_alert_reason(was));
 				qa->changed = was->changed;
@@ -199,18 +240,18 @@ build_alerts(struct queue *q, const struct queue_alert *old, size_t nold)
 	}
 }
 
+/* Frees alerts and their look, which build_alerts made with them. */
 static void
-free_alerts(struct queue_alert *alerts, size_t n)
+free_alerts(struct queue_alert *alerts, struct look_back *lb, size_t n)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
 		alert_free(&alerts[i].a);
 		free(alerts[i].notices);
-		if (alerts[i].look != NULL)
-			free(alerts[i].look->reason);
-		free(alerts[i].look);
+		free(lb->words[i].reason);
 	}
+	free(lb);
 	free(alerts);
 }
 
@@ -472,7 +513,7 @@ queue_free(struct queue *q)
 		return;
 	map_free(q->waiters, free);
 	clear_quality(q);
-	free_alerts(q->alerts, q->nalerts);
+	free_alerts(q->alerts, q->look, q->nalerts);
 	free(q->outbox);
 	free(q);
 }
@@ -485,11 +526,12 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
 	double	 quality_width = q->quality_width;
 	double	 quality_window = q->quality_window;
 	struct queue_alert *old = q->alerts;
+	struct look_back *old_look = q->look;
 	size_t		 nold = q->nalerts;
 
 	q->conf = conf;
 	build_alerts(q, old, nold);
-	free_alerts(old, nold);
+	free_alerts(old, old_look, nold);
 	shape(q, step);
 	q->cal_from = q->cal_until = 0;	/* its hours may have changed */
 	/* Counts sliced another way, or judged by another limit, would lie. */
@@ -501,18 +543,35 @@ queue_reconfigure(struct queue *q, const struct queue_conf *conf,
 	q->dirty = 1;
 }
 
-/* The slice an event at ts belongs to; NULL when it left the ring. */
+/*
+ * The slice an event at ts belongs to; NULL when the ring left it and its
+ * slot holds a newer slice. A slot is cleared when a slice takes it (an
+ * event a step refuses, or a join or leave refused, takes it all the same:
+ * it is used, and leaving the window it is news at the tick). A slice the
+ * ring left whose slot holds none can only come after the clock stepped
+ * back (step_for refuses older input), and the next queue_tick starts the
+ * window over: it gets `spare`, so the event counts in its step alone.
+ */
 static struct slice *
-slice_at(struct queue *q, double ts)
+slice_at(struct queue *q, double ts, struct slice *spare)
 {
-	int64_t		 n = (int64_t)floor(ts / q->width);
+	int64_t		 n = (int64_t)floor(ts / q->width), m;
 	struct slice	*s = &q->slices[n % QUEUE_SLICES];
 
-	if (s->n > n)
-		return NULL;
-	if (s->n < n) {
+	if (n <= q->slices_head - QUEUE_SLICES)
+		return (q->slices_used & slice_bit(n)) != 0 ? NULL : spare;
+	if (n > q->slices_head) {
+		/* The slots it passes now wait for slices of their own. */
+		m = q->slices_head + 1;
+		if (m < n - QUEUE_SLICES + 1)
+			m = n - QUEUE_SLICES + 1;	/* a whole ring at most */
+		for (; m <= n; m++)
+			q->slices_used &= ~slice_bit(m);
+		q->slices_head = n;
+	}
+	if ((q->slices_used & slice_bit(n)) == 0) {
 		memset(s, 0, sizeof(*s));
-		s->n = n;
+		q->slices_used |= slice_bit(n);
 	}
 	return s;
 }
@@ -703,7 +762,7 @@ int
 queue_input(struct queue *q, enum metric m, const struct payload *in,
     double now, enum reject *why)
 {
-	struct slice	*s = NULL;
+	struct slice	*s = NULL, spare = { 0 };
 	struct quality_slice *qs;
 	struct step	*st = NULL;
 	/* A fast probe clock (ts up to PAYLOAD_FUTURE ahead) counts now: a
@@ -728,7 +787,7 @@ queue_input(struct queue *q, enum metric m, const struct payload *in,
 		quality_count(&st->quality, m, in);
 		if (q->quality_since <= 0)	/* before the first tick */
 			q->quality_since = now;
-	} else if ((s = slice_at(q, ts)) == NULL ||
+	} else if ((s = slice_at(q, ts, &spare)) == NULL ||
 	    (st = step_for(q, ts)) == NULL) {
 		*why = REJECT_TOO_LATE;
 		return -1;
@@ -799,7 +858,7 @@ queue_tick(struct queue *q, double now)
 	void		*val;
 	size_t		 pos = 0;
 	int64_t		 current = (int64_t)floor(now / q->width);
-	int		 i, stale, open, dropped = 0;
+	int		 stale, open, dropped = 0;
 
 	if (q->watched == 0)
 		q->watched = now;
@@ -819,19 +878,14 @@ queue_tick(struct queue *q, double now)
 		if (map_count(q->waiters) > 0)
 			q->dirty = 1;	/* longest_wait grows */
 	}
-	for (i = 0; i < QUEUE_SLICES; i++) {
+	if (q->slices_head > current) {
 		/* The wall clock stepped back (NTP at boot): counts from the
 		 * "future" would block their slots, so start the window over. */
-		if (q->slices[i].n > current) {
-			clear_slices(q);
-			q->dirty = 1;
-			break;
-		}
-		/* Counts leaving the window change the service level. */
-		if (q->slices[i].n >= 0 && q->slices[i].n ==
-		    (int64_t)floor((now - q->window) / q->width))
-			q->dirty = 1;
-	}
+		clear_slices(q);
+		q->dirty = 1;
+	} else if (ring_slice(q, (int64_t)floor((now - q->window) /
+	    q->width)) != NULL)
+		q->dirty = 1;	/* counts leaving change the service level */
 	quality_tick(q, now);
 	/* Turning stale, opening and closing are news no input brings. */
 	learn_hours(q, now);
@@ -905,7 +959,8 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 	int64_t		 first = last - (int64_t)ceil(q->window / q->width) + 1;
 	uint32_t	 abandoned_counted = 0, denominator, handled = 0;
 	double		 handle_sum = 0;
-	int		 i;
+	const struct slice *s;
+	int64_t		 m;
 
 	memset(v, 0, sizeof(*v));
 	if (q->waiters != NULL) {
@@ -918,10 +973,8 @@ queue_view(const struct queue *q, double now, struct queue_view *v)
 	v->agents = q->held[GAUGE_AGENTS];
 	v->backlog = q->held[GAUGE_BACKLOG];
 	v->oldest_age = q->held[GAUGE_OLDEST_AGE];
-	for (i = 0; i < QUEUE_SLICES; i++) {
-		const struct slice *s = &q->slices[i];
-
-		if (s->n < first || s->n > last)
+	for (m = first; m <= last; m++) {	/* fewer than QUEUE_SLICES */
+		if ((s = ring_slice(q, m)) == NULL)
 			continue;
 		v->arrived += s->arrived;
 		v->answered += s->answered;
@@ -1019,11 +1072,15 @@ queue_judge(struct queue *q, const struct queue_view *v,
 		/* Missing data judges no norm: the feed says it, once. */
 		judged = !v->open ? ALERT_CLOSED : qa->norm != NULL &&
 		    v->stale ? ALERT_UNKNOWN : j.level;
-		/* Nor does it erase why an alert holds. */
+		/* Nor does it erase why an alert holds: its words are made
+		 * now, from the look it holds by, before the others' next
+		 * look replaces it (rare). */
 		if (!(judged == ALERT_UNKNOWN && alert_active(qa->a.state))) {
 			qa->j = (struct verdict){ j.value, j.threshold };
-			see(qa->look, q, v, now, qa->a.state, english);
-		}
+			q->look->words[i].current = qa->a.state;
+			q->look->words[i].due = 1;
+		} else
+			make_reason(qa);
 		if (alert_update(&qa->a, judged, now, qa->norm != NULL ?
 		    qa->norm->hold : 0, qa->norm != NULL ?
 		    qa->norm->clear_for : 0) | see_silence(q, qa, ss, now)) {
@@ -1032,6 +1089,8 @@ queue_judge(struct queue *q, const struct queue_view *v,
 			q->dirty = 1;
 		}
 	}
+	/* The last look goes: no alert is due on it any more. */
+	see(q->look, q, v, now, english);
 	return changed;
 }
 

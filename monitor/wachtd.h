@@ -569,16 +569,18 @@ struct queue_alert {
 	const struct norm_conf *norm;	/* NULL: the feed */
 	struct alert	 a;
 	struct verdict	 j;		/* the last look's, without words */
-	struct look_back *look;		/* what it saw: queue_alert_reason */
+	struct look_back *look;		/* the queue's last look and the
+					 * alerts' words: queue_alert_reason */
 	int		 changed;	/* state changed since published */
 	char		 silenced[20];	/* the silence in force, or "" */
 	struct notice	*notices;	/* one per [notify] of the queue */
 	size_t		 nnotices;
 };
 
-/* Counts of one time slice of the rolling window. */
+/* Counts of one time slice of the rolling window: slice number m (time /
+ * width) is queue's slices[m % QUEUE_SLICES] while its head holds it and
+ * its used bit is set; a slot is cleared when a slice takes it. */
 struct slice {
-	int64_t		 n;		/* slice number, time / width */
 	uint32_t	 arrived;
 	uint32_t	 answered;
 	uint32_t	 answered_within;
@@ -604,6 +606,10 @@ struct queue {
 	double		 window;	/* s */
 	double		 width;		/* s per slice */
 	struct slice	 slices[QUEUE_SLICES];
+	int64_t		 slices_head;	/* newest slice number in use, -1 none:
+					 * slices holds it and the 63 before */
+	uint64_t	 slices_used;	/* bit m % QUEUE_SLICES: slice m of
+					 * those is in use (counted or not) */
 	double		 quality_window;	/* s */
 	double		 quality_width;		/* s per quality slice */
 	struct quality_slice *quality;		/* QUEUE_SLICES, or NULL */
@@ -636,6 +642,8 @@ struct queue {
 	 * (ALERT_FEED); `changed` marks those to publish. */
 	struct queue_alert *alerts;
 	size_t		 nalerts;
+	struct look_back *look;		/* the last look its alerts saw, and
+					 * their reasons (queue.c) */
 	double		 cal_from;	/* open is cal_open from cal_from ... */
 	double		 cal_until;	/* ... until here (learn_hours) */
 	int		 cal_open;

@@ -584,6 +584,45 @@ tick_marks_what_changes_with_the_clock(void **state)
 	queue_free(q);
 }
 
+/*
+ * A slice used without counting anything (an `arrived` of 0, a leave of
+ * a contact nobody saw join) leaves the window as news at the tick, as a
+ * counted one does: a probe that says "nobody came" is published alike.
+ */
+static void
+used_slice_leaving_the_window_is_news_counted_or_not(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	enum reject	 why;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	f.conf.interval = 3600;			/* no staleness here */
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	ok(q, METRIC_ARRIVED, 0, t, t);		/* nobody came */
+	queue_tick(q, t);
+	q->dirty = 0;
+	queue_tick(q, t + 899);
+	assert_int_equal(q->dirty, 0);
+	queue_tick(q, t + 900);			/* its slice left the window */
+	assert_int_equal(q->dirty, 1);
+
+	t += 1000;
+	assert_int_equal(life(q, METRIC_LEAVE, "A", OUTCOME_ANSWERED, t, t,
+	    &why), -1);
+	assert_int_equal(why, REJECT_UNKNOWN_ID);
+	queue_tick(q, t);
+	q->dirty = 0;
+	queue_tick(q, t + 899);
+	assert_int_equal(q->dirty, 0);
+	queue_tick(q, t + 900);
+	assert_int_equal(q->dirty, 1);
+	queue_free(q);
+}
+
 static void
 clock_stepping_back_restarts_the_window(void **state)
 {
@@ -604,6 +643,99 @@ clock_stepping_back_restarts_the_window(void **state)
 	ok(q, METRIC_ANSWERED, 10, t - 3600, t - 3600);
 	queue_view(q, t - 3600, &v);
 	assert_int_equal(v.answered, 1);
+	queue_free(q);
+}
+
+/*
+ * Input after a silence longer than the ring: every slice in it is
+ * counted afresh, not only the one the event lands in.
+ */
+static void
+silence_longer_than_the_ring_clears_every_slice(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t;
+	int		 i;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 1260);
+	q = queue_new(&f.conf, STEP);
+	assert_true(q->width == 20);		/* 63 slices: all but one */
+	t = slice_start(q, BASE);
+	for (i = 0; i < QUEUE_SLICES; i++, t += q->width)
+		ok(q, METRIC_ARRIVED, 1, t, t);
+	queue_view(q, t - q->width, &v);
+	assert_int_equal(v.arrived, QUEUE_SLICES - 1);
+	t += 100 * q->width;
+	ok(q, METRIC_ARRIVED, 1, t, t);
+	queue_view(q, t, &v);
+	assert_int_equal(v.arrived, 1);
+	queue_free(q);
+}
+
+/*
+ * Input late within its step lands behind the newest slice: it adds to
+ * its own slice, and the newer one keeps its counts.
+ */
+static void
+late_input_behind_the_newest_slice_adds_to_its_own(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	double		 t;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	ok(q, METRIC_ARRIVED, 1, t - 1, t - 1);
+	ok(q, METRIC_ANSWERED, 10, t, t);	/* a slice on */
+	ok(q, METRIC_ARRIVED, 1, t - 1, t + 1);	/* late: the slice before */
+	ok(q, METRIC_ANSWERED, 10, t + 2, t + 2);
+	queue_view(q, t + 2, &v);
+	assert_int_equal(v.arrived, 2);
+	assert_int_equal(v.answered, 2);
+	queue_free(q);
+}
+
+/*
+ * The clock steps back past the whole ring and input comes before the
+ * tick. An event whose slot holds the fast clock's counts is too late;
+ * one whose slot is empty is taken, for its step, without showing up in
+ * the fast clock's window. The tick starts the window over.
+ */
+static void
+input_after_the_clock_stepped_back_past_the_ring(void **state)
+{
+	struct qconf	 f;
+	struct queue	*q;
+	struct queue_view v;
+	enum reject	 why;
+	double		 t, b, c;
+
+	(void)state;
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	q = queue_new(&f.conf, STEP);
+	t = slice_start(q, BASE);
+	b = t - 100 * q->width;			/* not t's slot */
+	c = t - 2 * QUEUE_SLICES * q->width;	/* t's slot */
+	ok(q, METRIC_ANSWERED, 10, t, t);
+	ok(q, METRIC_ARRIVED, 1, b, b);
+	queue_view(q, t, &v);			/* forward again, no tick */
+	assert_int_equal(v.answered, 1);
+	assert_int_equal(v.arrived, 0);
+	assert_int_equal(put(q, METRIC_ARRIVED, 1, c, c, &why), -1);
+	assert_int_equal(why, REJECT_TOO_LATE);
+	queue_tick(q, b);
+	queue_view(q, b, &v);
+	assert_int_equal(v.answered, 0);
+	assert_int_equal(v.arrived, 0);
+	ok(q, METRIC_ARRIVED, 1, b, b);
+	queue_view(q, b, &v);
+	assert_int_equal(v.arrived, 1);
 	queue_free(q);
 }
 
@@ -1072,6 +1204,177 @@ reason_is_of_the_look_judged(void **state)
 	assert_string_equal(queue_alert_reason(&q->alerts[0]), "50% "
 	    "answered within 30 s in the last 15 min, target 80%");
 	queue_free(q);
+}
+
+/* Evaluates and judges q at now, as the daemon does after input. */
+static void
+judge_at(struct queue *q, double now, int english)
+{
+	struct queue_view v;
+	struct silences	 ss;
+
+	memset(&ss, 0, sizeof(ss));
+	queue_evaluate(q, now, &v);
+	queue_judge(q, &v, &ss, now, english);
+}
+
+/*
+ * A queue whose first norm ("rustig", max_wait: ok, never active) looks
+ * at everything, and whose second ("telefoon", 80% within 30 s)
+ * goes critical at t + 1 on one answer after 120 s.
+ */
+struct two_norms {
+	struct qconf	 f;
+	struct norm_conf calm;
+	struct ref	 refs[2];
+	char		 calm_name[16];
+};
+
+static struct queue *
+two_norms_critical(struct two_norms *tn, double *t, int english)
+{
+	struct queue	*q;
+
+	qconf_init(&tn->f, NORM_ANSWER_WITHIN, 30, 900);
+	tn->calm = tn->f.norm;
+	snprintf(tn->calm_name, sizeof(tn->calm_name), "rustig");
+	tn->calm.name = tn->calm_name;
+	tn->calm.kind = NORM_MAX_WAIT;
+	tn->calm.max_wait = 600;
+	tn->refs[0].to = &tn->calm;
+	tn->refs[1].to = &tn->f.norm;
+	tn->f.conf.norms.refs = tn->refs;
+	tn->f.conf.norms.n = 2;
+	q = queue_new(&tn->f.conf, STEP);
+	*t = slice_start(q, BASE);
+	ok(q, METRIC_ANSWERED, 120, *t, *t);
+	judge_at(q, *t + 1, english);
+	assert_int_equal(queue_alert(q, "telefoon")->a.state, ALERT_CRITICAL);
+	assert_int_equal(queue_alert(q, "rustig")->a.state, ALERT_OK);
+	return q;
+}
+
+/*
+ * The feed goes stale while a norm is critical: the norm's alert holds,
+ * and its reason still says why it went critical, though the others
+ * (the feed, and a norm judged before it) look on and the answer has
+ * left the window since. Nobody read it before: it is made when the
+ * look it holds by goes, not from a later one.
+ */
+static void
+frozen_alert_keeps_why_it_went_critical(void **state)
+{
+	static const struct {
+		int		 english;
+		const char	*why, *feed;
+	} langs[] = {
+		{ 0, "0% binnen 30 s beantwoord in de laatste 15 min, norm 80%",
+		    "Geen gegevens meer sinds " },
+		{ 1, "0% answered within 30 s in the last 15 min, target 80%",
+		    "No data since " },
+	};
+	struct two_norms tn;
+	struct queue	*q;
+	struct queue_alert *qa;
+	double		 t;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < NELEM(langs); i++) {
+		q = two_norms_critical(&tn, &t, langs[i].english);
+		judge_at(q, t + 901, langs[i].english);	/* stale, empty */
+		qa = queue_alert(q, "telefoon");
+		assert_int_equal(qa->a.state, ALERT_CRITICAL);
+		judge_at(q, t + 1000, langs[i].english);
+		assert_string_equal(queue_alert_reason(qa), langs[i].why);
+		assert_int_equal(strncmp(queue_alert_reason(queue_alert(q,
+		    ALERT_FEED)), langs[i].feed, strlen(langs[i].feed)), 0);
+		judge_at(q, t + 1100, langs[i].english);
+		assert_string_equal(queue_alert_reason(qa), langs[i].why);
+
+		/* Input again: it looks, and says what it sees now. */
+		ok(q, METRIC_ANSWERED, 10, t + 1200, t + 1200);
+		judge_at(q, t + 1201, langs[i].english);
+		assert_string_equal(queue_alert_reason(qa), langs[i].english ?
+		    "100% answered within 30 s in the last 15 min, target 80%" :
+		    "100% binnen 30 s beantwoord in de laatste 15 min, norm 80%");
+		queue_free(q);
+	}
+}
+
+/*
+ * A reload keeps the reasons of the alerts it keeps, never read before:
+ * of the look they saw, and of a frozen alert the look it holds by.
+ */
+static void
+reload_keeps_reasons_never_read(void **state)
+{
+	struct two_norms tn;
+	struct qconf	 same;
+	struct queue	*q;
+	const char	*feed;
+	double		 t;
+
+	(void)state;
+	q = two_norms_critical(&tn, &t, 1);
+	queue_reconfigure(q, &tn.f.conf, STEP);
+	assert_string_equal(queue_alert_reason(queue_alert(q, "telefoon")),
+	    "0% answered within 30 s in the last 15 min, target 80%");
+	assert_string_equal(queue_alert_reason(queue_alert(q, ALERT_FEED)),
+	    "Data arriving");
+	queue_free(q);
+
+	q = two_norms_critical(&tn, &t, 1);
+	judge_at(q, t + 901, 1);		/* stale: telefoon holds */
+	qconf_init(&same, NORM_ANSWER_WITHIN, 30, 900);	/* rustig goes */
+	queue_reconfigure(q, &same.conf, STEP);
+	assert_int_equal(q->nalerts, 2);
+	judge_at(q, t + 1000, 1);
+	assert_string_equal(queue_alert_reason(queue_alert(q, "telefoon")),
+	    "0% answered within 30 s in the last 15 min, target 80%");
+	feed = queue_alert_reason(queue_alert(q, ALERT_FEED));
+	assert_int_equal(strncmp(feed, "No data since ", 14), 0);
+	queue_free(q);
+}
+
+/*
+ * A look is put in words with the hysteresis of the state the alert had
+ * when it looked, not of the state the look moved it to: critical at
+ * 80% when the line closes, its reason is the 80% that held it critical,
+ * not the longest wait a look from nothing would have named.
+ */
+static void
+reason_is_judged_from_the_state_before_the_look(void **state)
+{
+	struct qconf	 f;
+	struct hours_conf h;
+	struct queue	*q;
+	struct queue_alert *qa;
+	double		 t = amsterdam(2026, 11, 30, 16, 50, 0);	/* Monday */
+	int		 i;
+
+	(void)state;
+	monday_hours(&h);
+	qconf_init(&f, NORM_ANSWER_WITHIN, 30, 900);
+	f.conf.hours.to = &h;
+	f.conf.interval = 3600;
+	q = queue_new(&f.conf, STEP);
+	qa = queue_alert(q, "telefoon");
+	ok(q, METRIC_ANSWERED, 120, t, t);
+	judge_at(q, t + 1, 0);
+	assert_int_equal(qa->a.state, ALERT_CRITICAL);
+	for (i = 0; i < 4; i++)
+		ok(q, METRIC_ANSWERED, 10, t + 2 + i, t + 2 + i);
+	ok(q, METRIC_LONGEST_WAIT, 40, t + 6, t + 6);
+	judge_at(q, t + 6, 0);
+	assert_int_equal(qa->a.state, ALERT_CRITICAL);	/* 80%: holds */
+	judge_at(q, amsterdam(2026, 11, 30, 17, 0, 1), 0);
+	assert_int_equal(qa->a.state, ALERT_CLOSED);
+	assert_string_equal(queue_alert_reason(qa),
+	    "80% binnen 30 s beantwoord in de laatste 15 min, norm 80%");
+	queue_free(q);
+	setenv("TZ", "UTC", 1);
+	tzset();
 }
 
 /* ------------------------------------------------------------------ */
@@ -1732,6 +2035,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(service_level_is_share_answered_within),
 		cmocka_unit_test(reason_is_of_the_look_judged),
+		cmocka_unit_test(frozen_alert_keeps_why_it_went_critical),
+		cmocka_unit_test(reload_keeps_reasons_never_read),
+		cmocka_unit_test(reason_is_judged_from_the_state_before_the_look),
 		cmocka_unit_test(report_counts_contacts_that_came_in_while_open),
 		cmocka_unit_test(respond_within_is_judged_in_working_time),
 		cmocka_unit_test(service_level_is_unknown_without_answers_or_norm),
@@ -1750,7 +2056,11 @@ main(void)
 		cmocka_unit_test(event_older_than_the_ring_is_too_late),
 		cmocka_unit_test(event_ahead_of_now_keeps_the_window),
 		cmocka_unit_test(tick_marks_what_changes_with_the_clock),
+		cmocka_unit_test(used_slice_leaving_the_window_is_news_counted_or_not),
 		cmocka_unit_test(clock_stepping_back_restarts_the_window),
+		cmocka_unit_test(silence_longer_than_the_ring_clears_every_slice),
+		cmocka_unit_test(late_input_behind_the_newest_slice_adds_to_its_own),
+		cmocka_unit_test(input_after_the_clock_stepped_back_past_the_ring),
 		cmocka_unit_test(reconfigure_keeps_counts_only_when_the_norm_holds),
 		cmocka_unit_test(reconfigure_keeps_an_ack),
 		cmocka_unit_test(window_is_covered_by_whole_steps),
