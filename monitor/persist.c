@@ -250,7 +250,8 @@ persist_copy(const char *path, const struct map *queues,
 			alert_copy(&sa->a, &qa->a);
 			sa->j = qa->j;
 			sa->nnotices = qa->nnotices;
-			sa->notices = xreallocarray(NULL, qa->nnotices + 1,
+			/* At least one: build_notices. */
+			sa->notices = xreallocarray(NULL, qa->nnotices,
 			    sizeof(*sa->notices));
 			memcpy(sa->notices, qa->notices,
 			    qa->nnotices * sizeof(*sa->notices));

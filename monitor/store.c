@@ -958,11 +958,19 @@ store_commit(struct store *st)
 	st->nbatch = 0;
 }
 
+/* Builds in the buffer the writer wrote last, taken back only now: so one
+ * buffer serves while the writer keeps up, not one each. */
 void
 store_journal_begin(struct store *st)
 {
 	uint32_t	 size = sizeof(struct step);
 
+	if (st->building.data == NULL) {
+		pthread_mutex_lock(&st->lock);
+		st->building = st->journal_spare;
+		memset(&st->journal_spare, 0, sizeof(st->journal_spare));
+		pthread_mutex_unlock(&st->lock);
+	}
 	st->building.len = 0;
 	buf_add(&st->building, JOURNAL_MAGIC, 4);
 	buf_add(&st->building, &size, sizeof(size));
@@ -987,8 +995,8 @@ store_journal_add(struct store *st, const char *id, const struct step *s)
 			buf_add(&st->building, &w[i], sizeof(w[i]));
 }
 
-/* Swaps buffers: the writer gets this one, an older unwritten one is
- * reused for the next tick. */
+/* The writer gets this one; one it has not written yet is overtaken and
+ * built in next. */
 void
 store_journal_end(struct store *st)
 {
@@ -996,10 +1004,6 @@ store_journal_end(struct store *st)
 
 	pthread_mutex_lock(&st->lock);
 	old = st->journal;
-	if (old.data == NULL) {
-		old = st->journal_spare;
-		memset(&st->journal_spare, 0, sizeof(st->journal_spare));
-	}
 	st->journal = st->building;
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);

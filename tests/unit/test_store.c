@@ -278,6 +278,65 @@ a_journal_is_written_at_the_next_start(void **state)
 	map_free(queues, NULL);
 }
 
+/* Whether the journal on disk names queue id. */
+static int
+journal_names(const char *id)
+{
+	char	 buf[4096];
+	size_t	 n = 0;
+	FILE	*f;
+
+	if ((f = fopen(journal_path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+	}
+	return memmem(buf, n, id, strlen(id)) != NULL;
+}
+
+/* Each tick's journal replaces the one before, in the buffer the writer
+ * gave back: after it, a start writes the newer steps alone. */
+static void
+each_journal_replaces_the_last(void **state)
+{
+	struct store	*st;
+	struct map	*queues = map_new();
+	struct step	 s;
+	struct timespec	 ms = { 0, 1000000 };
+	char		 kept[PATH_MAX + 64];
+	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
+	int		 configured, i;
+
+	(void)state;
+	st = store_new(tmpdir, STEP, NULL);
+	s = step_with(n, 1);
+	store_journal_begin(st);
+	store_journal_add(st, "balie/old", &s);
+	store_journal_end(st);
+	wait_for_file(journal_path);
+	s = step_with(n + 1, 2);
+	store_journal_begin(st);
+	store_journal_add(st, "balie/new", &s);
+	store_journal_end(st);
+	for (i = 0; i < 10000 && !journal_names("balie/new"); i++)
+		nanosleep(&ms, NULL);
+	assert_true(journal_names("balie/new"));
+	assert_false(journal_names("balie/old"));
+	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
+	assert_int_equal(rename(journal_path, kept), 0);
+	store_free(st);
+	assert_int_equal(rename(kept, journal_path), 0);
+
+	map_put(queues, "balie/old", &configured);
+	map_put(queues, "balie/new", &configured);
+	st = store_new(tmpdir, STEP, NULL);
+	assert_int_equal(store_journal_restore(st, queues), 0);
+	store_sync(st);
+	assert_near(arrived_at("balie/new", (time_t)((n + 2) * STEP)), 2);
+	assert_near(arrived_at("balie/old", (time_t)((n + 1) * STEP)), -1);
+	store_free(st);
+	map_free(queues, NULL);
+}
+
 /* A full disk cut the journal short: the steps before the cut count. */
 static void
 a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
@@ -355,6 +414,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_journal_is_written_at_the_next_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    each_journal_replaces_the_last, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_journal_cut_short_gives_the_steps_before_the_cut, setup,
 		    teardown),
