@@ -37,13 +37,15 @@ shape(struct queue *q, double step)
 	    (QUEUE_SLICES - 1) / step);
 }
 
+/* No slot is read until a slice takes it, clearing it (slice_at). */
 static void
 clear_slices(struct queue *q)
 {
-	memset(q->slices, 0, sizeof(q->slices));
 	q->slices_head = -1;
 	q->slices_used = 0;
 }
+
+_Static_assert(QUEUE_SLICES <= 64, "slices_used has a bit per slice");
 
 /* The bit of slices_used for slice number m. */
 static uint64_t
@@ -136,8 +138,8 @@ look_new(const struct queue_alert *alerts, size_t n)
 	return lb;
 }
 
-/* Keeps what a look saw; the alerts that saw it are due. Field by field:
- * this runs on every message. */
+/* Keeps what a look saw (queue_judge marks the alerts that saw it due).
+ * Field by field: this runs on every message. */
 static void
 see(struct look_back *lb, const struct queue *q, const struct queue_view *v,
     double now, int english)

@@ -12,6 +12,8 @@
 
 #include "wachtd.h"
 
+/* Also the empty step the journal keeps steps against (store.c): what
+ * it sets is part of the journal's format. */
 void
 step_open(struct step *s, int64_t n, double len, const double *held)
 {

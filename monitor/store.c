@@ -119,28 +119,42 @@ struct buf {
 /* A quarter more than needed: the journal's buffers are reused each step
  * at about the same size, and doubling kept up to half of each empty. */
 static void
-buf_add(struct buf *b, const void *p, size_t len)
+buf_reserve(struct buf *b, size_t len)
 {
 	if (b->len + len > b->size) {
 		b->size = (b->len + len) + (b->len + len) / 4;
 		b->data = xreallocarray(b->data, 1, b->size);
 	}
+}
+
+static void
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	buf_reserve(b, len);
 	memcpy(b->data + b->len, p, len);
 	b->len += len;
 }
 
 #define JOURNAL_MAGIC	"WSJ2"
+#define JOURNAL_ID_MAX	256	/* a queue id's bytes and its NUL */
 
 /*
  * A journaled step is the words in which it differs from an empty one
  * (step_open's): a mask of them, then those words. Most of a step is
- * zeros and unknown gauges, so this is a third of it or less.
+ * zeros and unknown gauges: about half of it under scale.sh's traffic. The
+ * empty step is step_open's, so a change there changes this format.
  */
 #define STEP_WORDS	(sizeof(struct step) / sizeof(uint64_t))
 _Static_assert(sizeof(struct step) % sizeof(uint64_t) == 0 &&
     STEP_WORDS < 64, "a step's words have a bit each in a uint64_t");
 
-/* One step of one queue, on its way to the disk. */
+/*
+ * One step of one queue, on its way to the disk; or a journal, written in
+ * its turn: after the steps handed over before it, which it no longer
+ * holds, and before those after it, which only it holds. So at every
+ * moment a step is in its file or in the journal on disk, however far
+ * behind the writer is.
+ */
 struct job {
 	struct job	*next;
 	char		*path;
@@ -148,7 +162,11 @@ struct job {
 	double		 start;		/* watched from: a gap before is 0, U */
 	double		 at;		/* the step's end: its update time */
 	int		 replay;	/* from the journal: maybe on disk */
-	double		 v[NSOURCES];
+	int		 is_journal;	/* journal, not v */
+	union {
+		double		 v[NSOURCES];
+		struct buf	 journal;
+	};
 };
 
 /* What the writer found out about a file. */
@@ -167,7 +185,6 @@ struct file {
 struct store {
 	char		*dir;		/* state_dir/rrd */
 	char		*journal_path;	/* state_dir/steps.journal */
-	struct buf	 journal;	/* for the writer, under lock */
 	struct buf	 journal_spare;	/* written, back for reuse, under lock */
 	struct buf	 building;	/* the loop's, between begin and end */
 	uint64_t	 empty[STEP_WORDS]; /* an empty step, as words */
@@ -181,7 +198,8 @@ struct store {
 	pthread_cond_t	 idle;		/* the queue ran empty */
 	struct job	*head, **tail;
 	struct job	*spent;		/* written, back for reuse, under lock */
-	size_t		 pending;	/* queued or being written */
+	size_t		 pending;	/* steps queued or being written */
+	size_t		 journals;	/* journals queued or being written */
 	/* The loop's own: this tick's steps, handed over at once, and jobs
 	 * to fill. Memory comes back rather than being freed by the writer
 	 * and allocated again by the loop: growing the heap each tick cost
@@ -666,32 +684,12 @@ writer(void *arg)
 {
 	struct store	*st = arg;
 	struct job	*j;
-	struct buf	 b;
 
 	util_background_thread();
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
-		while (st->head == NULL && !st->quit && !st->flush &&
-		    st->journal.data == NULL)
+		while (st->head == NULL && !st->quit && !st->flush)
 			pthread_cond_wait(&st->work, &st->lock);
-		/*
-		 * The jobs first: a step leaves the journal when its job is
-		 * queued, so a journal written before the jobs queued with
-		 * it would leave kill -9 a moment when a step is in neither.
-		 */
-		if (st->journal.data != NULL && st->head == NULL &&
-		    !st->quit) {
-			b = st->journal;
-			memset(&st->journal, 0, sizeof(st->journal));
-			pthread_mutex_unlock(&st->lock);
-			write_journal(st, &b);
-			pthread_mutex_lock(&st->lock);
-			if (st->journal_spare.data == NULL)
-				st->journal_spare = b;
-			else
-				free(b.data);
-			continue;
-		}
 		if (st->head == NULL && st->flush) {
 			pthread_mutex_unlock(&st->lock);
 			flush_daemon(st);
@@ -712,11 +710,24 @@ writer(void *arg)
 		if ((st->head = j->next) == NULL)
 			st->tail = &st->head;
 		pthread_mutex_unlock(&st->lock);
-		write_job(st, j);
+		if (!j->is_journal)
+			write_job(st, j);
+		else if (!st->quit)	/* at the stop, unlinked below */
+			write_journal(st, &j->journal);
 		pthread_mutex_lock(&st->lock);
+		if (j->is_journal) {
+			/* Its buffer serves the next journal (begin). */
+			if (st->journal_spare.data == NULL)
+				st->journal_spare = j->journal;
+			else
+				free(j->journal.data);
+			j->is_journal = 0;
+			st->journals--;
+		} else
+			st->pending--;
 		j->next = st->spent;
 		st->spent = j;
-		if (--st->pending == 0)
+		if (st->pending == 0 && st->journals == 0)
 			pthread_cond_broadcast(&st->idle);
 		/*
 		 * glibc keeps what librrd frees after making a file (see
@@ -828,7 +839,6 @@ store_free(struct store *st)
 	free_jobs(st->spent);
 	free_jobs(st->spare);
 	free_jobs(st->batch);
-	free(st->journal.data);
 	free(st->journal_spare.data);
 	free(st->building.data);
 	free(st->journal_path);
@@ -976,45 +986,64 @@ store_journal_begin(struct store *st)
 	buf_add(&st->building, &size, sizeof(size));
 }
 
+/* Its words that differ from an empty step go straight into the buffer:
+ * this runs for every queue in the tick, in the loop. */
 void
 store_journal_add(struct store *st, const char *id, const struct step *s)
 {
+	struct buf	*b = &st->building;
 	uint64_t	 w[STEP_WORDS], mask = 0;
 	uint16_t	 len = (uint16_t)strlen(id);
+	unsigned char	*head, *p;
 	size_t		 i;
 
 	memcpy(w, s, sizeof(w));
+	buf_reserve(b, sizeof(len) + len + sizeof(mask) + sizeof(w));
+	head = b->data + b->len;
+	p = head + sizeof(len) + len + sizeof(mask);
 	for (i = 0; i < STEP_WORDS; i++)
-		if (w[i] != st->empty[i])
+		if (w[i] != st->empty[i]) {
 			mask |= (uint64_t)1 << i;
-	buf_add(&st->building, &len, sizeof(len));
-	buf_add(&st->building, id, len);
-	buf_add(&st->building, &mask, sizeof(mask));
-	for (i = 0; i < STEP_WORDS; i++)
-		if (mask & (uint64_t)1 << i)
-			buf_add(&st->building, &w[i], sizeof(w[i]));
+			memcpy(p, &w[i], sizeof(w[i]));
+			p += sizeof(w[i]);
+		}
+	memcpy(head, &len, sizeof(len));
+	memcpy(head + sizeof(len), id, len);
+	memcpy(head + sizeof(len) + len, &mask, sizeof(mask));
+	b->len = (size_t)(p - b->data);
 }
 
-/* The writer gets this one; one it has not written yet is overtaken and
- * built in next. */
+/* The journal goes to the writer behind the steps handed over before it
+ * (store_commit, here too, so no caller can put it ahead of them). */
 void
 store_journal_end(struct store *st)
 {
-	struct buf	 old;
+	struct job	*j;
 
+	store_commit(st);
 	pthread_mutex_lock(&st->lock);
-	old = st->journal;
-	st->journal = st->building;
+	if (st->spare == NULL)
+		take_spent(st);
+	if ((j = st->spare) != NULL)
+		st->spare = j->next;
+	else
+		j = xcalloc(1, sizeof(*j));	/* the first ticks */
+	j->next = NULL;
+	j->is_journal = 1;
+	j->journal = st->building;
+	*st->tail = j;
+	st->tail = &j->next;
+	st->journals++;
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);
-	st->building = old;
+	memset(&st->building, 0, sizeof(st->building));
 }
 
 /* The journaled step at *p, moving p past it; 0 at the end of the file,
- * or where a full disk cut it short. */
+ * or where it was cut short (a crash before it all reached the disk). */
 static int
 journal_next(const struct store *st, const unsigned char **p,
-    const unsigned char *end, char id[256], struct step *s)
+    const unsigned char *end, char id[JOURNAL_ID_MAX], struct step *s)
 {
 	const unsigned char *q = *p;
 	uint64_t	 w[STEP_WORDS], mask;
@@ -1025,7 +1054,7 @@ journal_next(const struct store *st, const unsigned char **p,
 		return 0;
 	memcpy(&len, q, sizeof(len));
 	q += sizeof(len);
-	if (len >= 256 || (size_t)(end - q) < len + sizeof(mask))
+	if (len >= JOURNAL_ID_MAX || (size_t)(end - q) < len + sizeof(mask))
 		return 0;
 	memcpy(id, q, len);
 	id[len] = '\0';
@@ -1054,7 +1083,7 @@ store_journal_restore(struct store *st, const struct map *queues)
 	const unsigned char *p, *end;
 	struct step	 s;
 	uint32_t	 size;
-	char		 id[256];
+	char		 id[JOURNAL_ID_MAX];
 	size_t		 n = 0, got;
 	FILE		*f;
 
@@ -1096,7 +1125,7 @@ store_sync(struct store *st)
 	pthread_mutex_lock(&st->lock);
 	st->flush = st->daemon != NULL;
 	pthread_cond_signal(&st->work);
-	while (st->pending > 0 || st->flush)
+	while (st->pending > 0 || st->journals > 0 || st->flush)
 		pthread_cond_wait(&st->idle, &st->lock);
 	pthread_mutex_unlock(&st->lock);
 }

@@ -1935,17 +1935,12 @@ finished_steps_carry_the_quality_counts(void **state)
 	queue_free(q);
 }
 
-/* Judges q at now, as the loop does on every message. */
+/* Ticks and judges q at now, as the loop does on every message. */
 static void
 look(struct queue *q, double now)
 {
-	struct queue_view v;
-	struct silences	 ss;
-
-	memset(&ss, 0, sizeof(ss));
 	queue_tick(q, now);
-	queue_evaluate(q, now, &v);
-	queue_judge(q, &v, &ss, now, 0);
+	judge_at(q, now, 0);
 }
 
 static const char *

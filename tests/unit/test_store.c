@@ -46,7 +46,8 @@ static pthread_cond_t	hook_cond = PTHREAD_COND_INITIALIZER;
 static const char	*hold_file;	/* this update waits for release */
 static int		 held, released;
 static const char	*look_file;	/* this update reads the journal */
-static char		 journal_seen[256];
+static char		 journal_seen[4096];
+static size_t		 journal_seen_len;
 
 static int
 ends_with(const char *s, const char *tail)
@@ -72,10 +73,10 @@ __wrap_rrd_updatex_r(const char *filename, const char *template, int flags,
 	}
 	if (look_file != NULL && ends_with(filename, look_file)) {
 		if ((f = fopen(journal_path, "r")) != NULL) {
-			n = fread(journal_seen, 1, sizeof(journal_seen) - 1, f);
+			n = fread(journal_seen, 1, sizeof(journal_seen), f);
 			fclose(f);
 		}
-		journal_seen[n] = '\0';
+		journal_seen_len = n;
 	}
 	pthread_mutex_unlock(&hook_lock);
 	return __real_rrd_updatex_r(filename, template, flags, argc, argv);
@@ -95,7 +96,7 @@ setup(void **state)
 	    tmpdir);
 	hold_file = look_file = NULL;
 	held = released = 0;
-	journal_seen[0] = '\0';
+	journal_seen_len = 0;
 	return 0;
 }
 
@@ -172,6 +173,45 @@ arrived_at(const char *id, time_t t)
 	return count_at(id, "arrived", t);
 }
 
+/* Until the writer is held in hold_file's update; fails after 10 s. */
+static void
+wait_held(void)
+{
+	struct timespec	 until;
+	int		 rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&hook_lock);
+	while (!held && rc == 0)
+		rc = pthread_cond_timedwait(&hook_cond, &hook_lock, &until);
+	pthread_mutex_unlock(&hook_lock);
+	if (rc != 0)
+		fail_msg("the writer never reached %s", hold_file);
+}
+
+static void
+release(void)
+{
+	pthread_mutex_lock(&hook_lock);
+	released = 1;
+	pthread_cond_broadcast(&hook_cond);
+	pthread_mutex_unlock(&hook_lock);
+}
+
+/* Whether the journal look_file's update saw on disk holds text. */
+static int
+seen_holds(const char *text)
+{
+	int	yes;
+
+	pthread_mutex_lock(&hook_lock);
+	yes = memmem(journal_seen, journal_seen_len, text, strlen(text)) !=
+	    NULL;
+	pthread_mutex_unlock(&hook_lock);
+	return yes;
+}
+
 /*
  * The tick hands step e to the writer and journals the steps after it,
  * without e, while the writer is busy with queue a. The writer must
@@ -183,7 +223,6 @@ a_step_leaves_the_journal_only_once_written(void **state)
 {
 	struct store	*st;
 	struct step	 s;
-	char		 seen[sizeof(journal_seen)];
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
 
 	(void)state;
@@ -194,10 +233,7 @@ a_step_leaves_the_journal_only_once_written(void **state)
 	s = step_with(n, 1);
 	store_put(st, "a", &s);
 	store_commit(st);
-	pthread_mutex_lock(&hook_lock);
-	while (!held)
-		pthread_cond_wait(&hook_cond, &hook_lock);
-	pthread_mutex_unlock(&hook_lock);
+	wait_held();
 
 	/* The tick's end, as tick_done: steps, then the journal. */
 	s = step_with(n, 4);
@@ -206,30 +242,50 @@ a_step_leaves_the_journal_only_once_written(void **state)
 	store_journal_begin(st);
 	store_journal_end(st);
 
-	pthread_mutex_lock(&hook_lock);
-	released = 1;
-	pthread_cond_broadcast(&hook_cond);
-	pthread_mutex_unlock(&hook_lock);
+	release();
 	store_sync(st);
-	pthread_mutex_lock(&hook_lock);
-	memcpy(seen, journal_seen, sizeof(seen));
-	pthread_mutex_unlock(&hook_lock);
-	assert_string_equal(seen, OLD_JOURNAL);
+	assert_true(seen_holds(OLD_JOURNAL));
 	assert_near(arrived_at("e", (time_t)((n + 1) * STEP)), 4);
 	store_free(st);
 	assert_int_equal(access(journal_path, F_OK), -1);	/* clean stop */
 }
 
-/* Waits for the writer to put a file on disk; fails after 10 s. */
+/*
+ * A writer behind by more than a tick: every journal is written in its
+ * turn, none overtaken by the next. When the writer writes step p, the
+ * journal on disk is the one made when p was held for late input (p
+ * left it only with the tick after, behind which p is queued).
+ */
 static void
-wait_for_file(const char *path)
+a_journal_is_written_in_its_turn_behind_a_lagging_writer(void **state)
 {
-	struct timespec	ms = { 0, 1000000 };
-	int		i;
+	struct store	*st;
+	struct step	 s;
+	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
 
-	for (i = 0; i < 10000 && access(path, F_OK) != 0; i++)
-		nanosleep(&ms, NULL);
-	assert_int_equal(access(path, F_OK), 0);
+	(void)state;
+	hold_file = "/lag/held.rrd";
+	look_file = "/lag/prev.rrd";
+	st = store_new(tmpdir, STEP, NULL);
+	s = step_with(n, 1);
+	store_put(st, "lag/held", &s);
+	store_commit(st);
+	wait_held();
+	/* Tick 1: p is held for late input, so journaled. */
+	store_journal_begin(st);
+	s = step_with(n + 1, 2);
+	store_journal_add(st, "lag/prev", &s);
+	store_journal_end(st);
+	/* Tick 2: p goes to the writer; the journal no longer holds it. */
+	store_put(st, "lag/prev", &s);
+	store_commit(st);
+	store_journal_begin(st);
+	store_journal_end(st);
+	release();
+	store_sync(st);
+	assert_true(seen_holds("lag/prev"));
+	assert_near(arrived_at("lag/prev", (time_t)((n + 2) * STEP)), 2);
+	store_free(st);
 }
 
 /* kill -9 leaves a journal: its steps are written at the next start,
@@ -247,15 +303,19 @@ a_journal_is_written_at_the_next_start(void **state)
 
 	(void)state;
 	st = store_new(tmpdir, STEP, NULL);
-	/* Words of every kind: counts, sums, a gauge held half the step. */
+	/* Words of every kind: counts, sums, a gauge held half the step,
+	 * those of the opening hours, the quality counts at the end. */
 	s = step_with(n, 3);
 	step_answered(&s, 20, 1, 1);
 	step_hold(&s, GAUGE_WAITING, 4, s.start + STEP / 2, s.end);
+	s.quality.direct = 1;
+	s.quality.score5[3] = 2;
 	store_journal_begin(st);
 	store_journal_add(st, "balie/kept", &s);
 	store_journal_add(st, "balie/gone", &s);
 	store_journal_end(st);
-	wait_for_file(journal_path);
+	store_sync(st);		/* written, journals too */
+	assert_int_equal(access(journal_path, F_OK), 0);
 	/* As kill -9 would: the journal stays, though the stop unlinks it. */
 	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
 	assert_int_equal(rename(journal_path, kept), 0);
@@ -273,6 +333,11 @@ a_journal_is_written_at_the_next_start(void **state)
 	assert_near(value_at("balie/kept", "waiting", t), 4);
 	assert_near(value_at("balie/kept", "waiting_max", t), 4);
 	assert_true(isnan(value_at("balie/kept", "agents_max", t)));
+	assert_near(count_at("balie/kept", "watched", t), STEP);
+	assert_near(count_at("balie/kept", "open_arrived", t), 3);
+	assert_near(count_at("balie/kept", "open_wait_sum", t), 20);
+	assert_near(count_at("balie/kept", "direct", t), 1);
+	assert_near(count_at("balie/kept", "rated5_4", t), 2);
 	assert_near(arrived_at("balie/gone", t), -1);
 	store_free(st);
 	map_free(queues, NULL);
@@ -301,10 +366,9 @@ each_journal_replaces_the_last(void **state)
 	struct store	*st;
 	struct map	*queues = map_new();
 	struct step	 s;
-	struct timespec	 ms = { 0, 1000000 };
 	char		 kept[PATH_MAX + 64];
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
-	int		 configured, i;
+	int		 configured;
 
 	(void)state;
 	st = store_new(tmpdir, STEP, NULL);
@@ -312,13 +376,13 @@ each_journal_replaces_the_last(void **state)
 	store_journal_begin(st);
 	store_journal_add(st, "balie/old", &s);
 	store_journal_end(st);
-	wait_for_file(journal_path);
+	store_sync(st);		/* written, journals too */
+	assert_int_equal(access(journal_path, F_OK), 0);
 	s = step_with(n + 1, 2);
 	store_journal_begin(st);
 	store_journal_add(st, "balie/new", &s);
 	store_journal_end(st);
-	for (i = 0; i < 10000 && !journal_names("balie/new"); i++)
-		nanosleep(&ms, NULL);
+	store_sync(st);
 	assert_true(journal_names("balie/new"));
 	assert_false(journal_names("balie/old"));
 	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
@@ -337,7 +401,8 @@ each_journal_replaces_the_last(void **state)
 	map_free(queues, NULL);
 }
 
-/* A full disk cut the journal short: the steps before the cut count. */
+/* A journal cut short (a crash before it all reached the disk): the
+ * steps before the cut count. */
 static void
 a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
 {
@@ -356,7 +421,8 @@ a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
 	store_journal_add(st, "balie/first", &s);
 	store_journal_add(st, "balie/second", &s);
 	store_journal_end(st);
-	wait_for_file(journal_path);
+	store_sync(st);		/* written, journals too */
+	assert_int_equal(access(journal_path, F_OK), 0);
 	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
 	assert_int_equal(rename(journal_path, kept), 0);
 	store_free(st);
@@ -375,7 +441,8 @@ a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
 	map_free(queues, NULL);
 }
 
-/* A journal of another version loses its steps, saying so. */
+/* A journal of an older version (WSJ1: whole steps) loses its steps,
+ * saying so. */
 static void
 a_journal_of_another_version_is_refused(void **state)
 {
@@ -387,10 +454,10 @@ a_journal_of_another_version_is_refused(void **state)
 	FILE		*f;
 
 	(void)state;
-	/* Version 0's magic, then a step as this version would have it. */
+	/* WSJ1's magic, then a step as this version would have it. */
 	s = step_with(n, 3);
 	assert_non_null(f = fopen(journal_path, "w"));
-	fwrite("WSJ0", 1, 4, f);
+	fwrite("WSJ1", 1, 4, f);
 	fwrite(&(uint32_t){ sizeof(s) }, sizeof(uint32_t), 1, f);
 	fwrite(&(uint16_t){ 10 }, sizeof(uint16_t), 1, f);
 	fwrite("balie/kept", 1, 10, f);
@@ -412,6 +479,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_step_leaves_the_journal_only_once_written, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_journal_is_written_in_its_turn_behind_a_lagging_writer,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_journal_is_written_at_the_next_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(
