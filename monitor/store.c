@@ -151,9 +151,10 @@ _Static_assert(sizeof(struct step) % sizeof(uint64_t) == 0 &&
 /*
  * One step of one queue, on its way to the disk; or a journal, written in
  * its turn: after the steps handed over before it, which it no longer
- * holds, and before those after it, which only it holds. So at every
- * moment a step is in its file or in the journal on disk, however far
- * behind the writer is.
+ * holds, and before those after it, which only it holds. So a step once
+ * in the journal on disk stays on disk, in the journal or in its file,
+ * however far behind the writer is; kill -9 loses only the steps whose
+ * journal is still queued (the one in progress, if the writer keeps up).
  */
 struct job {
 	struct job	*next;
@@ -197,6 +198,7 @@ struct store {
 	pthread_cond_t	 work;		/* a job was queued, or quit */
 	pthread_cond_t	 idle;		/* the queue ran empty */
 	struct job	*head, **tail;
+	struct job	*last_journal;	/* the queue's last, not yet taken */
 	struct job	*spent;		/* written, back for reuse, under lock */
 	size_t		 pending;	/* steps queued or being written */
 	size_t		 journals;	/* journals queued or being written */
@@ -709,11 +711,14 @@ writer(void *arg)
 		}
 		if ((st->head = j->next) == NULL)
 			st->tail = &st->head;
+		if (j == st->last_journal)
+			st->last_journal = NULL;
 		pthread_mutex_unlock(&st->lock);
-		if (!j->is_journal)
-			write_job(st, j);
-		else if (!st->quit)	/* at the stop, unlinked below */
+		/* At the stop too: kill -9 may yet come before its end. */
+		if (j->is_journal)
 			write_journal(st, &j->journal);
+		else
+			write_job(st, j);
 		pthread_mutex_lock(&st->lock);
 		if (j->is_journal) {
 			/* Its buffer serves the next journal (begin). */
@@ -949,6 +954,7 @@ store_commit(struct store *st)
 	if (st->nbatch <= room) {
 		*st->tail = st->batch;
 		st->tail = st->batch_tail;
+		st->last_journal = NULL;	/* steps behind it now */
 		st->pending += st->nbatch;
 		st->stats.queued += st->nbatch;
 		pthread_cond_signal(&st->work);
@@ -1013,15 +1019,29 @@ store_journal_add(struct store *st, const char *id, const struct step *s)
 	b->len = (size_t)(p - b->data);
 }
 
-/* The journal goes to the writer behind the steps handed over before it
- * (store_commit, here too, so no caller can put it ahead of them). */
+/*
+ * The journal goes to the writer behind the steps handed over before it
+ * (store_commit, here too, so no caller can put it ahead of them). One
+ * still waiting with no step behind it is replaced: a writer stuck while
+ * steps are dropped (PENDING_MAX) would else pile up one a tick.
+ */
 void
 store_journal_end(struct store *st)
 {
 	struct job	*j;
+	struct buf	 older;
 
+	if (st->building.data == NULL)
+		return;		/* no store_journal_begin */
 	store_commit(st);
 	pthread_mutex_lock(&st->lock);
+	if ((j = st->last_journal) != NULL) {
+		older = j->journal;
+		j->journal = st->building;
+		pthread_mutex_unlock(&st->lock);
+		st->building = older;
+		return;
+	}
 	if (st->spare == NULL)
 		take_spent(st);
 	if ((j = st->spare) != NULL)
@@ -1033,6 +1053,7 @@ store_journal_end(struct store *st)
 	j->journal = st->building;
 	*st->tail = j;
 	st->tail = &j->next;
+	st->last_journal = j;
 	st->journals++;
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);
@@ -1054,10 +1075,13 @@ journal_next(const struct store *st, const unsigned char **p,
 		return 0;
 	memcpy(&len, q, sizeof(len));
 	q += sizeof(len);
-	if (len >= JOURNAL_ID_MAX || (size_t)(end - q) < len + sizeof(mask))
+	if ((size_t)(end - q) < len + sizeof(mask))
 		return 0;
-	memcpy(id, q, len);
-	id[len] = '\0';
+	if (len < JOURNAL_ID_MAX) {
+		memcpy(id, q, len);
+		id[len] = '\0';
+	} else
+		id[0] = '\0';	/* no queue's: skipped, not the rest */
 	q += len;
 	memcpy(&mask, q, sizeof(mask));
 	q += sizeof(mask);

@@ -25,7 +25,8 @@ export ASAN_OPTIONS="fast_unwind_on_malloc=0:exitcode=99:${ASAN_OPTIONS:-}"
 for t in "$O"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	out=$($vg "$t" 2>&1)
+	# A hang fails, as in the integration tests below.
+	out=$(timeout 600 $vg "$t" 2>&1)
 	rc=$?
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p')

@@ -250,6 +250,21 @@ a_step_leaves_the_journal_only_once_written(void **state)
 	assert_int_equal(access(journal_path, F_OK), -1);	/* clean stop */
 }
 
+/* Whether the journal on disk names queue id. */
+static int
+journal_names(const char *id)
+{
+	char	 buf[4096];
+	size_t	 n = 0;
+	FILE	*f;
+
+	if ((f = fopen(journal_path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+	}
+	return memmem(buf, n, id, strlen(id)) != NULL;
+}
+
 /*
  * A writer behind by more than a tick: every journal is written in its
  * turn, none overtaken by the next. When the writer writes step p, the
@@ -260,6 +275,7 @@ static void
 a_journal_is_written_in_its_turn_behind_a_lagging_writer(void **state)
 {
 	struct store	*st;
+	struct store_stats stats;
 	struct step	 s;
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
 
@@ -281,10 +297,23 @@ a_journal_is_written_in_its_turn_behind_a_lagging_writer(void **state)
 	store_commit(st);
 	store_journal_begin(st);
 	store_journal_end(st);
+	/* Tick 3, no step handed over: it takes the place of tick 2's. */
+	store_journal_begin(st);
+	s = step_with(n + 3, 1);
+	store_journal_add(st, "lag/last", &s);
+	store_journal_end(st);
+	store_stats(st, &stats);	/* steps only, not journals */
+	assert_int_equal(stats.pending, 2);
 	release();
 	store_sync(st);
 	assert_true(seen_holds("lag/prev"));
+	assert_false(journal_names("lag/prev"));	/* the last one is on disk */
+	assert_true(journal_names("lag/last"));
 	assert_near(arrived_at("lag/prev", (time_t)((n + 2) * STEP)), 2);
+	store_stats(st, &stats);
+	assert_int_equal(stats.queued, 2);
+	assert_int_equal(stats.writes, 2);
+	assert_int_equal(stats.pending, 0);
 	store_free(st);
 }
 
@@ -341,21 +370,6 @@ a_journal_is_written_at_the_next_start(void **state)
 	assert_near(arrived_at("balie/gone", t), -1);
 	store_free(st);
 	map_free(queues, NULL);
-}
-
-/* Whether the journal on disk names queue id. */
-static int
-journal_names(const char *id)
-{
-	char	 buf[4096];
-	size_t	 n = 0;
-	FILE	*f;
-
-	if ((f = fopen(journal_path, "r")) != NULL) {
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-	}
-	return memmem(buf, n, id, strlen(id)) != NULL;
 }
 
 /* Each tick's journal replaces the one before, in the buffer the writer
@@ -441,6 +455,42 @@ a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
 	map_free(queues, NULL);
 }
 
+/* A record of a queue id too long for any queue is passed over, and
+ * those after it count. */
+static void
+a_long_id_is_passed_over_not_the_rest(void **state)
+{
+	struct store	*st;
+	struct map	*queues = map_new();
+	struct step	 s;
+	char		 kept[PATH_MAX + 64], id[301];
+	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
+	int		 configured;
+
+	(void)state;
+	memset(id, 'x', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	st = store_new(tmpdir, STEP, NULL);
+	s = step_with(n, 2);
+	store_journal_begin(st);
+	store_journal_add(st, id, &s);
+	store_journal_add(st, "balie/after", &s);
+	store_journal_end(st);
+	store_sync(st);
+	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
+	assert_int_equal(rename(journal_path, kept), 0);
+	store_free(st);
+	assert_int_equal(rename(kept, journal_path), 0);
+
+	map_put(queues, "balie/after", &configured);
+	st = store_new(tmpdir, STEP, NULL);
+	assert_int_equal(store_journal_restore(st, queues), 0);
+	store_sync(st);
+	assert_near(arrived_at("balie/after", (time_t)((n + 1) * STEP)), 2);
+	store_free(st);
+	map_free(queues, NULL);
+}
+
 /* A journal of an older version (WSJ1: whole steps) loses its steps,
  * saying so. */
 static void
@@ -489,6 +539,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_journal_cut_short_gives_the_steps_before_the_cut, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_long_id_is_passed_over_not_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_journal_of_another_version_is_refused, setup,
 		    teardown),
