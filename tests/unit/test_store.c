@@ -317,18 +317,45 @@ a_journal_is_written_in_its_turn_behind_a_lagging_writer(void **state)
 	store_free(st);
 }
 
+/* What kill -9 leaves of st on disk: its journal too (a stop unlinks it). */
+static void
+kill9(struct store *st)
+{
+	char	kept[PATH_MAX + 64];
+
+	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
+	assert_int_equal(rename(journal_path, kept), 0);
+	store_free(st);
+	assert_int_equal(rename(kept, journal_path), 0);
+}
+
+/* A start with queues ids (up to NULL) configured: what the journal
+ * holds of them is written; restore returns want. */
+static struct store *
+start_with(const char **ids, int want)
+{
+	static int	 configured;
+	struct map	*queues = map_new();
+	struct store	*st;
+
+	for (; *ids != NULL; ids++)
+		map_put(queues, *ids, &configured);
+	st = store_new(tmpdir, STEP, NULL);
+	assert_int_equal(store_journal_restore(st, queues), want);
+	store_sync(st);
+	map_free(queues, NULL);
+	return st;
+}
+
 /* kill -9 leaves a journal: its steps are written at the next start,
  * those of a queue no longer configured are not. */
 static void
 a_journal_is_written_at_the_next_start(void **state)
 {
 	struct store	*st;
-	struct map	*queues = map_new();
 	struct step	 s;
-	char		 kept[PATH_MAX + 64];
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
 	time_t		 t;
-	int		 configured;
 
 	(void)state;
 	st = store_new(tmpdir, STEP, NULL);
@@ -345,16 +372,9 @@ a_journal_is_written_at_the_next_start(void **state)
 	store_journal_end(st);
 	store_sync(st);		/* written, journals too */
 	assert_int_equal(access(journal_path, F_OK), 0);
-	/* As kill -9 would: the journal stays, though the stop unlinks it. */
-	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
-	assert_int_equal(rename(journal_path, kept), 0);
-	store_free(st);
-	assert_int_equal(rename(kept, journal_path), 0);
+	kill9(st);
 
-	map_put(queues, "balie/kept", &configured);
-	st = store_new(tmpdir, STEP, NULL);
-	assert_int_equal(store_journal_restore(st, queues), 0);
-	store_sync(st);
+	st = start_with((const char *[]){ "balie/kept", NULL }, 0);
 	t = (time_t)((n + 1) * STEP);
 	assert_near(arrived_at("balie/kept", t), 3);
 	assert_near(count_at("balie/kept", "answered", t), 1);
@@ -369,7 +389,6 @@ a_journal_is_written_at_the_next_start(void **state)
 	assert_near(count_at("balie/kept", "rated5_4", t), 2);
 	assert_near(arrived_at("balie/gone", t), -1);
 	store_free(st);
-	map_free(queues, NULL);
 }
 
 /* Each tick's journal replaces the one before, in the buffer the writer
@@ -378,11 +397,8 @@ static void
 each_journal_replaces_the_last(void **state)
 {
 	struct store	*st;
-	struct map	*queues = map_new();
 	struct step	 s;
-	char		 kept[PATH_MAX + 64];
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
-	int		 configured;
 
 	(void)state;
 	st = store_new(tmpdir, STEP, NULL);
@@ -399,20 +415,12 @@ each_journal_replaces_the_last(void **state)
 	store_sync(st);
 	assert_true(journal_names("balie/new"));
 	assert_false(journal_names("balie/old"));
-	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
-	assert_int_equal(rename(journal_path, kept), 0);
-	store_free(st);
-	assert_int_equal(rename(kept, journal_path), 0);
+	kill9(st);
 
-	map_put(queues, "balie/old", &configured);
-	map_put(queues, "balie/new", &configured);
-	st = store_new(tmpdir, STEP, NULL);
-	assert_int_equal(store_journal_restore(st, queues), 0);
-	store_sync(st);
+	st = start_with((const char *[]){ "balie/old", "balie/new", NULL }, 0);
 	assert_near(arrived_at("balie/new", (time_t)((n + 2) * STEP)), 2);
 	assert_near(arrived_at("balie/old", (time_t)((n + 1) * STEP)), -1);
 	store_free(st);
-	map_free(queues, NULL);
 }
 
 /* A journal cut short (a crash before it all reached the disk): the
@@ -421,12 +429,9 @@ static void
 a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
 {
 	struct store	*st;
-	struct map	*queues = map_new();
 	struct step	 s;
-	char		 kept[PATH_MAX + 64];
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
 	struct stat	 sb;
-	int		 configured;
 
 	(void)state;
 	st = store_new(tmpdir, STEP, NULL);
@@ -437,22 +442,14 @@ a_journal_cut_short_gives_the_steps_before_the_cut(void **state)
 	store_journal_end(st);
 	store_sync(st);		/* written, journals too */
 	assert_int_equal(access(journal_path, F_OK), 0);
-	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
-	assert_int_equal(rename(journal_path, kept), 0);
-	store_free(st);
-	assert_int_equal(rename(kept, journal_path), 0);
+	kill9(st);
 	assert_int_equal(stat(journal_path, &sb), 0);
 	assert_int_equal(truncate(journal_path, sb.st_size - 1), 0);
 
-	map_put(queues, "balie/first", &configured);
-	map_put(queues, "balie/second", &configured);
-	st = store_new(tmpdir, STEP, NULL);
-	assert_int_equal(store_journal_restore(st, queues), 0);
-	store_sync(st);
+	st = start_with((const char *[]){ "balie/first", "balie/second", NULL }, 0);
 	assert_near(arrived_at("balie/first", (time_t)((n + 1) * STEP)), 2);
 	assert_near(arrived_at("balie/second", (time_t)((n + 1) * STEP)), -1);
 	store_free(st);
-	map_free(queues, NULL);
 }
 
 /* A record of a queue id too long for any queue is passed over, and
@@ -461,11 +458,9 @@ static void
 a_long_id_is_passed_over_not_the_rest(void **state)
 {
 	struct store	*st;
-	struct map	*queues = map_new();
 	struct step	 s;
-	char		 kept[PATH_MAX + 64], id[301];
+	char		 id[301];
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
-	int		 configured;
 
 	(void)state;
 	memset(id, 'x', sizeof(id) - 1);
@@ -477,18 +472,11 @@ a_long_id_is_passed_over_not_the_rest(void **state)
 	store_journal_add(st, "balie/after", &s);
 	store_journal_end(st);
 	store_sync(st);
-	snprintf(kept, sizeof(kept), "%s.kept", journal_path);
-	assert_int_equal(rename(journal_path, kept), 0);
-	store_free(st);
-	assert_int_equal(rename(kept, journal_path), 0);
+	kill9(st);
 
-	map_put(queues, "balie/after", &configured);
-	st = store_new(tmpdir, STEP, NULL);
-	assert_int_equal(store_journal_restore(st, queues), 0);
-	store_sync(st);
+	st = start_with((const char *[]){ "balie/after", NULL }, 0);
 	assert_near(arrived_at("balie/after", (time_t)((n + 1) * STEP)), 2);
 	store_free(st);
-	map_free(queues, NULL);
 }
 
 /* A journal of an older version (WSJ1: whole steps) loses its steps,
@@ -497,10 +485,8 @@ static void
 a_journal_of_another_version_is_refused(void **state)
 {
 	struct store	*st;
-	struct map	*queues = map_new();
 	struct step	 s;
 	int64_t		 n = (int64_t)(time(NULL) / STEP) - 5;
-	int		 configured;
 	FILE		*f;
 
 	(void)state;
@@ -513,13 +499,9 @@ a_journal_of_another_version_is_refused(void **state)
 	fwrite("balie/kept", 1, 10, f);
 	fwrite(&s, sizeof(s), 1, f);
 	assert_int_equal(fclose(f), 0);
-	map_put(queues, "balie/kept", &configured);
-	st = store_new(tmpdir, STEP, NULL);
-	assert_int_equal(store_journal_restore(st, queues), -1);
-	store_sync(st);
+	st = start_with((const char *[]){ "balie/kept", NULL }, -1);
 	assert_near(arrived_at("balie/kept", (time_t)((n + 1) * STEP)), -1);
 	store_free(st);
-	map_free(queues, NULL);
 }
 
 int
