@@ -385,13 +385,26 @@ figure_is_what_the_norm_holds_to_its_target(void **state)
 }
 
 /* The queue's JSON and the report read ratings the same way. */
+/* How q is read under the norms qn: its scale, positive from which
+ * score of which scale. */
+static void
+reading_is(const struct quality *q, const struct quality_norms *qn,
+    int scale, double from, int from_scale)
+{
+	double	 got_from;
+	int	 got_scale, got_from_scale;
+
+	quality_reading(q, qn, &got_scale, &got_from, &got_from_scale);
+	assert_int_equal(got_scale, scale);
+	assert_near(got_from, from);
+	assert_int_equal(got_from_scale, from_scale);
+}
+
 static void
 reading_follows_the_rating_norm(void **state)
 {
 	struct quality_norms qn = { NAN, NAN, 0, 0, 0, 0 };
 	struct quality	 q = none();
-	double		 from;
-	int		 scale, from_scale;
 
 	(void)state;
 	rated(&q, 8, 10, 1);
@@ -399,21 +412,14 @@ reading_follows_the_rating_norm(void **state)
 	rated(&q, 4, 5, 1);
 
 	/* No norms, or no rating norm: the scale most came on, 4 of 5. */
-	quality_reading(&q, NULL, &scale, &from, &from_scale);
-	assert_int_equal(scale, 10);
-	assert_near(from, 4);
-	assert_int_equal(from_scale, 5);
+	reading_is(&q, NULL, 10, 4, 5);
 	qn.direct_target = 80;
-	quality_reading(&q, &qn, &scale, &from, &from_scale);
-	assert_int_equal(scale, 10);
+	reading_is(&q, &qn, 10, 4, 5);
 
 	/* rating_target = 4.2: the average on the norm's 1 to 5. */
 	qn.rating_target = 4.2;
 	qn.rating_scale = 5;
-	quality_reading(&q, &qn, &scale, &from, &from_scale);
-	assert_int_equal(scale, 5);
-	assert_near(from, 4);
-	assert_int_equal(from_scale, 5);
+	reading_is(&q, &qn, 5, 4, 5);
 
 	/* rating_target = 85% from 8/10: the scale most came on, positive
 	 * from the norm's score. */
@@ -421,10 +427,7 @@ reading_follows_the_rating_norm(void **state)
 	qn.rating_share = 1;
 	qn.positive_from = 8;
 	qn.positive_scale = 10;
-	quality_reading(&q, &qn, &scale, &from, &from_scale);
-	assert_int_equal(scale, 10);
-	assert_near(from, 8);
-	assert_int_equal(from_scale, 10);
+	reading_is(&q, &qn, 10, 8, 10);
 }
 
 int
